@@ -1,0 +1,262 @@
+/**
+ * Opening a Landscape database: classify the file, take a private snapshot (snapshot.ts), open the
+ * copy read-only and query-only, and learn its shape. Every problem becomes a coded error with a
+ * plain message; the user's file is never written, locked or opened by SQLite.
+ */
+import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LandscapeError } from '../errors.js';
+import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
+import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
+import { mapSqliteError, withSqlite } from './sqliteErrors.js';
+
+/** The schema epoch this version of the core was written against (FORMAT.md §1.2). */
+export const KNOWN_EPOCH = 2;
+
+export type OpenWarningCode = 'NEWER_SCHEMA' | 'OLDER_SCHEMA' | 'EPOCH_REJECTED_BY_ELSPETH' | 'WAL_PRESENT';
+
+export interface OpenWarning {
+  code: OpenWarningCode;
+  message: string;
+}
+
+export interface OpenOptions {
+  /** Progress of the snapshot copy, in bytes. */
+  onBytes?: (bytesDone: number, bytesTotal: number) => void;
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+function readHeader(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(100);
+    const n = fs.readSync(fd, b, 0, 100, 0);
+    return b.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Mostly printable text is clearly not an encrypted database. */
+function looksLikeText(b: Buffer): boolean {
+  let printable = 0;
+  for (const c of b) if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09) printable++;
+  return printable >= b.length * 0.9;
+}
+
+/** Checks the file itself before any copy: existence, size, SQLite header, truncation. */
+function classifyFile(file: string): { size: number } {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new LandscapeError('DB_NOT_FOUND', `no such file: ${file}`);
+    throw new LandscapeError('DB_UNREADABLE', `cannot read ${file} (${code ?? 'error'})`);
+  }
+  if (!st.isFile()) throw new LandscapeError('DB_NOT_A_FILE', `${file} is not a regular file`);
+  if (st.size === 0) throw new LandscapeError('DB_EMPTY', `${file} is empty (0 bytes): it is not a Landscape database`);
+  let header: Buffer;
+  try {
+    header = readHeader(file);
+  } catch (e) {
+    throw new LandscapeError('DB_UNREADABLE', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (header.length < 100 || !header.subarray(0, 16).equals(SQLITE_MAGIC)) {
+    // SQLCipher files are indistinguishable from noise, but they are whole pages long.
+    const pageMultiple = st.size >= 1024 && st.size % 1024 === 0;
+    if (pageMultiple && !looksLikeText(header)) {
+      throw new LandscapeError(
+        'DB_ENCRYPTED',
+        `${file} looks like an encrypted database (e.g. SQLCipher); Landscape Desk cannot open encrypted databases`,
+      );
+    }
+    throw new LandscapeError('DB_NOT_SQLITE', `${file} is not a SQLite database`);
+  }
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pageCount = header.readUInt32BE(28);
+  const headerCountValid = header.readUInt32BE(92) === header.readUInt32BE(24);
+  const walSize = fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
+    throw new LandscapeError('DB_CORRUPT', `${file} has a damaged SQLite header (page size ${rawPageSize})`);
+  }
+  // Without a WAL the main file alone holds every page the header counts.
+  if (walSize === 0 && (st.size % pageSize !== 0 || (headerCountValid && st.size < pageCount * pageSize))) {
+    throw new LandscapeError(
+      'DB_TRUNCATED',
+      `${file} is truncated: ${st.size} bytes, but its header describes ${pageCount} pages of ${pageSize} bytes`,
+    );
+  }
+  return { size: st.size + walSize };
+}
+
+/** An open, read-only Landscape database (a private snapshot of the user's file). */
+export class LandscapeDb {
+  private closed = false;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(
+    /** Absolute path of the user's file. */
+    readonly path: string,
+    private readonly conn: Database.Database,
+    private readonly snap: SnapshotFiles,
+    readonly schema: SchemaInfo,
+    readonly userVersion: number,
+    readonly warnings: readonly OpenWarning[],
+  ) {}
+
+  /** SHA-256 of the main database file as it was when opened. */
+  get sha256(): string {
+    return this.snap.sha256;
+  }
+
+  get sizeBytes(): number {
+    return this.snap.size;
+  }
+
+  /** SHA-256 of the `-wal` beside it when opened, or null when there was none. */
+  get walSha256(): string | null {
+    return this.snap.walSha256;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  static open(file: string, opts: OpenOptions = {}): LandscapeDb {
+    const abs = path.resolve(file);
+    const { size } = classifyFile(abs);
+    let done = 0;
+    const snap = takeSnapshot(abs, (n) => {
+      done += n;
+      opts.onBytes?.(done, size);
+    });
+    let conn: Database.Database | undefined;
+    try {
+      conn = withSqlite(abs, () => new Database(snap.dbPath, { readonly: true, fileMustExist: true, timeout: 5000 }));
+      const c = conn;
+      withSqlite(abs, () => c.pragma('query_only = ON'));
+      const { schema, userVersion, warnings } = withSqlite(abs, () => inspect(c, abs, snap));
+      return new LandscapeDb(abs, c, snap, schema, userVersion, warnings);
+    } catch (e) {
+      try {
+        conn?.close();
+      } catch {
+        // already failing; the original error matters
+      }
+      removeSnapshot(snap.dir);
+      throw mapSqliteError(e, abs);
+    }
+  }
+
+  /** A cached prepared statement returning integers as bigint (see value.ts for why). */
+  prepare(sql: string): Database.Statement {
+    this.ensureOpen();
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = withSqlite(this.path, () => this.conn.prepare(sql));
+      st.safeIntegers(true);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
+    return withSqlite(this.path, () => this.prepare(sql).all(...params) as T[]);
+  }
+
+  get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined {
+    return withSqlite(this.path, () => this.prepare(sql).get(...params) as T | undefined);
+  }
+
+  /**
+   * Runs `fn` inside one read transaction, so every query it makes sees the same state of the
+   * database. Nested calls join the outer transaction.
+   */
+  read<T>(fn: () => T): T {
+    this.ensureOpen();
+    if (this.conn.inTransaction) return fn();
+    withSqlite(this.path, () => this.conn.exec('BEGIN'));
+    try {
+      return fn();
+    } finally {
+      if (this.conn.inTransaction) this.conn.exec('COMMIT');
+    }
+  }
+
+  /** Starts a read transaction that stays open until {@link endRead}; for async exporters. */
+  beginRead(): void {
+    this.ensureOpen();
+    if (!this.conn.inTransaction) withSqlite(this.path, () => this.conn.exec('BEGIN'));
+  }
+
+  endRead(): void {
+    if (!this.closed && this.conn.inTransaction) this.conn.exec('COMMIT');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.statements.clear();
+    try {
+      this.conn.close();
+    } finally {
+      removeSnapshot(this.snap.dir);
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new LandscapeError('INTERNAL', 'the database has been closed');
+  }
+}
+
+function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
+  const names = conn
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .pluck()
+    .all() as string[];
+  const tables = new Map<string, string[]>();
+  for (const t of LANDSCAPE_TABLES) {
+    if (!names.includes(t)) continue;
+    const cols = conn.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[];
+    tables.set(t, cols.map((c) => c.name));
+  }
+  const schema = new SchemaInfo(tables);
+  const runs = schema.columns('runs');
+  if (!['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c))) {
+    throw new LandscapeError(
+      'DB_NOT_LANDSCAPE',
+      `${path.basename(file)} is a SQLite database but not an ELSPETH Landscape database (it has no runs table of the expected shape)`,
+    );
+  }
+  const userVersion = Number(conn.pragma('user_version', { simple: true }));
+  const warnings: OpenWarning[] = [];
+  if (userVersion > KNOWN_EPOCH) {
+    warnings.push({
+      code: 'NEWER_SCHEMA',
+      message: `schema epoch ${userVersion} is newer than the ${KNOWN_EPOCH} this version knows; unknown columns are ignored`,
+    });
+  } else if (userVersion !== 0 && userVersion !== KNOWN_EPOCH) {
+    warnings.push({
+      code: 'EPOCH_REJECTED_BY_ELSPETH',
+      message: `schema epoch ${userVersion} is one ELSPETH ${KNOWN_EPOCH} refuses to open; it is shown as stored`,
+    });
+  }
+  const missing = schema.missingTables();
+  if (missing.length > 0) {
+    warnings.push({
+      code: 'OLDER_SCHEMA',
+      message: `older schema: ${missing.length} Landscape table(s) absent (${missing.join(', ')}); they read as empty`,
+    });
+  }
+  if (snap.walSha256) {
+    warnings.push({
+      code: 'WAL_PRESENT',
+      message: 'the database has a write-ahead log beside it (ELSPETH is running or stopped abruptly); its committed content is included',
+    });
+  }
+  return { schema, userVersion, warnings };
+}

@@ -1,0 +1,97 @@
+/**
+ * Exact numbers of records of each type an export of a run contains, counted along the same join
+ * paths the exporter reads (FORMAT.md §5.1), so previews and progress totals match the export.
+ */
+import type { LandscapeDb } from '../db/open.js';
+import type { LandscapeTable } from '../db/schemaInfo.js';
+import type { DataRecordType, Profile } from './recordTypes.js';
+import { profileRecordTypes } from './recordTypes.js';
+
+const VIA_ROWS = 'JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = :run';
+
+/** The COUNT statement of each type (null when the file lacks the table). */
+function countSql(db: LandscapeDb, type: DataRecordType): string | null {
+  const s = db.schema;
+  const has = (t: LandscapeTable) => s.hasTable(t);
+  const nsRun = s.hasColumn('node_states', 'run_id') ? ' AND node_states.run_id = :run' : '';
+  const simple = (t: LandscapeTable) => (has(t) ? `SELECT count(*) FROM ${t} WHERE ${t}.run_id = :run` : null);
+  switch (type) {
+    case 'run':
+      return 'SELECT count(*) FROM runs WHERE runs.run_id = :run';
+    case 'secret_resolution':
+      return simple('secret_resolutions');
+    case 'node':
+      return simple('nodes');
+    case 'edge':
+      return simple('edges');
+    case 'operation':
+      return simple('operations');
+    case 'call': {
+      const stateCalls = `SELECT count(*) FROM calls JOIN node_states ON calls.state_id = node_states.state_id JOIN tokens ON node_states.token_id = tokens.token_id ${VIA_ROWS}${nsRun}`;
+      const opCalls = has('operations') && s.hasColumn('calls', 'operation_id')
+        ? '(SELECT count(*) FROM calls JOIN operations ON calls.operation_id = operations.operation_id WHERE operations.run_id = :run)'
+        : '0';
+      return `SELECT (${stateCalls}) + ${opCalls}`;
+    }
+    case 'row':
+      return 'SELECT count(*) FROM rows WHERE rows.run_id = :run';
+    case 'token':
+      return `SELECT count(*) FROM tokens ${VIA_ROWS}`;
+    case 'token_parent':
+      return `SELECT count(*) FROM token_parents JOIN tokens ON token_parents.token_id = tokens.token_id ${VIA_ROWS}`;
+    case 'token_outcome':
+      return has('token_outcomes')
+        ? `SELECT count(*) FROM token_outcomes JOIN tokens ON token_outcomes.token_id = tokens.token_id ${VIA_ROWS}${s.hasColumn('token_outcomes', 'run_id') ? ' AND token_outcomes.run_id = :run' : ''}`
+        : null;
+    case 'node_state':
+      return `SELECT count(*) FROM node_states JOIN tokens ON node_states.token_id = tokens.token_id ${VIA_ROWS}${nsRun}`;
+    case 'routing_event':
+      return `SELECT count(*) FROM routing_events JOIN node_states ON routing_events.state_id = node_states.state_id JOIN tokens ON node_states.token_id = tokens.token_id ${VIA_ROWS}${nsRun}`;
+    case 'batch':
+      return simple('batches');
+    case 'batch_member':
+      return 'SELECT count(*) FROM batch_members JOIN batches ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run';
+    case 'artifact':
+      return simple('artifacts');
+    case 'validation_error':
+      return simple('validation_errors');
+    case 'transform_error':
+      return simple('transform_errors');
+    case 'checkpoint':
+      return simple('checkpoints');
+    case 'preflight_result':
+      return simple('preflight_results');
+    case 'schema_contract': {
+      const nodeContracts = ['input_contract_json', 'output_contract_json']
+        .filter((c) => s.hasColumn('nodes', c))
+        .map((c) => `(SELECT count(*) FROM nodes WHERE nodes.run_id = :run AND nodes.${c} IS NOT NULL)`);
+      const runContract = s.hasColumn('runs', 'schema_contract_json')
+        ? '(SELECT count(*) FROM runs WHERE runs.run_id = :run AND runs.schema_contract_json IS NOT NULL)'
+        : '0';
+      return `SELECT ${[runContract, ...nodeContracts].join(' + ')}`;
+    }
+    case 'source_schema': {
+      const cols = ['source_schema_json', 'source_field_resolution_json'].filter((c) => s.hasColumn('runs', c));
+      if (cols.length === 0) return null;
+      return `SELECT count(*) FROM runs WHERE runs.run_id = :run AND (${cols.map((c) => `runs.${c} IS NOT NULL`).join(' OR ')})`;
+    }
+  }
+}
+
+/** Record counts per type for a run (types with none are included as 0). */
+export function recordCounts(db: LandscapeDb, runId: string, profile: Profile = 'elspeth'): Record<string, number> {
+  return db.read(() => {
+    const out: Record<string, number> = {};
+    for (const type of profileRecordTypes(profile)) {
+      const sql = countSql(db, type);
+      const row = sql ? db.prepare(sql).pluck().get({ run: runId }) : 0;
+      out[type] = Number(row ?? 0);
+    }
+    return out;
+  });
+}
+
+/** Total records of a run's export (without the manifest). */
+export function totalRecords(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}

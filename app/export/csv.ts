@@ -1,0 +1,82 @@
+/**
+ * CSV output as ELSPETH writes it (FORMAT.md §5.7): records are dot-flattened, the header is the
+ * code-point-sorted union of keys, and rows are written as Python's `csv.DictWriter` with the
+ * excel dialect does: `,` delimiter, minimal quoting (a field is quoted only when it holds `,`,
+ * `"`, `\r` or `\n`), embedded quotes doubled, `\r\n` after every line.
+ *
+ * Why not papaparse's `unparse` for writing: it always quotes fields that start or end with a
+ * space or contain a byte-order mark, which Python does not, so it cannot produce ELSPETH's bytes.
+ * papaparse is used to read CSV back (verification and tests).
+ */
+import { LandscapeError } from '../errors.js';
+import { pyJson, pyScalarText } from '../json/pyjson.js';
+import { dictEntries, dictSize, isDict, PyFloat, type PyValue } from '../json/value.js';
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function flattenError(message: string): LandscapeError {
+  return new LandscapeError('CSV_FLATTEN', `cannot write CSV: ${message}`);
+}
+
+function checkFinite(v: PyValue, key: string): void {
+  if (v instanceof PyFloat && !Number.isFinite(v.value)) throw flattenError(`the value of ${key} is ${v.value}, which CSV export refuses`);
+  if (Array.isArray(v)) for (const x of v) checkFinite(x, key);
+  else if (isDict(v)) for (const [, x] of dictEntries(v)) checkFinite(x, key);
+}
+
+/**
+ * Flattens a record: nested objects become dotted keys (an empty object yields no column), arrays
+ * become one column of Python-JSON text, anything else stays a scalar. A repeated key is an error.
+ */
+export function flattenRecord(record: PyValue, out: Map<string, PyValue> = new Map(), prefix = ''): Map<string, PyValue> {
+  if (!isDict(record)) throw flattenError('a record must be an object');
+  for (const [k, v] of dictEntries(record)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isDict(v)) {
+      if (dictSize(v) > 0) flattenRecord(v, out, key);
+      continue;
+    }
+    if (out.has(key)) throw flattenError(`two values flatten to the column ${JSON.stringify(key)}`);
+    checkFinite(v, key);
+    out.set(key, v);
+  }
+  return out;
+}
+
+/** Python's default `str` ordering (code points), not JavaScript's UTF-16 code-unit order. */
+export function compareCodePoints(a: string, b: string): number {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
+    const cx = x.value.codePointAt(0)!;
+    const cy = y.value.codePointAt(0)!;
+    if (cx !== cy) return cx - cy;
+  }
+}
+
+/** One CSV field, quoted the way Python's csv module does with QUOTE_MINIMAL. */
+export function csvField(text: string): string {
+  if (!text.isWellFormed()) throw flattenError('a value contains a lone surrogate, which cannot be written as UTF-8');
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Text of one cell: Python `str()` of scalars, Python JSON of arrays. */
+export function cellText(v: PyValue | undefined): string {
+  if (v === undefined) return '';
+  return Array.isArray(v) ? pyJson(v) : pyScalarText(v);
+}
+
+/** A whole CSV line (with `\r\n`) for the given header. */
+export function csvLine(header: readonly string[], flat: ReadonlyMap<string, PyValue>): string {
+  let line = '';
+  for (let i = 0; i < header.length; i++) line += (i ? ',' : '') + csvField(cellText(flat.get(header[i]!)));
+  return line + '\r\n';
+}
+
+/** The header line for a set of keys. */
+export function csvHeader(keys: Iterable<string>): string[] {
+  return [...keys].sort(compareCodePoints);
+}

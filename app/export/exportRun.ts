@@ -1,0 +1,193 @@
+/**
+ * Hand-export of one run to JSON, JSONL or a CSV folder, optionally signed, with a receipt,
+ * progress reports and cancellation. Reads one consistent snapshot (a single read transaction)
+ * and writes only temporaries until everything succeeded (output.ts).
+ */
+import * as path from 'node:path';
+import type { LandscapeDb } from '../db/open.js';
+import { LandscapeError } from '../errors.js';
+import { pyJson } from '../json/pyjson.js';
+import type { PyValue } from '../json/value.js';
+import { exportClock, isoUtcWithOffset } from '../time.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import type { ExportRecord } from './build.js';
+import { recordCounts, totalRecords } from './counts.js';
+import { csvField, csvHeader, csvLine, flattenRecord } from './csv.js';
+import { abandon, commit, createTempDir, HashingFile, planDestination, type Destination } from './output.js';
+import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt, type ReceiptFile } from './receipt.js';
+import { CSV_FILE_NAMES, type Profile, type RecordType } from './recordTypes.js';
+import { signedStream, type StreamSummary } from './signedStream.js';
+import { loadRunRow } from './stream.js';
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+}
+
+export interface ExportOptions {
+  runId: string;
+  format: ExportFormat;
+  out: string;
+  profile?: Profile;
+  /** HMAC key; the export is signed exactly when a key is given. */
+  key?: Buffer | null;
+  force?: boolean;
+  onProgress?: (p: ExportProgress) => void;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ExportResult {
+  target: string;
+  receiptPath: string;
+  receipt: Receipt;
+}
+
+/** Records between yields to the event loop (lets cancellation and progress through). */
+const YIELD_EVERY = 4096;
+
+/** Resolves `latest` to the most recently started run; other ids pass through. */
+export function resolveRunId(db: LandscapeDb, runId: string): string {
+  if (runId !== 'latest') return runId;
+  const row = db.get<{ run_id: string }>('SELECT runs.run_id AS run_id FROM runs ORDER BY runs.started_at DESC, runs.run_id DESC LIMIT 1');
+  if (!row) throw new LandscapeError('RUN_NOT_FOUND', `${db.path} contains no runs`);
+  return row.run_id;
+}
+
+interface Writer {
+  write(record: ExportRecord): void;
+  finish(): ReceiptFile[];
+  discard(): void;
+}
+
+function fileWriter(d: Destination, format: 'json' | 'jsonl'): Writer {
+  const file = new HashingFile(d.temp);
+  let first = true;
+  return {
+    write(record) {
+      const text = pyJson(record as Record<string, PyValue>);
+      if (format === 'jsonl') file.write(`${text}\n`);
+      else {
+        file.write(first ? `[${text}` : `, ${text}`);
+        first = false;
+      }
+    },
+    finish() {
+      if (format === 'json') file.write(first ? '[]' : ']');
+      const { sha256, size } = file.finish();
+      return [{ path: path.basename(d.target), sha256, size }];
+    },
+    discard: () => file.discard(),
+  };
+}
+
+/** Types whose records hold nested objects (settings, config): buffered to learn the header. */
+const BUFFERED: ReadonlySet<string> = new Set(['run', 'node']);
+
+function csvWriter(d: Destination): Writer {
+  createTempDir(d);
+  const files = new Map<string, { file: HashingFile; header: string[]; name: string }>();
+  const buffered = new Map<string, Array<Map<string, PyValue>>>();
+  const open = (type: string, keys: Iterable<string>) => {
+    const name = CSV_FILE_NAMES[type as RecordType];
+    if (!name) throw new LandscapeError('INTERNAL', `no CSV file name for record type ${type}`);
+    const header = csvHeader(keys);
+    const file = new HashingFile(path.join(d.temp, name));
+    file.write(header.map(csvField).join(',') + '\r\n');
+    const entry = { file, header, name };
+    files.set(type, entry);
+    return entry;
+  };
+  return {
+    write(record) {
+      const flat = flattenRecord(record as Record<string, PyValue>);
+      if (BUFFERED.has(record.record_type)) {
+        let list = buffered.get(record.record_type);
+        if (!list) buffered.set(record.record_type, (list = []));
+        list.push(flat);
+        return;
+      }
+      const entry = files.get(record.record_type) ?? open(record.record_type, flat.keys());
+      if (flat.size !== entry.header.length || [...flat.keys()].some((k) => !entry.header.includes(k))) {
+        throw new LandscapeError('INTERNAL', `record of type ${record.record_type} has unexpected keys`);
+      }
+      entry.file.write(csvLine(entry.header, flat));
+    },
+    finish() {
+      for (const [type, list] of buffered) {
+        const keys = new Set<string>();
+        for (const flat of list) for (const k of flat.keys()) keys.add(k);
+        const entry = open(type, keys);
+        for (const flat of list) entry.file.write(csvLine(entry.header, flat));
+      }
+      const out: ReceiptFile[] = [];
+      for (const { file, name } of files.values()) {
+        const { sha256, size } = file.finish();
+        out.push({ path: `${path.basename(d.target)}/${name}`, sha256, size });
+      }
+      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+    discard() {
+      for (const { file } of files.values()) file.discard();
+    },
+  };
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new LandscapeError('CANCELLED', 'the export was cancelled; nothing was written');
+}
+
+/** Exports one run. Nothing is left under the destination's name unless it succeeds. */
+export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<ExportResult> {
+  const profile = opts.profile ?? 'elspeth';
+  const dest = planDestination(opts.out, opts.format === 'csv' ? 'directory' : 'file', opts.force ?? false);
+  const clock = exportClock(opts.env);
+  const exportedAt = isoUtcWithOffset(clock.epochMs);
+  let writer: Writer | undefined;
+  db.beginRead();
+  try {
+    const runId = resolveRunId(db, opts.runId);
+    loadRunRow(db, runId);
+    const total = totalRecords(recordCounts(db, runId, profile)) + (opts.key ? 1 : 0);
+    checkCancelled(opts.signal);
+    writer = opts.format === 'csv' ? csvWriter(dest) : fileWriter(dest, opts.format);
+    const summary: StreamSummary = { recordCount: 0, counts: {}, finalHash: null };
+    let done = 0;
+    opts.onProgress?.({ done, total });
+    for (const record of signedStream(db, runId, { profile, key: opts.key ?? null, exportedAt }, summary)) {
+      writer.write(record);
+      if (++done % YIELD_EVERY === 0) {
+        opts.onProgress?.({ done, total });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        checkCancelled(opts.signal);
+      }
+    }
+    const files = writer.finish();
+    checkCancelled(opts.signal);
+    opts.onProgress?.({ done, total: Math.max(total, done) });
+    const receipt: Receipt = {
+      receipt_version: 1,
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      export_format: { name: 'elspeth-landscape-export', elspeth_version: ELSPETH_FORMAT_VERSION, format: opts.format, profile },
+      created_at: exportedAt,
+      database: { path: db.path, sha256: db.sha256, size: db.sizeBytes, wal_sha256: db.walSha256, user_version: db.userVersion },
+      run_id: runId,
+      signed: Boolean(opts.key),
+      record_count: summary.recordCount,
+      record_counts: summary.counts,
+      final_hash: summary.finalHash,
+      files,
+    };
+    const receiptFile = new HashingFile(dest.receiptTemp);
+    receiptFile.write(receiptText(receipt));
+    receiptFile.finish();
+    commit(dest);
+    return { target: dest.target, receiptPath: dest.receipt, receipt };
+  } catch (e) {
+    writer?.discard();
+    abandon(dest);
+    throw e;
+  } finally {
+    db.endRead();
+  }
+}

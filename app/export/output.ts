@@ -1,0 +1,203 @@
+/**
+ * Safe writing of export files: everything goes to temporary names in the destination's folder and
+ * is renamed into place only when the whole export succeeded; on any failure or cancellation the
+ * temporaries are removed, so nothing partial is ever left under the user's chosen name.
+ */
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LandscapeError } from '../errors.js';
+
+const FLUSH_AT = 1 << 20;
+
+/** Maps a file-system error onto an output error code. */
+export function outputError(e: unknown, what: string): LandscapeError {
+  if (e instanceof LandscapeError) return e;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new LandscapeError('OUTPUT_NO_SPACE', `${what}: the disk is full`, { errno: code }, { cause: e });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new LandscapeError('OUTPUT_UNWRITABLE', `${what}: permission denied`, { errno: code }, { cause: e });
+  }
+  if (code === 'ENAMETOOLONG') {
+    return new LandscapeError('OUTPUT_UNWRITABLE', `${what}: the file name is too long`, { errno: code }, { cause: e });
+  }
+  return new LandscapeError('OUTPUT_FAILED', `${what}: ${code ?? (e as Error)?.message ?? 'write failed'}`, { errno: code }, { cause: e });
+}
+
+/** A file written through a buffer, hashing what it writes. */
+export class HashingFile {
+  private fd: number | null;
+  private buf = '';
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+
+  constructor(readonly filePath: string) {
+    try {
+      this.fd = fs.openSync(filePath, 'wx', 0o644);
+    } catch (e) {
+      throw outputError(e, `cannot create ${filePath}`);
+    }
+  }
+
+  write(text: string): void {
+    this.buf += text;
+    if (this.buf.length >= FLUSH_AT) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buf.length === 0 || this.fd === null) return;
+    const data = Buffer.from(this.buf, 'utf8');
+    this.buf = '';
+    this.hash.update(data);
+    this.bytes += data.length;
+    try {
+      let off = 0;
+      while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
+    } catch (e) {
+      throw outputError(e, `cannot write ${this.filePath}`);
+    }
+  }
+
+  /** Flushes, fsyncs and closes; returns the SHA-256 and size of the content. */
+  finish(): { sha256: string; size: number } {
+    this.flush();
+    if (this.fd !== null) {
+      try {
+        fs.fsyncSync(this.fd);
+      } catch (e) {
+        throw outputError(e, `cannot write ${this.filePath}`);
+      } finally {
+        fs.closeSync(this.fd);
+        this.fd = null;
+      }
+    }
+    return { sha256: this.hash.digest('hex'), size: this.bytes };
+  }
+
+  /** Closes without finishing (after a failure); never throws. */
+  discard(): void {
+    if (this.fd === null) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // the file is about to be removed with its temporary folder or name
+    }
+    this.fd = null;
+  }
+}
+
+export type DestinationKind = 'file' | 'directory';
+
+/** A planned destination: its final names and the temporaries used until commit. */
+export interface Destination {
+  kind: DestinationKind;
+  /** Final path of the export (file or folder). */
+  target: string;
+  /** Final path of the receipt. */
+  receipt: string;
+  /** Temporary path written instead of `target`. */
+  temp: string;
+  /** Temporary path written instead of `receipt`. */
+  receiptTemp: string;
+  force: boolean;
+}
+
+export function receiptPathFor(target: string): string {
+  return `${target}.receipt.json`;
+}
+
+function exists(p: string): fs.Stats | undefined {
+  return fs.lstatSync(p, { throwIfNoEntry: false });
+}
+
+/**
+ * Checks a destination before any work starts: its folder exists and is writable, and neither
+ * the export nor its receipt exists unless `force`.
+ */
+export function planDestination(target: string, kind: DestinationKind, force: boolean): Destination {
+  if (typeof target !== 'string' || target.trim() === '') throw new LandscapeError('USAGE', 'no output path was given');
+  const abs = path.resolve(target);
+  const dir = path.dirname(abs);
+  const base = path.basename(abs);
+  const dirStat = exists(dir);
+  if (!dirStat || !dirStat.isDirectory()) {
+    throw new LandscapeError('OUTPUT_UNWRITABLE', `the folder ${dir} does not exist`);
+  }
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new LandscapeError('OUTPUT_UNWRITABLE', `the folder ${dir} is not writable`);
+  }
+  const receipt = receiptPathFor(abs);
+  for (const p of [abs, receipt]) {
+    const st = exists(p);
+    if (!st) continue;
+    if (!force) throw new LandscapeError('OUTPUT_EXISTS', `${p} already exists (use --force to replace it)`);
+    const wantDir = p === abs && kind === 'directory';
+    if (st.isDirectory() !== wantDir || st.isSymbolicLink()) {
+      throw new LandscapeError('OUTPUT_EXISTS', `${p} exists and is not a ${wantDir ? 'folder' : 'file'}; it will not be replaced`);
+    }
+  }
+  const tag = randomBytes(6).toString('hex');
+  return {
+    kind,
+    target: abs,
+    receipt,
+    temp: path.join(dir, `.${base}.${tag}.partial`),
+    receiptTemp: path.join(dir, `.${base}.receipt.${tag}.partial`),
+    force,
+  };
+}
+
+/** Creates the temporary folder of a directory destination. */
+export function createTempDir(d: Destination): void {
+  try {
+    fs.mkdirSync(d.temp, { mode: 0o755 });
+  } catch (e) {
+    throw outputError(e, `cannot create ${d.temp}`);
+  }
+}
+
+/** Removes every temporary of a destination; never throws. */
+export function abandon(d: Destination): void {
+  for (const p of [d.temp, d.receiptTemp]) {
+    try {
+      fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      // best effort; names are hidden and unique
+    }
+  }
+}
+
+/**
+ * Moves the finished export and receipt into place. With `force`, earlier versions are moved
+ * aside first and restored if the move fails, then deleted.
+ */
+export function commit(d: Destination): void {
+  const aside: Array<[string, string]> = [];
+  const placed: string[] = [];
+  try {
+    for (const [temp, final] of [[d.temp, d.target], [d.receiptTemp, d.receipt]] as const) {
+      if (exists(final)) {
+        const old = `${temp}.old`;
+        fs.renameSync(final, old);
+        aside.push([old, final]);
+      }
+      fs.renameSync(temp, final);
+      placed.push(final);
+    }
+  } catch (e) {
+    for (const p of placed) fs.rmSync(p, { recursive: true, force: true });
+    for (const [old, final] of aside) {
+      try {
+        fs.renameSync(old, final);
+      } catch {
+        // leave the moved-aside copy in place rather than lose it
+      }
+    }
+    throw outputError(e, `cannot move the export into place at ${d.target}`);
+  }
+  for (const [old] of aside) fs.rmSync(old, { recursive: true, force: true });
+}

@@ -1,0 +1,86 @@
+/**
+ * The exporter's SQL. Statements whose ORDER BY can tie (secret resolutions, operations, token
+ * outcomes) are ELSPETH's own statements (FORMAT.md Appendix B) with the same column lists, so
+ * SQLite's plan — and the order of tied rows — is the same. The row-nested part is read in chunks
+ * of rows (bounded memory) with the same ORDER BY keys; within one parent those keys are unique,
+ * so the chunked statements give the same order as ELSPETH's in-memory grouping (§5.1, §10.8).
+ * Absent columns of older files read as NULL (schemaInfo.ts).
+ */
+import type { SchemaInfo } from '../db/schemaInfo.js';
+
+const COLS = {
+  runs: ['run_id', 'started_at', 'completed_at', 'config_hash', 'settings_json', 'reproducibility_grade', 'canonical_version', 'source_schema_json', 'source_field_resolution_json', 'status', 'export_status', 'export_error', 'exported_at', 'export_format', 'export_sink', 'schema_contract_json', 'schema_contract_hash'],
+  secret_resolutions: ['resolution_id', 'run_id', 'timestamp', 'env_var_name', 'source', 'vault_url', 'secret_name', 'fingerprint', 'resolution_latency_ms'],
+  nodes: ['node_id', 'run_id', 'plugin_name', 'node_type', 'plugin_version', 'determinism', 'config_hash', 'config_json', 'schema_hash', 'sequence_in_pipeline', 'registered_at', 'schema_mode', 'schema_fields_json', 'input_contract_json', 'output_contract_json'],
+  edges: ['edge_id', 'run_id', 'from_node_id', 'to_node_id', 'label', 'default_mode', 'created_at'],
+  operations: ['operation_id', 'run_id', 'node_id', 'operation_type', 'started_at', 'completed_at', 'status', 'input_data_ref', 'input_data_hash', 'output_data_ref', 'output_data_hash', 'error_message', 'duration_ms'],
+  calls: ['call_id', 'state_id', 'operation_id', 'call_index', 'call_type', 'status', 'request_hash', 'request_ref', 'response_hash', 'response_ref', 'error_json', 'latency_ms', 'created_at'],
+  tokens: ['token_id', 'row_id', 'run_id', 'fork_group_id', 'join_group_id', 'expand_group_id', 'branch_name', 'step_in_pipeline', 'created_at'],
+  token_parents: ['token_id', 'parent_token_id', 'ordinal'],
+  node_states: ['state_id', 'token_id', 'run_id', 'node_id', 'step_index', 'attempt', 'status', 'input_hash', 'output_hash', 'context_before_json', 'context_after_json', 'duration_ms', 'error_json', 'success_reason_json', 'started_at', 'completed_at'],
+  routing_events: ['event_id', 'state_id', 'edge_id', 'routing_group_id', 'ordinal', 'mode', 'reason_hash', 'reason_ref', 'created_at'],
+  token_outcomes: ['outcome_id', 'run_id', 'token_id', 'outcome', 'is_terminal', 'recorded_at', 'sink_name', 'batch_id', 'fork_group_id', 'join_group_id', 'expand_group_id', 'error_hash', 'context_json', 'expected_branches_json'],
+  rows: ['row_id', 'run_id', 'source_node_id', 'row_index', 'source_data_hash', 'source_data_ref', 'created_at'],
+  batches: ['batch_id', 'run_id', 'aggregation_node_id', 'aggregation_state_id', 'trigger_reason', 'trigger_type', 'attempt', 'status', 'created_at', 'completed_at'],
+  batch_members: ['batch_id', 'token_id', 'ordinal'],
+  artifacts: ['artifact_id', 'run_id', 'produced_by_state_id', 'sink_node_id', 'artifact_type', 'path_or_uri', 'content_hash', 'size_bytes', 'idempotency_key', 'created_at'],
+  validation_errors: ['error_id', 'run_id', 'node_id', 'row_hash', 'row_data_json', 'error', 'schema_mode', 'destination', 'created_at', 'violation_type', 'original_field_name', 'normalized_field_name', 'expected_type', 'actual_type'],
+  transform_errors: ['error_id', 'run_id', 'token_id', 'transform_id', 'row_hash', 'row_data_json', 'error_details_json', 'destination', 'created_at'],
+  checkpoints: ['checkpoint_id', 'run_id', 'token_id', 'node_id', 'sequence_number', 'aggregation_state_json', 'coalesce_state_json', 'created_at', 'upstream_topology_hash', 'checkpoint_node_config_hash', 'format_version'],
+  preflight_results: ['result_id', 'run_id', 'result_type', 'name', 'result_json', 'created_at'],
+} as const;
+
+export type ExportQueries = ReturnType<typeof buildExportQueries>;
+
+/** Rows of a chunk: `rows.run_id = ?1 AND rows.row_index BETWEEN ?2 AND ?3`. */
+const CHUNK_ROWS = 'JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = :run AND rows.row_index BETWEEN :lo AND :hi';
+
+/** Every statement the exporter needs, for one file's schema. `null` when a table is absent. */
+export function buildExportQueries(s: SchemaInfo) {
+  const sel = (t: keyof typeof COLS) => s.cols(t, COLS[t]);
+  const has = (t: keyof typeof COLS) => s.hasTable(t);
+  const runFilter = (t: 'node_states' | 'token_outcomes', alias: string = t) => (s.hasColumn(t, 'run_id') ? `${alias}.run_id = :run AND ` : '');
+  return {
+    run: `SELECT ${sel('runs')} FROM runs WHERE runs.run_id = :run`,
+    secretResolutions: has('secret_resolutions')
+      ? `SELECT ${sel('secret_resolutions')} FROM secret_resolutions WHERE secret_resolutions.run_id = :run ORDER BY secret_resolutions.timestamp`
+      : null,
+    nodes: `SELECT ${sel('nodes')} FROM nodes WHERE nodes.run_id = :run ORDER BY nodes.sequence_in_pipeline NULLS LAST, nodes.registered_at, nodes.node_id`,
+    edges: `SELECT ${sel('edges')} FROM edges WHERE edges.run_id = :run ORDER BY edges.created_at, edges.edge_id`,
+    operations: has('operations')
+      ? `SELECT ${sel('operations')} FROM operations WHERE operations.run_id = :run ORDER BY operations.started_at`
+      : null,
+    operationCalls:
+      has('operations') && s.hasColumn('calls', 'operation_id')
+        ? `SELECT ${sel('calls')} FROM calls WHERE calls.operation_id = :op ORDER BY calls.call_index`
+        : null,
+    rowsChunk: `SELECT ${sel('rows')} FROM rows WHERE rows.run_id = :run AND rows.row_index > :after ORDER BY rows.row_index LIMIT :limit`,
+    tokens: `SELECT ${sel('tokens')} FROM tokens ${CHUNK_ROWS} ORDER BY tokens.row_id, tokens.created_at, tokens.token_id`,
+    tokenParents: `SELECT ${sel('token_parents')} FROM token_parents JOIN tokens ON token_parents.token_id = tokens.token_id ${CHUNK_ROWS} ORDER BY token_parents.token_id, token_parents.ordinal`,
+    tokenOutcomes: has('token_outcomes')
+      ? `SELECT ${sel('token_outcomes')} FROM token_outcomes JOIN tokens ON token_outcomes.token_id = tokens.token_id ${CHUNK_ROWS.replace('WHERE ', `WHERE ${runFilter('token_outcomes')}`)} ORDER BY token_outcomes.token_id, token_outcomes.recorded_at`
+      : null,
+    /** ELSPETH's own statement, scanned once to learn the order of recorded_at ties. */
+    tokenOutcomesExact: has('token_outcomes') && s.hasColumn('token_outcomes', 'run_id')
+      ? `SELECT ${sel('token_outcomes')} FROM token_outcomes WHERE token_outcomes.run_id = :run ORDER BY token_outcomes.token_id, token_outcomes.recorded_at`
+      : null,
+    nodeStates: `SELECT ${sel('node_states')} FROM node_states JOIN tokens ON node_states.token_id = tokens.token_id ${CHUNK_ROWS.replace('WHERE ', `WHERE ${runFilter('node_states')}`)} ORDER BY node_states.token_id, node_states.step_index, node_states.attempt`,
+    routingEvents: `SELECT ${sel('routing_events')} FROM routing_events JOIN node_states ON routing_events.state_id = node_states.state_id JOIN tokens ON node_states.token_id = tokens.token_id ${CHUNK_ROWS.replace('WHERE ', `WHERE ${runFilter('node_states')}`)} ORDER BY node_states.step_index, node_states.attempt, routing_events.ordinal, routing_events.event_id`,
+    stateCalls: `SELECT ${sel('calls')} FROM calls JOIN node_states ON calls.state_id = node_states.state_id JOIN tokens ON node_states.token_id = tokens.token_id ${CHUNK_ROWS.replace('WHERE ', `WHERE ${runFilter('node_states')}`)} ORDER BY node_states.step_index, node_states.attempt, calls.call_index`,
+    batchesChunk: `SELECT ${sel('batches')} FROM batches WHERE batches.run_id = :run AND (batches.created_at, batches.batch_id) > (:afterCreated, :afterId) ORDER BY batches.created_at, batches.batch_id LIMIT :limit`,
+    batchMembers: `SELECT ${sel('batch_members')} FROM batch_members WHERE batch_members.batch_id = :batch ORDER BY batch_members.ordinal`,
+    artifactsChunk: `SELECT ${sel('artifacts')} FROM artifacts WHERE artifacts.run_id = :run AND (artifacts.created_at, artifacts.artifact_id) > (:afterCreated, :afterId) ORDER BY artifacts.created_at, artifacts.artifact_id LIMIT :limit`,
+    validationErrors: has('validation_errors')
+      ? `SELECT ${sel('validation_errors')} FROM validation_errors WHERE validation_errors.run_id = :run AND (validation_errors.created_at, validation_errors.error_id) > (:afterCreated, :afterId) ORDER BY validation_errors.created_at, validation_errors.error_id LIMIT :limit`
+      : null,
+    transformErrors: has('transform_errors')
+      ? `SELECT ${sel('transform_errors')} FROM transform_errors WHERE transform_errors.run_id = :run AND (transform_errors.created_at, transform_errors.error_id) > (:afterCreated, :afterId) ORDER BY transform_errors.created_at, transform_errors.error_id LIMIT :limit`
+      : null,
+    checkpoints: has('checkpoints')
+      ? `SELECT ${sel('checkpoints')} FROM checkpoints WHERE checkpoints.run_id = :run ORDER BY checkpoints.sequence_number, checkpoints.checkpoint_id`
+      : null,
+    preflightResults: has('preflight_results')
+      ? `SELECT ${sel('preflight_results')} FROM preflight_results WHERE preflight_results.run_id = :run ORDER BY preflight_results.created_at, preflight_results.result_id`
+      : null,
+  };
+}

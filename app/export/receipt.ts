@@ -1,0 +1,39 @@
+/**
+ * The receipt written beside every export (`<output>.receipt.json`): what was exported, from which
+ * database (path and SHA-256), how, and the SHA-256 and size of every file written, so anyone can
+ * check the files later. ELSPETH writes no such descriptor for CSV exports; we always do.
+ */
+import type { Profile } from './recordTypes.js';
+
+export const RECEIPT_VERSION = 1;
+/** The ELSPETH release whose export format this tool reproduces (FORMAT.md header). */
+export const ELSPETH_FORMAT_VERSION = '0.4.1';
+
+export type ExportFormat = 'json' | 'jsonl' | 'csv';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'jsonl', 'csv'];
+
+export interface ReceiptFile {
+  /** Path relative to the receipt's folder, with `/` separators. */
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface Receipt {
+  receipt_version: number;
+  tool: { name: string; version: string };
+  export_format: { name: 'elspeth-landscape-export'; elspeth_version: string; format: ExportFormat; profile: Profile };
+  created_at: string;
+  database: { path: string; sha256: string; size: number; wal_sha256: string | null; user_version: number };
+  run_id: string;
+  signed: boolean;
+  record_count: number;
+  record_counts: Record<string, number>;
+  final_hash: string | null;
+  files: ReceiptFile[];
+}
+
+/** Receipt JSON text: two-space indented, with a final newline. */
+export function receiptText(r: Receipt): string {
+  return `${JSON.stringify(r, null, 2)}\n`;
+}

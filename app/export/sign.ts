@@ -1,0 +1,70 @@
+/**
+ * ELSPETH's export signing (FORMAT.md §5.4): each record's signature is
+ * hex(HMAC-SHA256(key, UTF-8 canonical JSON of the record without "signature")), appended as the
+ * last key; `final_hash` is SHA-256 over the concatenated signature hex strings of the data
+ * records in emission order; a signed manifest closes the stream.
+ */
+import { createHash, createHmac, type Hash } from 'node:crypto';
+import { LandscapeError } from '../errors.js';
+import { canonicalJson } from '../json/canonical.js';
+import type { PyValue } from '../json/value.js';
+import type { ExportRecord } from './build.js';
+
+/** Default environment variable holding the signing key (UTF-8). */
+export const DEFAULT_KEY_ENV = 'ELSPETH_SIGNING_KEY';
+
+/**
+ * Reads the signing key from the environment. The key never comes from the command line and is
+ * never logged; an empty string is a valid key, as in ELSPETH.
+ */
+export function signingKeyFromEnv(name: string = DEFAULT_KEY_ENV, env: NodeJS.ProcessEnv = process.env): Buffer {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new LandscapeError('USAGE', `${JSON.stringify(name)} is not a valid environment variable name`);
+  }
+  const v = env[name];
+  if (v === undefined) {
+    throw new LandscapeError('SIGNING_KEY_MISSING', `signing was requested but the environment variable ${name} is not set`);
+  }
+  return Buffer.from(v, 'utf8');
+}
+
+/** HMAC-SHA256 of a canonical text, as lowercase hex. */
+export function hmacHex(key: Buffer, canonical: string): string {
+  return createHmac('sha256', key).update(canonical, 'utf8').digest('hex');
+}
+
+/** Signs records in order and keeps the running hash. */
+export class RecordSigner {
+  private readonly chain: Hash = createHash('sha256');
+  private count = 0;
+
+  constructor(private readonly key: Buffer) {}
+
+  /** Appends `signature` to a data record and feeds it into the running hash. */
+  sign(record: ExportRecord): ExportRecord {
+    const signature = hmacHex(this.key, canonicalJson(record));
+    this.chain.update(signature, 'latin1');
+    this.count++;
+    return Object.assign(record, { signature });
+  }
+
+  get recordCount(): number {
+    return this.count;
+  }
+
+  /** The signed manifest; call once, after the last data record. */
+  manifest(runId: string, exportedAt: string): { record: ExportRecord; finalHash: string } {
+    const finalHash = this.chain.digest('hex');
+    const record: ExportRecord = {
+      record_type: 'manifest',
+      run_id: runId,
+      record_count: this.count,
+      final_hash: finalHash,
+      hash_algorithm: 'sha256',
+      signature_algorithm: 'hmac-sha256',
+      exported_at: exportedAt,
+    };
+    const signature = hmacHex(this.key, canonicalJson(record as Record<string, PyValue>));
+    return { record: Object.assign(record, { signature }), finalHash };
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The full stream an export writes: data records (signed when a key is given) followed by the
+ * signed manifest. Shared by the file writers and by verification's in-memory re-export.
+ */
+import type { LandscapeDb } from '../db/open.js';
+import type { ExportRecord } from './build.js';
+import type { Profile } from './recordTypes.js';
+import { RecordSigner } from './sign.js';
+import { exportRecords } from './stream.js';
+
+export interface StreamSummary {
+  recordCount: number;
+  counts: Record<string, number>;
+  finalHash: string | null;
+}
+
+/**
+ * Yields every record of the export in order; `summary` is filled when the generator finishes.
+ * Must run inside one read transaction of `db`.
+ */
+export function* signedStream(
+  db: LandscapeDb,
+  runId: string,
+  opts: { profile: Profile; key: Buffer | null; exportedAt: string },
+  summary: StreamSummary,
+): Generator<ExportRecord> {
+  const signer = opts.key ? new RecordSigner(opts.key) : null;
+  for (const record of exportRecords(db, runId, { profile: opts.profile })) {
+    summary.recordCount++;
+    summary.counts[record.record_type] = (summary.counts[record.record_type] ?? 0) + 1;
+    yield signer ? signer.sign(record) : record;
+  }
+  if (signer) {
+    const { record, finalHash } = signer.manifest(runId, opts.exportedAt);
+    summary.finalHash = finalHash;
+    summary.counts['manifest'] = 1;
+    yield record;
+  }
+}

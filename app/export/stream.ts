@@ -1,0 +1,186 @@
+/**
+ * The export record stream: exactly the records ELSPETH's exporter emits for a run, in its
+ * nesting and order (FORMAT.md §5.1), read in bounded chunks so memory does not grow with the run.
+ * Must be consumed inside one read transaction of the database (see exportRun).
+ */
+import type { LandscapeDb } from '../db/open.js';
+import { LandscapeError } from '../errors.js';
+import * as B from './build.js';
+import type { ExportRecord } from './build.js';
+import { buildExportQueries } from './queries.js';
+import { RECORD_FIELDS, type Profile } from './recordTypes.js';
+import type { Row } from './convert.js';
+
+/** Source rows read per chunk; bounds memory (every child of a chunk's rows is held at once). */
+export const ROW_CHUNK = 512;
+const PAGE = 1000;
+const MIN_INT64 = -(2n ** 63n);
+
+export interface StreamOptions {
+  profile?: Profile;
+}
+
+function groupBy(rows: Row[], key: string): Map<unknown, Row[]> {
+  const out = new Map<unknown, Row[]>();
+  for (const r of rows) {
+    const k = r[key];
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(r);
+  }
+  return out;
+}
+
+/** Loads the run row or throws RUN_NOT_FOUND. */
+export function loadRunRow(db: LandscapeDb, runId: string): Row {
+  const q = buildExportQueries(db.schema);
+  const row = db.get<Row>(q.run, { run: runId });
+  if (!row) throw new LandscapeError('RUN_NOT_FOUND', `run ${runId} not found in ${db.path}`, { runId });
+  return row;
+}
+
+/**
+ * Order of token outcomes that tie on (token_id, recorded_at), as ELSPETH's own statement returns
+ * them. Only tokens with ties are kept, so memory stays proportional to the ties.
+ */
+function outcomeTieOrder(db: LandscapeDb, sql: string | null, runId: string): Map<string, string[]> {
+  const ties = new Map<string, string[]>();
+  if (!sql) return ties;
+  let prev: Row | undefined;
+  for (const r of db.prepare(sql).iterate({ run: runId }) as Iterable<Row>) {
+    if (prev && prev['token_id'] === r['token_id'] && prev['recorded_at'] === r['recorded_at']) {
+      const token = String(r['token_id']);
+      let list = ties.get(token);
+      if (!list) ties.set(token, (list = [String(prev['outcome_id'])]));
+      if (list[list.length - 1] !== prev['outcome_id']) list.push(String(prev['outcome_id']));
+      list.push(String(r['outcome_id']));
+    }
+    prev = r;
+  }
+  return ties;
+}
+
+/** Reorders a token's outcomes so tied ones follow ELSPETH's statement order. */
+function applyTies(outcomes: Row[], order: string[] | undefined): Row[] {
+  if (!order) return outcomes;
+  const rank = new Map(order.map((id, i) => [id, i]));
+  return outcomes
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => {
+      const ta = String(a.r['recorded_at']);
+      const tb = String(b.r['recorded_at']);
+      if (ta !== tb) return ta < tb ? -1 : 1;
+      return (rank.get(String(a.r['outcome_id'])) ?? a.i) - (rank.get(String(b.r['outcome_id'])) ?? b.i);
+    })
+    .map((x) => x.r);
+}
+
+/** Yields the run's records (without signatures). */
+export function* exportRecords(db: LandscapeDb, runId: string, opts: StreamOptions = {}): Generator<ExportRecord> {
+  const q = buildExportQueries(db.schema);
+  const runRow = loadRunRow(db, runId);
+  const run = { run: runId };
+  yield B.runRecord(runRow, runId);
+
+  if (q.secretResolutions) for (const r of db.all<Row>(q.secretResolutions, run)) yield B.secretResolutionRecord(r, runId);
+  for (const r of db.all<Row>(q.nodes, run)) yield B.nodeRecord(r, runId);
+  for (const r of db.all<Row>(q.edges, run)) yield B.edgeRecord(r, runId);
+  if (q.operations) {
+    for (const op of db.all<Row>(q.operations, run)) {
+      yield B.operationRecord(op, runId);
+      if (q.operationCalls) for (const c of db.all<Row>(q.operationCalls, { op: op['operation_id'] })) yield B.callRecord(c, runId, 'operation');
+    }
+  }
+
+  const ties = outcomeTieOrder(db, q.tokenOutcomesExact, runId);
+  let after: bigint | number = MIN_INT64;
+  for (;;) {
+    const rows = db.all<Row>(q.rowsChunk, { run: runId, after, limit: ROW_CHUNK });
+    if (rows.length === 0) break;
+    const range = { run: runId, lo: rows[0]!['row_index'], hi: rows[rows.length - 1]!['row_index'] };
+    after = range.hi as bigint;
+    const tokens = groupBy(db.all<Row>(q.tokens, range), 'row_id');
+    const parents = groupBy(db.all<Row>(q.tokenParents, range), 'token_id');
+    const outcomes = q.tokenOutcomes ? groupBy(db.all<Row>(q.tokenOutcomes, range), 'token_id') : new Map<unknown, Row[]>();
+    const states = groupBy(db.all<Row>(q.nodeStates, range), 'token_id');
+    const events = groupBy(db.all<Row>(q.routingEvents, range), 'state_id');
+    const calls = groupBy(db.all<Row>(q.stateCalls, range), 'state_id');
+    for (const row of rows) {
+      yield B.rowRecord(row, runId);
+      for (const t of tokens.get(row['row_id']) ?? []) {
+        const tokenId = t['token_id'];
+        yield B.tokenRecord(t, runId);
+        for (const p of parents.get(tokenId) ?? []) yield B.tokenParentRecord(p, runId);
+        for (const o of applyTies(outcomes.get(tokenId) ?? [], ties.get(String(tokenId)))) yield B.tokenOutcomeRecord(o, runId);
+        for (const s of states.get(tokenId) ?? []) {
+          yield B.nodeStateRecord(s, runId);
+          for (const e of events.get(s['state_id']) ?? []) yield B.routingEventRecord(e, runId);
+          for (const c of calls.get(s['state_id']) ?? []) yield B.callRecord(c, runId, 'state');
+        }
+      }
+    }
+    if (rows.length < ROW_CHUNK) break;
+  }
+
+  for (const batch of keyset(db, q.batchesChunk, runId, 'batch_id')) {
+    yield B.batchRecord(batch, runId);
+    for (const m of db.all<Row>(q.batchMembers, { batch: batch['batch_id'] })) yield B.batchMemberRecord(m, runId);
+  }
+  for (const a of keyset(db, q.artifactsChunk, runId, 'artifact_id')) yield B.artifactRecord(a, runId);
+
+  if (opts.profile === 'complete') yield* extraRecords(db, runId, runRow, q);
+}
+
+/** Pages through a `(created_at, id) > (:afterCreated, :afterId)` statement. */
+function* keyset(db: LandscapeDb, sql: string, runId: string, idColumn: string): Generator<Row> {
+  let afterCreated: unknown = '';
+  let afterId: unknown = '';
+  for (;;) {
+    const page = db.all<Row>(sql, { run: runId, afterCreated, afterId, limit: PAGE });
+    yield* page;
+    if (page.length < PAGE) return;
+    const last = page[page.length - 1]!;
+    afterCreated = last['created_at'];
+    afterId = last[idColumn];
+  }
+}
+
+/** The `complete` profile's extra record types, after the artifacts. */
+function* extraRecords(db: LandscapeDb, runId: string, runRow: Row, q: ReturnType<typeof buildExportQueries>): Generator<ExportRecord> {
+  const F = RECORD_FIELDS;
+  if (q.validationErrors) {
+    for (const r of keyset(db, q.validationErrors, runId, 'error_id')) {
+      yield B.extraRecord('validation_error', F.validation_error, 'validation_errors', 'error_id', r, runId);
+    }
+  }
+  if (q.transformErrors) {
+    for (const r of keyset(db, q.transformErrors, runId, 'error_id')) {
+      yield B.extraRecord('transform_error', F.transform_error, 'transform_errors', 'error_id', r, runId);
+    }
+  }
+  if (q.checkpoints) {
+    for (const r of db.all<Row>(q.checkpoints, { run: runId })) {
+      yield B.extraRecord('checkpoint', F.checkpoint, 'checkpoints', 'checkpoint_id', r, runId);
+    }
+  }
+  if (q.preflightResults) {
+    for (const r of db.all<Row>(q.preflightResults, { run: runId })) {
+      yield B.extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, runId);
+    }
+  }
+  const contract = runRow['schema_contract_json'];
+  if (contract !== null && contract !== undefined) {
+    yield B.extraRecord('schema_contract', F.schema_contract, 'runs', 'run_id',
+      { scope: 'run', node_id: null, contract_json: contract, contract_hash: runRow['schema_contract_hash'], run_id: runId }, runId, []);
+  }
+  for (const n of db.all<Row>(q.nodes, { run: runId })) {
+    for (const [scope, column] of [['node_input', 'input_contract_json'], ['node_output', 'output_contract_json']] as const) {
+      if (n[column] === null || n[column] === undefined) continue;
+      yield B.extraRecord('schema_contract', F.schema_contract, 'nodes', 'node_id',
+        { scope, node_id: n['node_id'], contract_json: n[column], contract_hash: null }, runId, []);
+    }
+  }
+  if (runRow['source_schema_json'] != null || runRow['source_field_resolution_json'] != null) {
+    yield B.extraRecord('source_schema', F.source_schema, 'runs', 'run_id', runRow, runId, []);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Emulation of Python's `json.dumps` with its defaults (`ensure_ascii=True`, `allow_nan=True`,
+ * separators `", "` and `": "`), and of `repr(float)`. ELSPETH's JSON sink and its CSV flattener
+ * write with these, so byte-identical exports need the same text (FORMAT.md §5.6, §10.1, §10.2).
+ */
+import { PyFloat, type PyValue } from './value.js';
+
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const SHORT_ESCAPES: Record<number, string> = {
+  0x22: '\\"',
+  0x5c: '\\\\',
+  0x0a: '\\n',
+  0x0d: '\\r',
+  0x09: '\\t',
+  0x08: '\\b',
+  0x0c: '\\f',
+};
+
+/** Python `json.dumps(str)` with `ensure_ascii=True`: every code unit outside printable ASCII is `\uXXXX`. */
+export function pyString(s: string): string {
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const short = SHORT_ESCAPES[c];
+    if (short !== undefined) out += short;
+    else if (c >= 0x20 && c <= 0x7e) out += s[i];
+    else out += '\\u' + c.toString(16).padStart(4, '0');
+  }
+  return out + '"';
+}
+
+/**
+ * Python `repr(float)`: shortest round-trip digits (the same digits JavaScript picks), fixed
+ * notation with a mandatory fraction for 1e-4 ≤ |x| < 1e16, otherwise exponent notation with a
+ * sign and at least two exponent digits. Non-finite values use the `json.dumps` spelling.
+ */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) {
+    // JavaScript prints fixed notation for 1e-7 <= a < 1e21, with the same shortest digits.
+    const s = String(a);
+    return sign + (s.includes('.') ? s : s + '.0');
+  }
+  const exp = a.toExponential();
+  const at = exp.indexOf('e');
+  const mantissa = exp.slice(0, at);
+  const e = Number(exp.slice(at + 1));
+  const digits = String(Math.abs(e)).padStart(2, '0');
+  return `${sign}${mantissa}e${e < 0 ? '-' : '+'}${digits}`;
+}
+
+/** Python `str()` of a scalar as the `csv` module writes it; null becomes the empty field. */
+export function pyScalarText(v: PyValue): string {
+  if (v === null) return '';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (v instanceof PyFloat) return pyFloatRepr(v.value);
+  return pyJson(v);
+}
+
+/** Python `json.dumps(value)` with default arguments. */
+export function pyJson(v: PyValue): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return pyString(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+    case 'bigint':
+      return String(v);
+    default:
+      break;
+  }
+  if (v instanceof PyFloat) return pyFloatRepr(v.value);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ', ' : '') + pyJson(v[i]!);
+    return out + ']';
+  }
+  let out = '{';
+  let first = true;
+  const entries = v instanceof Map ? v.entries() : Object.entries(v);
+  for (const [k, x] of entries) {
+    out += (first ? '' : ', ') + pyString(k) + ': ' + pyJson(x);
+    first = false;
+  }
+  return out + '}';
+}

@@ -1,0 +1,78 @@
+/**
+ * The value model shared by the exporter's serialisers. It mirrors the Python types ELSPETH's
+ * exporter holds, because the two output forms it must reproduce (RFC 8785 canonical JSON and
+ * Python's `json.dumps`) format them differently:
+ *
+ * - Python `int`   → `number` (a safe integer) or `bigint` (outside ±(2^53 − 1))
+ * - Python `float` → {@link PyFloat} (so `5.0` stays a float even though JS has one number type)
+ * - Python `dict`  → `Map` (keeps insertion order, including integer-like keys, and is immune to
+ *                    `__proto__` keys) or a plain object whose keys are never integer-like
+ * - `list` → array; `str` → string; `bool` → boolean; `None` → null
+ */
+
+/** A Python float. Wrapping it keeps the int/float distinction that Python output depends on. */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+export type PyDict = Map<string, PyValue>;
+export type PyRecord = { readonly [key: string]: PyValue };
+
+export type PyValue =
+  | null
+  | boolean
+  | string
+  | number
+  | bigint
+  | PyFloat
+  | PyValue[]
+  | PyDict
+  | PyRecord;
+
+export function isDict(v: PyValue): v is PyDict | PyRecord {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat);
+}
+
+/** Entries of a dict-like value in insertion order. */
+export function dictEntries(v: PyDict | PyRecord): Iterable<[string, PyValue]> {
+  return v instanceof Map ? v.entries() : Object.entries(v);
+}
+
+export function dictSize(v: PyDict | PyRecord): number {
+  return v instanceof Map ? v.size : Object.keys(v).length;
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Converts a value as better-sqlite3 returns it with `safeIntegers(true)` into the Python value
+ * Python's sqlite3 module would produce: INTEGER storage → int, REAL storage → float.
+ * BLOBs have no JSON form; callers report them.
+ */
+export function fromSqlite(v: unknown): PyValue | Uint8Array {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v;
+  if (typeof v === 'number') return new PyFloat(v);
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return v;
+  throw new Error(`unexpected SQLite value of type ${typeof v}`);
+}
+
+/** Plain JS view of a value (for display, tests and the desktop bridge). */
+export function toPlain(v: PyValue): unknown {
+  if (v instanceof PyFloat) return v.value;
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (v instanceof Map) {
+    const o: Record<string, unknown> = Object.create(null);
+    for (const [k, x] of v) o[k] = toPlain(x);
+    return o;
+  }
+  if (v !== null && typeof v === 'object') {
+    const o: Record<string, unknown> = Object.create(null);
+    for (const [k, x] of Object.entries(v)) o[k] = toPlain(x);
+    return o;
+  }
+  return v;
+}

@@ -1,0 +1,16 @@
+/** Paths shared by tests: the specification folder beside the checkout, and temp folders. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED = path.resolve(REPO_ROOT, '../shared/landscape');
+export const JCS_VECTORS = path.join(SHARED, 'jcs-vectors');
+
+/** A fresh temporary folder, removed when the process exits. */
+export function tempDir(prefix = 'ld-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
