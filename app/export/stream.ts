@@ -168,19 +168,28 @@ function* extraRecords(db: LandscapeDb, runId: string, runRow: Row, q: ReturnTyp
       yield B.extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, runId);
     }
   }
-  const contract = runRow['schema_contract_json'];
-  if (contract !== null && contract !== undefined) {
-    yield B.extraRecord('schema_contract', F.schema_contract, 'runs', 'run_id',
-      { scope: 'run', node_id: null, contract_json: contract, contract_hash: runRow['schema_contract_hash'], run_id: runId }, runId, []);
+  yield* schemaContractRecords(db, runId, runRow);
+  yield* sourceSchemaRecords(runId, runRow);
+}
+
+/** The run's and its nodes' schema contracts, as `schema_contract` records (`complete` profile). */
+export function* schemaContractRecords(db: LandscapeDb, runId: string, runRow: Row): Generator<ExportRecord> {
+  const F = RECORD_FIELDS.schema_contract;
+  if (runRow['schema_contract_json'] != null) {
+    yield B.extraRecord('schema_contract', F, 'runs', 'run_id',
+      { scope: 'run', node_id: null, contract_json: runRow['schema_contract_json'], contract_hash: runRow['schema_contract_hash'] }, runId, []);
   }
-  for (const n of db.all<Row>(q.nodes, { run: runId })) {
+  for (const n of db.all<Row>(buildExportQueries(db.schema).nodes, { run: runId })) {
     for (const [scope, column] of [['node_input', 'input_contract_json'], ['node_output', 'output_contract_json']] as const) {
-      if (n[column] === null || n[column] === undefined) continue;
-      yield B.extraRecord('schema_contract', F.schema_contract, 'nodes', 'node_id',
-        { scope, node_id: n['node_id'], contract_json: n[column], contract_hash: null }, runId, []);
+      if (n[column] == null) continue;
+      yield B.extraRecord('schema_contract', F, 'nodes', 'node_id', { scope, node_id: n['node_id'], contract_json: n[column], contract_hash: null }, runId, []);
     }
   }
+}
+
+/** The stored source schema and field resolution, as a `source_schema` record (`complete` profile). */
+export function* sourceSchemaRecords(runId: string, runRow: Row): Generator<ExportRecord> {
   if (runRow['source_schema_json'] != null || runRow['source_field_resolution_json'] != null) {
-    yield B.extraRecord('source_schema', F.source_schema, 'runs', 'run_id', runRow, runId, []);
+    yield B.extraRecord('source_schema', RECORD_FIELDS.source_schema, 'runs', 'run_id', runRow, runId, []);
   }
 }

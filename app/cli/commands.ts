@@ -1,0 +1,122 @@
+/** The CLI's browsing and export commands. Each returns an exit code. */
+import { LandscapeDb } from '../db/open.js';
+import { LandscapeError } from '../errors.js';
+import { exportRun } from '../export/exportRun.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/receipt.js';
+import { isProfile, isRecordType, type DataRecordType } from '../export/recordTypes.js';
+import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
+import { pyJson } from '../json/pyjson.js';
+import { toPlain, type PyValue } from '../json/value.js';
+import { listRuns } from '../query/runs.js';
+import { recordPage } from '../query/records.js';
+import { int, parse, str } from './args.js';
+import { ProgressBar, table, type Io } from './output.js';
+
+export const USAGE = `usage:
+  landscape-desk runs    <db> [--json]
+  landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--json]
+  landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
+                         [--sign] [--key-env NAME] [--profile elspeth|complete] [--force]
+  landscape-desk schema  <db> --run <id> [--json]
+  landscape-desk diff    <db> --run <id> (--against <id> | --against-db <db2> --against-run <id> | --against-file <schema.json>) [--json]
+  landscape-desk resume-check <db> --run <id> [--json]
+options common to all: --debug (stack traces on errors), --help
+exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) problem, 4 output problem, 5 internal error`;
+
+/** Opens a database for a command, always closing it afterwards. */
+export async function withDb<T>(file: string, fn: (db: LandscapeDb) => Promise<T> | T): Promise<T> {
+  const db = LandscapeDb.open(file);
+  try {
+    for (const w of db.warnings) process.stderr.write(`warning: ${w.message}\n`);
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function ms(v: number | null): string {
+  if (v === null) return '';
+  if (v < 1000) return `${Math.round(v)}ms`;
+  const s = v / 1000;
+  return s < 120 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
+}
+
+export async function runsCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, ['db']);
+  return withDb(positionals[0]!, (db) => {
+    const runs = listRuns(db, { counts: true });
+    if (values['json']) {
+      io.stdout(JSON.stringify(runs, null, 2) + '\n');
+      return 0;
+    }
+    io.stdout(
+      table(
+        ['run_id', 'status', 'started_at (UTC)', 'duration', 'export_status', 'records'],
+        runs.map((r) => [r.run_id, r.status, r.started_at, ms(r.duration_ms), r.export_status ?? '-', r.record_total]),
+      ),
+    );
+    return 0;
+  });
+}
+
+export async function recordsCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { run: { type: 'string' }, type: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' }, json: { type: 'boolean' } },
+    ['db'],
+  );
+  const type = str(values, 'type', true);
+  if (!isRecordType(type) || type === 'manifest') throw new LandscapeError('USAGE', `unknown record type ${JSON.stringify(type)}`);
+  const runId = str(values, 'run', true);
+  const limit = int(values, 'limit', 50);
+  return withDb(positionals[0]!, (db) => {
+    const page = recordPage(db, runId, type as DataRecordType, { limit, after: str(values, 'after') ?? null });
+    if (values['json']) {
+      io.stdout(JSON.stringify({ records: page.records.map((r) => toPlain(r as Record<string, PyValue>)), next_cursor: page.nextCursor }, null, 2) + '\n');
+    } else {
+      for (const r of page.records) io.stdout(pyJson(r as Record<string, PyValue>) + '\n');
+      io.stderr(page.nextCursor ? `more: --after ${page.nextCursor}\n` : `(${page.records.length} record(s), end)\n`);
+    }
+    return 0;
+  });
+}
+
+export async function exportCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, sign: { type: 'boolean' },
+      'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' },
+    },
+    ['db'],
+  );
+  const format = str(values, 'format', true);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new LandscapeError('USAGE', `--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const profile = str(values, 'profile') ?? 'elspeth';
+  if (!isProfile(profile)) throw new LandscapeError('USAGE', '--profile must be elspeth or complete');
+  if (values['key-env'] !== undefined && !values['sign']) throw new LandscapeError('USAGE', '--key-env only makes sense with --sign');
+  const key = values['sign'] ? signingKeyFromEnv(str(values, 'key-env') ?? DEFAULT_KEY_ENV, io.env) : null;
+  const out = str(values, 'out', true);
+  const runId = str(values, 'run', true);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const bar = new ProgressBar(io, 'exporting');
+  try {
+    return await withDb(positionals[0]!, async (db) => {
+      const result = await exportRun(db, {
+        runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']),
+        signal: controller.signal, env: io.env, onProgress: (p) => bar.update(p.done, p.total),
+      });
+      bar.clear();
+      const r = result.receipt;
+      io.stdout(`exported run ${r.run_id}: ${r.record_count} records${r.signed ? ' (signed)' : ''} to ${result.target}\n`);
+      if (r.final_hash) io.stdout(`final hash: ${r.final_hash}\n`);
+      io.stdout(`receipt: ${result.receiptPath}\n`);
+      return 0;
+    });
+  } finally {
+    bar.clear();
+    process.removeListener('SIGINT', onSigint);
+  }
+}

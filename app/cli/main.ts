@@ -1,0 +1,59 @@
+/**
+ * Command-line entry of the core (plain Node; no Electron). Errors are one clear line on stderr;
+ * stacks only with --debug. Exit codes: 0 ok, 1 verification failed, 2 usage, 3 input, 4 output,
+ * 5 internal, 130 cancelled.
+ */
+import { areaOf, isLandscapeError, type ErrorArea } from '../errors.js';
+import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js';
+import type { Io } from './output.js';
+
+const EXIT: Record<ErrorArea, number> = { usage: 2, input: 3, output: 4, internal: 5, cancelled: 130, verify: 1 };
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+/** Commands added by other modules (schema, verify) register here. */
+export const COMMANDS: Record<string, Command> = {
+  runs: runsCommand,
+  records: recordsCommand,
+  export: exportCommand,
+};
+
+export function defaultIo(): Io {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+  };
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const debug = argv.includes('--debug');
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io[name ? 'stdout' : 'stderr'](`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`landscape-desk: unknown command ${JSON.stringify(name)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (isLandscapeError(e)) {
+      io.stderr(`landscape-desk: error [${e.code}]: ${e.message}\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
+      return EXIT[areaOf(e.code)];
+    }
+    io.stderr(`landscape-desk: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (debug && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    return EXIT.internal;
+  }
+}

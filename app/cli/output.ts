@@ -1,0 +1,49 @@
+/** Terminal output helpers for the CLI: aligned tables and a progress bar. */
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Display width of a string, treating control characters as escaped. */
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : String(v);
+  // Terminal safety: never print raw control characters from the database.
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An aligned plain-text table with a header row. */
+export function table(headers: string[], rows: unknown[][]): string {
+  const cells = rows.map((r) => r.map(cell));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => [...(r[i] ?? '')].length)));
+  const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - [...c].length))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
+}
+
+/** A progress bar redrawn on one stderr line; silent when stderr is not a terminal. */
+export class ProgressBar {
+  private last = 0;
+  private readonly started = Date.now();
+
+  constructor(private readonly io: Io, private readonly label: string) {}
+
+  update(done: number, total: number): void {
+    if (!this.io.isTTY) return;
+    const now = Date.now();
+    if (now - this.last < 100 && done < total) return;
+    this.last = now;
+    const frac = total > 0 ? Math.min(1, done / total) : 0;
+    const width = 30;
+    const filled = Math.round(frac * width);
+    const secs = (now - this.started) / 1000;
+    const rate = secs > 0 ? Math.round(done / secs) : 0;
+    this.io.stderr(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} (${rate}/s)`);
+  }
+
+  clear(): void {
+    if (this.io.isTTY) this.io.stderr('\r\x1b[K');
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The bridge contract: every operation the renderer may ask the main process for, with its input,
+ * its result and the error codes it can fail with. Shared by main, preload, the test harness and
+ * the renderer, so it imports no Node or DOM API (types from the core only, as `import type`).
+ */
+import type { ErrorCode } from '../errors.js';
+
+/** Codes the bridge itself adds to the core's codes. */
+export const BRIDGE_ERROR_CODES = [
+  'BAD_INPUT',
+  'UNKNOWN_HANDLE',
+  'UNKNOWN_JOB',
+  'DESTINATION_NOT_GRANTED',
+  'EXPORT_BUSY',
+  'FORBIDDEN_SENDER',
+  'NOT_AVAILABLE',
+  'URL_NOT_ALLOWED',
+] as const;
+
+export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
+export type ResultCode = ErrorCode | BridgeErrorCode;
+
+/** Every bridge call resolves to one of these; it never rejects. */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ResultCode; message: string };
+
+export type ExportFormatName = 'json' | 'jsonl' | 'csv';
+export type ProfileName = 'elspeth' | 'complete';
+
+/** How an export is signed: not at all, with the key in the environment, or with a typed key. */
+export type SigningChoice = { mode: 'none' } | { mode: 'env' } | { mode: 'key'; key: string };
+
+export interface OpenWarningView {
+  code: string;
+  message: string;
+}
+
+export interface DbInfo {
+  /** Opaque id of the open database in this session. */
+  handle: string;
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  userVersion: number;
+  warnings: OpenWarningView[];
+}
+
+export interface RunSummaryView {
+  run_id: string;
+  status: string;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_ms: number | null;
+  reproducibility_grade: string | null;
+  export_status: string | null;
+  export_format: string | null;
+  export_sink: string | null;
+  exported_at: string | null;
+  export_error: string | null;
+  record_counts?: Record<string, number>;
+  record_total?: number;
+}
+
+export interface RunDetailView extends RunSummaryView {
+  config_hash: string | null;
+  canonical_version: string | null;
+  settings_json: string | null;
+  source_schema_json: string | null;
+  schema_contract_json: string | null;
+  schema_contract_hash: string | null;
+  record_counts: Record<string, number>;
+  record_total: number;
+  nodes: Array<Record<string, string | number | null>>;
+  edges: Array<Record<string, string | null>>;
+  node_state_counts: Record<string, Record<string, number>>;
+}
+
+export interface RecentFile {
+  path: string;
+  openedAt: string;
+}
+
+export interface ReceiptView {
+  run_id: string;
+  signed: boolean;
+  record_count: number;
+  record_counts: Record<string, number>;
+  final_hash: string | null;
+  created_at: string;
+  files: Array<{ path: string; sha256: string; size: number }>;
+}
+
+export type ExportState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface ExportStatus {
+  jobId: string;
+  state: ExportState;
+  done: number;
+  total: number;
+  /** Records per second since the start. */
+  rate: number;
+  /** Estimated milliseconds left, null when unknown. */
+  etaMs: number | null;
+  result?: { target: string; receiptPath: string; receipt: ReceiptView };
+  error?: { code: ResultCode; message: string };
+}
+
+export interface AppInfo {
+  version: string;
+  /** Whether ELSPETH_SIGNING_KEY is set in main's environment (its value never leaves main). */
+  envKeyAvailable: boolean;
+  features: { schema: boolean; verify: boolean; drop: boolean };
+}
+
+/** Operation name → input and result types. */
+export interface Operations {
+  'app:info': { input: Record<string, never>; result: AppInfo };
+  'app:openExternal': { input: { url: string }; result: { opened: boolean } };
+  'dialog:openDatabase': { input: Record<string, never>; result: { path: string | null } };
+  'dialog:chooseExportDestination': {
+    input: { handle: string; runId: string; format: ExportFormatName };
+    result: { path: string | null };
+  };
+  'recent:list': { input: Record<string, never>; result: { files: RecentFile[] } };
+  'db:open': { input: { path: string }; result: DbInfo };
+  'db:close': { input: { handle: string }; result: { closed: boolean } };
+  'runs:list': { input: { handle: string }; result: { runs: RunSummaryView[] } };
+  'runs:detail': { input: { handle: string; runId: string }; result: RunDetailView };
+  'records:page': {
+    input: { handle: string; runId: string; recordType: string; limit: number; after: string | null };
+    result: { records: Array<Record<string, unknown>>; nextCursor: string | null };
+  };
+  'export:start': {
+    input: {
+      handle: string;
+      runId: string;
+      format: ExportFormatName;
+      profile: ProfileName;
+      destination: string;
+      signing: SigningChoice;
+      force: boolean;
+    };
+    result: { jobId: string };
+  };
+  'export:status': { input: { jobId: string }; result: ExportStatus };
+  'export:cancel': { input: { jobId: string }; result: { cancelled: boolean } };
+  'schema:get': { input: { handle: string; runId: string }; result: { text: string } };
+}
+
+export type OpName = keyof Operations;
+export type OpInput<K extends OpName> = Operations[K]['input'];
+export type OpResult<K extends OpName> = Operations[K]['result'];
+
+/** Every operation name, in a fixed order (the preload exposes one function per entry). */
+export const OP_NAMES = [
+  'app:info',
+  'app:openExternal',
+  'dialog:openDatabase',
+  'dialog:chooseExportDestination',
+  'recent:list',
+  'db:open',
+  'db:close',
+  'runs:list',
+  'runs:detail',
+  'records:page',
+  'export:start',
+  'export:status',
+  'export:cancel',
+  'schema:get',
+] as const satisfies readonly OpName[];
+
+/** Error codes each operation can return besides BAD_INPUT, FORBIDDEN_SENDER and INTERNAL. */
+export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
+  'app:info': [],
+  'app:openExternal': ['URL_NOT_ALLOWED'],
+  'dialog:openDatabase': [],
+  'dialog:chooseExportDestination': ['UNKNOWN_HANDLE'],
+  'recent:list': [],
+  'db:open': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY'],
+  'db:close': ['UNKNOWN_HANDLE'],
+  'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],
+  'runs:detail': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
+  'records:page': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'RECORD_TYPE_UNKNOWN', 'BAD_CURSOR', 'CORRUPT_JSON'],
+  'export:start': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'DESTINATION_NOT_GRANTED', 'EXPORT_BUSY', 'SIGNING_KEY_MISSING'],
+  'export:status': ['UNKNOWN_JOB'],
+  'export:cancel': ['UNKNOWN_JOB'],
+  'schema:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'NOT_AVAILABLE'],
+};
+
+/** The bridge object the preload (or the harness) installs as `window.landscape`. */
+export type LandscapeBridge = {
+  [K in OpName as BridgeFnName<K>]: (input: OpInput<K>) => Promise<Result<OpResult<K>>>;
+} & {
+  /** Path of a file dropped on the window, or null where the platform cannot tell. */
+  pathForFile(file: unknown): string | null;
+};
+
+/** `records:page` → `recordsPage`: the name of the bridge function of an operation. */
+export type BridgeFnName<K extends string> = K extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : never;
+
+export function bridgeFnName<K extends OpName>(op: K): BridgeFnName<K> {
+  const [area, verb] = op.split(':') as [string, string];
+  return `${area}${verb.charAt(0).toUpperCase()}${verb.slice(1)}` as BridgeFnName<K>;
+}

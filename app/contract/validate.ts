@@ -1,0 +1,149 @@
+/**
+ * Strict runtime checks of every operation's input. Whatever the renderer sends is untrusted: an
+ * input must be a plain object with exactly the documented keys, each of the right type and size.
+ * Unknown keys, prototype-polluting keys and oversized strings are rejected, never ignored.
+ */
+import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
+import type { OpInput, OpName, SigningChoice } from './operations.js';
+
+export const LIMITS = {
+  path: 4096,
+  id: 128,
+  runId: 256,
+  cursor: 2048,
+  key: 4096,
+  url: 2048,
+  pageMax: 1000,
+} as const;
+
+/** Thrown for a bad input; the handler turns it into a BAD_INPUT result. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const RECORD_TYPES: ReadonlySet<string> = new Set<string>([...ELSPETH_RECORD_TYPES, ...EXTRA_RECORD_TYPES]);
+
+type Obj = Record<string, unknown>;
+
+/** A plain object whose own keys are exactly a subset of `allowed` including all of `required`. */
+function plainObject(v: unknown, what: string, required: readonly string[], optional: readonly string[] = []): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${what} must be an object`);
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) throw new InputError(`${what} must be a plain object`);
+  const keys = Reflect.ownKeys(v);
+  for (const k of keys) {
+    if (typeof k !== 'string') throw new InputError(`${what} has a symbol key`);
+    if (FORBIDDEN_KEYS.has(k)) throw new InputError(`${what} has a forbidden key`);
+    if (!required.includes(k) && !optional.includes(k)) throw new InputError(`${what} has an unknown key ${JSON.stringify(k.slice(0, 40))}`);
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    if (!d || !('value' in d)) throw new InputError(`${what}.${k} must be a data property`);
+  }
+  for (const k of required) if (!keys.includes(k)) throw new InputError(`${what} is missing ${k}`);
+  return v as Obj;
+}
+
+function str(o: Obj, k: string, max: number, opts: { min?: number; pattern?: RegExp } = {}): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new InputError(`${k} must be a string`);
+  if (v.length < (opts.min ?? 1)) throw new InputError(`${k} is too short`);
+  if (v.length > max) throw new InputError(`${k} is too long`);
+  if (v.includes('\0')) throw new InputError(`${k} contains a NUL character`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new InputError(`${k} has an invalid form`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, k: string, values: readonly T[]): T {
+  const v = o[k];
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new InputError(`${k} must be one of ${values.join(', ')}`);
+  return v as T;
+}
+
+function bool(o: Obj, k: string): boolean {
+  if (typeof o[k] !== 'boolean') throw new InputError(`${k} must be a boolean`);
+  return o[k] as boolean;
+}
+
+const ID = /^[A-Za-z0-9_-]+$/;
+const handle = (o: Obj) => str(o, 'handle', LIMITS.id, { pattern: ID });
+const runId = (o: Obj) => str(o, 'runId', LIMITS.runId);
+
+function absolutePath(o: Obj, k: string): string {
+  const p = str(o, k, LIMITS.path);
+  // POSIX absolute or Windows drive/UNC absolute; relative paths would resolve against main's cwd.
+  if (!(p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'))) throw new InputError(`${k} must be an absolute path`);
+  return p;
+}
+
+function signing(v: unknown): SigningChoice {
+  const mode = (v !== null && typeof v === 'object' ? (v as Obj)['mode'] : undefined) as unknown;
+  if (mode === 'none' || mode === 'env') {
+    plainObject(v, 'signing', ['mode']);
+    return { mode };
+  }
+  if (mode === 'key') {
+    const o = plainObject(v, 'signing', ['mode', 'key']);
+    return { mode, key: str(o, 'key', LIMITS.key, { min: 0 }) };
+  }
+  throw new InputError('signing.mode must be none, env or key');
+}
+
+const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Record<string, never>);
+
+type Validators = { [K in OpName]: (v: unknown) => OpInput<K> };
+
+/** One validator per operation; each returns a fresh, normalised copy of the input. */
+export const VALIDATORS: Validators = {
+  'app:info': (v) => empty(v, 'app:info input'),
+  'app:openExternal': (v) => ({ url: str(plainObject(v, 'input', ['url']), 'url', LIMITS.url) }),
+  'dialog:openDatabase': (v) => empty(v, 'dialog:openDatabase input'),
+  'dialog:chooseExportDestination': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'format']);
+    return { handle: handle(o), runId: runId(o), format: oneOf(o, 'format', ['json', 'jsonl', 'csv'] as const) };
+  },
+  'recent:list': (v) => empty(v, 'recent:list input'),
+  'db:open': (v) => ({ path: absolutePath(plainObject(v, 'input', ['path']), 'path') }),
+  'db:close': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
+  'runs:list': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
+  'runs:detail': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId']);
+    return { handle: handle(o), runId: runId(o) };
+  },
+  'records:page': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'limit', 'after']);
+    const recordType = str(o, 'recordType', 64);
+    if (!RECORD_TYPES.has(recordType)) throw new InputError('recordType is not a known record type');
+    const limit = o['limit'];
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIMITS.pageMax) {
+      throw new InputError(`limit must be an integer from 1 to ${LIMITS.pageMax}`);
+    }
+    const after = o['after'] === null ? null : str(o, 'after', LIMITS.cursor, { pattern: /^[A-Za-z0-9_-]+$/ });
+    return { handle: handle(o), runId: runId(o), recordType, limit, after };
+  },
+  'export:start': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'format', 'profile', 'destination', 'signing', 'force']);
+    return {
+      handle: handle(o),
+      runId: runId(o),
+      format: oneOf(o, 'format', ['json', 'jsonl', 'csv'] as const),
+      profile: oneOf(o, 'profile', ['elspeth', 'complete'] as const),
+      destination: absolutePath(o, 'destination'),
+      signing: signing(o['signing']),
+      force: bool(o, 'force'),
+    };
+  },
+  'export:status': (v) => ({ jobId: str(plainObject(v, 'input', ['jobId']), 'jobId', LIMITS.id, { pattern: ID }) }),
+  'export:cancel': (v) => ({ jobId: str(plainObject(v, 'input', ['jobId']), 'jobId', LIMITS.id, { pattern: ID }) }),
+  'schema:get': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId']);
+    return { handle: handle(o), runId: runId(o) };
+  },
+};
+
+/** Validates the input of `op`; throws {@link InputError} when it is not acceptable. */
+export function validateInput<K extends OpName>(op: K, input: unknown): OpInput<K> {
+  return VALIDATORS[op](input);
+}

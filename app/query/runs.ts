@@ -1,0 +1,124 @@
+/**
+ * Run listing and run detail for browsing. Values are shown as stored (column names are the
+ * database's own), plus derived duration and the exact record counts an export would contain.
+ */
+import type { LandscapeDb } from '../db/open.js';
+import { LandscapeError } from '../errors.js';
+import { recordCounts, totalRecords } from '../export/counts.js';
+import type { Profile } from '../export/recordTypes.js';
+import { storedToEpochMs } from '../time.js';
+
+export interface RunSummary {
+  run_id: string;
+  status: string;
+  started_at: string | null;
+  completed_at: string | null;
+  /** completed_at − started_at in milliseconds, null while running or unparseable. */
+  duration_ms: number | null;
+  reproducibility_grade: string | null;
+  export_status: string | null;
+  export_format: string | null;
+  export_sink: string | null;
+  exported_at: string | null;
+  export_error: string | null;
+  record_counts?: Record<string, number>;
+  record_total?: number;
+}
+
+const SUMMARY_COLUMNS = ['run_id', 'status', 'started_at', 'completed_at', 'reproducibility_grade', 'export_status', 'export_format', 'export_sink', 'exported_at', 'export_error'] as const;
+
+function asText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? v : String(v);
+}
+
+function toSummary(r: Record<string, unknown>): RunSummary {
+  const started = storedToEpochMs(asText(r['started_at']));
+  const completed = storedToEpochMs(asText(r['completed_at']));
+  return {
+    run_id: String(r['run_id']),
+    status: String(r['status']),
+    started_at: asText(r['started_at']),
+    completed_at: asText(r['completed_at']),
+    duration_ms: started !== undefined && completed !== undefined ? Math.round((completed - started) * 1000) / 1000 : null,
+    reproducibility_grade: asText(r['reproducibility_grade']),
+    export_status: asText(r['export_status']),
+    export_format: asText(r['export_format']),
+    export_sink: asText(r['export_sink']),
+    exported_at: asText(r['exported_at']),
+    export_error: asText(r['export_error']),
+  };
+}
+
+/** All runs, newest first (as ELSPETH's CLI lists them), optionally with record counts. */
+export function listRuns(db: LandscapeDb, opts: { counts?: boolean; profile?: Profile } = {}): RunSummary[] {
+  return db.read(() => {
+    const rows = db.all<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', SUMMARY_COLUMNS)} FROM runs ORDER BY runs.started_at DESC, runs.run_id`);
+    return rows.map((r) => {
+      const s = toSummary(r);
+      if (opts.counts) {
+        s.record_counts = recordCounts(db, s.run_id, opts.profile ?? 'elspeth');
+        s.record_total = totalRecords(s.record_counts);
+      }
+      return s;
+    });
+  });
+}
+
+export interface RunDetail extends RunSummary {
+  config_hash: string | null;
+  canonical_version: string | null;
+  settings_json: string | null;
+  source_schema_json: string | null;
+  schema_contract_json: string | null;
+  schema_contract_hash: string | null;
+  record_counts: Record<string, number>;
+  record_total: number;
+  nodes: Array<Record<string, string | number | null>>;
+  edges: Array<Record<string, string | null>>;
+  /** node_id → { status → count } of node states, for drawing the pipeline. */
+  node_state_counts: Record<string, Record<string, number>>;
+}
+
+const DETAIL_COLUMNS = [...SUMMARY_COLUMNS, 'config_hash', 'canonical_version', 'settings_json', 'source_schema_json', 'schema_contract_json', 'schema_contract_hash'] as const;
+
+/** Everything the run overview shows, read in one snapshot. */
+export function runDetail(db: LandscapeDb, runId: string): RunDetail {
+  return db.read(() => {
+    const r = db.get<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', DETAIL_COLUMNS)} FROM runs WHERE runs.run_id = :run`, { run: runId });
+    if (!r) throw new LandscapeError('RUN_NOT_FOUND', `run ${runId} not found in ${db.path}`, { runId });
+    const counts = recordCounts(db, runId, 'complete');
+    const nodes = db.all<Record<string, unknown>>(
+      `SELECT ${db.schema.cols('nodes', ['node_id', 'plugin_name', 'node_type', 'plugin_version', 'determinism', 'schema_mode', 'registered_at'])} FROM nodes WHERE nodes.run_id = :run ORDER BY nodes.registered_at, nodes.node_id`,
+      { run: runId },
+    );
+    const edges = db.all<Record<string, unknown>>(
+      `SELECT ${db.schema.cols('edges', ['edge_id', 'from_node_id', 'to_node_id', 'label', 'default_mode'])} FROM edges WHERE edges.run_id = :run ORDER BY edges.created_at, edges.edge_id`,
+      { run: runId },
+    );
+    const nsRun = db.schema.hasColumn('node_states', 'run_id') ? 'node_states.run_id = :run' : 'node_states.token_id IN (SELECT tokens.token_id FROM tokens JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = :run)';
+    const stateCounts: Record<string, Record<string, number>> = {};
+    for (const s of db.all<{ node_id: string; status: string; n: bigint }>(
+      `SELECT node_states.node_id AS node_id, node_states.status AS status, count(*) AS n FROM node_states WHERE ${nsRun} GROUP BY node_states.node_id, node_states.status`,
+      { run: runId },
+    )) {
+      (stateCounts[s.node_id] ??= {})[s.status] = Number(s.n);
+    }
+    const plain = (o: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as string | number | null)]));
+    return {
+      ...toSummary(r),
+      config_hash: asText(r['config_hash']),
+      canonical_version: asText(r['canonical_version']),
+      settings_json: asText(r['settings_json']),
+      source_schema_json: asText(r['source_schema_json']),
+      schema_contract_json: asText(r['schema_contract_json']),
+      schema_contract_hash: asText(r['schema_contract_hash']),
+      record_counts: counts,
+      record_total: totalRecords(counts),
+      nodes: nodes.map(plain),
+      edges: edges.map(plain) as Array<Record<string, string | null>>,
+      node_state_counts: stateCounts,
+    };
+  });
+}
