@@ -97,6 +97,7 @@ function classifyFile(file: string): { size: number } {
 export class LandscapeDb {
   private closed = false;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly columnNames = new WeakMap<Database.Statement, string[]>();
 
   private constructor(
     /** Absolute path of the user's file. */
@@ -152,20 +153,50 @@ export class LandscapeDb {
     }
   }
 
-  /** A cached prepared statement returning integers as bigint (see value.ts for why). */
-  prepare(sql: string): Database.Statement {
+  /**
+   * A cached prepared statement. By default integers come back as bigint, so INTEGER and REAL
+   * storage stay distinguishable (see value.ts). `numbers: true` returns plain numbers, which is
+   * much cheaper; callers then decide int vs float by column (the exporter's builders do).
+   */
+  prepare(sql: string, opts: { numbers?: boolean } = {}): Database.Statement {
     this.ensureOpen();
-    let st = this.statements.get(sql);
+    const key = opts.numbers ? `N:${sql}` : sql;
+    let st = this.statements.get(key);
     if (!st) {
       st = withSqlite(this.path, () => this.conn.prepare(sql));
-      st.safeIntegers(true);
-      this.statements.set(sql, st);
+      st.safeIntegers(!opts.numbers);
+      this.statements.set(key, st);
     }
     return st;
   }
 
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
     return withSqlite(this.path, () => this.prepare(sql).all(...params) as T[]);
+  }
+
+  /**
+   * Like {@link all}, with integers as plain numbers (the exporter's hot path). Rows are fetched
+   * as arrays and turned into objects here, which is markedly cheaper than the driver's objects.
+   */
+  allNumbers<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
+    return withSqlite(this.path, () => {
+      const st = this.prepare(sql, { numbers: true });
+      let names = this.columnNames.get(st);
+      if (!names) {
+        st.raw(true);
+        names = st.columns().map((c) => c.name);
+        this.columnNames.set(st, names);
+      }
+      const rows = st.all(...params) as unknown[][];
+      const out: Record<string, unknown>[] = new Array(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const a = rows[r]!;
+        const o: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i++) o[names[i]!] = a[i];
+        out[r] = o;
+      }
+      return out as T[];
+    });
   }
 
   get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined {

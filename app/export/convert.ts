@@ -29,6 +29,7 @@ export function integrity(w: Where, column: string, problem: string): LandscapeE
 export function val(row: Row, column: string, w: Where): PyValue {
   const v = fromSqlite(row[column]);
   if (v instanceof Uint8Array) throw integrity(w, column, 'holds binary data (a BLOB) where text or a number is expected');
+  if (v === undefined) throw integrity(w, column, 'holds an integer beyond ±2^53, which cannot be read exactly');
   return v;
 }
 
@@ -41,6 +42,8 @@ export function text(row: Row, column: string, w: Where): string | null {
 
 /** A REAL column: always a Python float (FORMAT.md §10.1), NULL stays null. */
 export function real(row: Row, column: string, w: Where): PyValue {
+  const raw = row[column];
+  if (typeof raw === 'number') return new PyFloat(raw);
   const v = val(row, column, w);
   if (typeof v === 'number' || typeof v === 'bigint') return new PyFloat(Number(v));
   return v;

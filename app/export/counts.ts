@@ -7,13 +7,16 @@ import type { LandscapeTable } from '../db/schemaInfo.js';
 import type { DataRecordType, Profile } from './recordTypes.js';
 import { profileRecordTypes } from './recordTypes.js';
 
-const VIA_ROWS = 'JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = :run';
+/** rows → tokens, in that join order (see queries.ts on why the order is fixed). */
+const ROWS_TOKENS = 'FROM rows CROSS JOIN tokens ON tokens.row_id = rows.row_id';
+const RUN_ROWS = 'WHERE rows.run_id = :run';
 
 /** The COUNT statement of each type (null when the file lacks the table). */
 function countSql(db: LandscapeDb, type: DataRecordType): string | null {
   const s = db.schema;
   const has = (t: LandscapeTable) => s.hasTable(t);
-  const nsRun = s.hasColumn('node_states', 'run_id') ? ' AND node_states.run_id = :run' : '';
+  const nsRun = s.hasColumn('node_states', 'run_id') ? ' AND +node_states.run_id = :run' : '';
+  const STATES = `${ROWS_TOKENS} CROSS JOIN node_states ON node_states.token_id = tokens.token_id`;
   const simple = (t: LandscapeTable) => (has(t) ? `SELECT count(*) FROM ${t} WHERE ${t}.run_id = :run` : null);
   switch (type) {
     case 'run':
@@ -27,7 +30,7 @@ function countSql(db: LandscapeDb, type: DataRecordType): string | null {
     case 'operation':
       return simple('operations');
     case 'call': {
-      const stateCalls = `SELECT count(*) FROM calls JOIN node_states ON calls.state_id = node_states.state_id JOIN tokens ON node_states.token_id = tokens.token_id ${VIA_ROWS}${nsRun}`;
+      const stateCalls = `SELECT count(*) ${STATES} CROSS JOIN calls ON calls.state_id = node_states.state_id ${RUN_ROWS}${nsRun}`;
       const opCalls = has('operations') && s.hasColumn('calls', 'operation_id')
         ? '(SELECT count(*) FROM calls JOIN operations ON calls.operation_id = operations.operation_id WHERE operations.run_id = :run)'
         : '0';
@@ -36,21 +39,21 @@ function countSql(db: LandscapeDb, type: DataRecordType): string | null {
     case 'row':
       return 'SELECT count(*) FROM rows WHERE rows.run_id = :run';
     case 'token':
-      return `SELECT count(*) FROM tokens ${VIA_ROWS}`;
+      return `SELECT count(*) ${ROWS_TOKENS} ${RUN_ROWS}`;
     case 'token_parent':
-      return `SELECT count(*) FROM token_parents JOIN tokens ON token_parents.token_id = tokens.token_id ${VIA_ROWS}`;
+      return `SELECT count(*) ${ROWS_TOKENS} CROSS JOIN token_parents ON token_parents.token_id = tokens.token_id ${RUN_ROWS}`;
     case 'token_outcome':
       return has('token_outcomes')
-        ? `SELECT count(*) FROM token_outcomes JOIN tokens ON token_outcomes.token_id = tokens.token_id ${VIA_ROWS}${s.hasColumn('token_outcomes', 'run_id') ? ' AND token_outcomes.run_id = :run' : ''}`
+        ? `SELECT count(*) ${ROWS_TOKENS} CROSS JOIN token_outcomes ON token_outcomes.token_id = tokens.token_id ${RUN_ROWS}${s.hasColumn('token_outcomes', 'run_id') ? ' AND +token_outcomes.run_id = :run' : ''}`
         : null;
     case 'node_state':
-      return `SELECT count(*) FROM node_states JOIN tokens ON node_states.token_id = tokens.token_id ${VIA_ROWS}${nsRun}`;
+      return `SELECT count(*) ${STATES} ${RUN_ROWS}${nsRun}`;
     case 'routing_event':
-      return `SELECT count(*) FROM routing_events JOIN node_states ON routing_events.state_id = node_states.state_id JOIN tokens ON node_states.token_id = tokens.token_id ${VIA_ROWS}${nsRun}`;
+      return `SELECT count(*) ${STATES} CROSS JOIN routing_events ON routing_events.state_id = node_states.state_id ${RUN_ROWS}${nsRun}`;
     case 'batch':
       return simple('batches');
     case 'batch_member':
-      return 'SELECT count(*) FROM batch_members JOIN batches ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run';
+      return 'SELECT count(*) FROM batches CROSS JOIN batch_members ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run';
     case 'artifact':
       return simple('artifacts');
     case 'validation_error':
@@ -94,4 +97,22 @@ export function recordCounts(db: LandscapeDb, runId: string, profile: Profile = 
 /** Total records of a run's export (without the manifest). */
 export function totalRecords(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * A progress estimator for an export: exact counts are too slow to take first on a large run
+ * (they need the same random index walks as the export), so the total is estimated from cheap
+ * counts (source rows and the run-level types) and the records-per-row seen so far. It becomes
+ * exact when the export ends.
+ */
+export function progressEstimator(db: LandscapeDb, runId: string, extra: number): (done: number, rowsDone: number) => number {
+  const one = (sql: string | null) => (sql ? Number(db.prepare(sql).pluck().get({ run: runId }) ?? 0) : 0);
+  const rowsTotal = one(countSql(db, 'row'));
+  const head = 1 + ['secret_resolution', 'node', 'edge', 'operation'].reduce((n, t) => n + one(countSql(db, t as DataRecordType)), 0);
+  const tail = ['batch', 'batch_member', 'artifact'].reduce((n, t) => n + one(countSql(db, t as DataRecordType)), 0);
+  return (done, rowsDone) => {
+    if (rowsDone === 0 || rowsTotal === 0) return Math.max(done, head + rowsTotal + tail + extra);
+    const perRow = Math.max(1, (done - head) / rowsDone);
+    return Math.max(done, Math.round(head + perRow * rowsTotal + tail + extra));
+  };
 }

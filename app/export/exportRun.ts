@@ -11,7 +11,7 @@ import type { PyValue } from '../json/value.js';
 import { exportClock, isoUtcWithOffset } from '../time.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { ExportRecord } from './build.js';
-import { recordCounts, totalRecords } from './counts.js';
+import { progressEstimator } from './counts.js';
 import { csvField, csvHeader, csvLine, flattenRecord } from './csv.js';
 import { abandon, commit, createTempDir, HashingFile, planDestination, type Destination } from './output.js';
 import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt, type ReceiptFile } from './receipt.js';
@@ -148,23 +148,24 @@ export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<E
   try {
     const runId = resolveRunId(db, opts.runId);
     loadRunRow(db, runId);
-    const total = totalRecords(recordCounts(db, runId, profile)) + (opts.key ? 1 : 0);
+    const estimate = progressEstimator(db, runId, opts.key ? 1 : 0);
     checkCancelled(opts.signal);
     writer = opts.format === 'csv' ? csvWriter(dest) : fileWriter(dest, opts.format);
     const summary: StreamSummary = { recordCount: 0, counts: {}, finalHash: null };
+    const rows = { rowsDone: 0 };
     let done = 0;
-    opts.onProgress?.({ done, total });
-    for (const record of signedStream(db, runId, { profile, key: opts.key ?? null, exportedAt }, summary)) {
+    opts.onProgress?.({ done, total: estimate(0, rows.rowsDone) });
+    for (const record of signedStream(db, runId, { profile, key: opts.key ?? null, exportedAt, progress: rows }, summary)) {
       writer.write(record);
       if (++done % YIELD_EVERY === 0) {
-        opts.onProgress?.({ done, total });
+        opts.onProgress?.({ done, total: estimate(done, rows.rowsDone) });
         await new Promise<void>((resolve) => setImmediate(resolve));
         checkCancelled(opts.signal);
       }
     }
     const files = writer.finish();
     checkCancelled(opts.signal);
-    opts.onProgress?.({ done, total: Math.max(total, done) });
+    opts.onProgress?.({ done, total: done });
     const receipt: Receipt = {
       receipt_version: 1,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },

@@ -29,7 +29,8 @@ export function outputError(e: unknown, what: string): LandscapeError {
 /** A file written through a buffer, hashing what it writes. */
 export class HashingFile {
   private fd: number | null;
-  private buf = '';
+  private readonly buf = Buffer.allocUnsafe(FLUSH_AT * 4);
+  private used = 0;
   private readonly hash: Hash = createHash('sha256');
   private bytes = 0;
 
@@ -42,14 +43,26 @@ export class HashingFile {
   }
 
   write(text: string): void {
-    this.buf += text;
-    if (this.buf.length >= FLUSH_AT) this.flush();
+    // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
+    if (this.used + text.length * 3 > this.buf.length) {
+      this.flush();
+      if (text.length * 3 > this.buf.length) {
+        this.writeBytes(Buffer.from(text, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
   }
 
   private flush(): void {
-    if (this.buf.length === 0 || this.fd === null) return;
-    const data = Buffer.from(this.buf, 'utf8');
-    this.buf = '';
+    if (this.used === 0) return;
+    const data = this.buf.subarray(0, this.used);
+    this.used = 0;
+    this.writeBytes(data);
+  }
+
+  private writeBytes(data: Buffer): void {
+    if (this.fd === null) return;
     this.hash.update(data);
     this.bytes += data.length;
     try {

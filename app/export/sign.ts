@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
 import { LandscapeError } from '../errors.js';
-import { canonicalJson } from '../json/canonical.js';
+import { canonicalJson, canonicalRecord } from '../json/canonical.js';
 import type { PyValue } from '../json/value.js';
 import type { ExportRecord } from './build.js';
 
@@ -42,7 +42,7 @@ export class RecordSigner {
 
   /** Appends `signature` to a data record and feeds it into the running hash. */
   sign(record: ExportRecord): ExportRecord {
-    const signature = hmacHex(this.key, canonicalJson(record));
+    const signature = hmacHex(this.key, canonicalRecord(record));
     this.chain.update(signature, 'latin1');
     this.count++;
     return Object.assign(record, { signature });

@@ -21,11 +21,11 @@ export interface StreamSummary {
 export function* signedStream(
   db: LandscapeDb,
   runId: string,
-  opts: { profile: Profile; key: Buffer | null; exportedAt: string },
+  opts: { profile: Profile; key: Buffer | null; exportedAt: string; progress?: { rowsDone: number } },
   summary: StreamSummary,
 ): Generator<ExportRecord> {
   const signer = opts.key ? new RecordSigner(opts.key) : null;
-  for (const record of exportRecords(db, runId, { profile: opts.profile })) {
+  for (const record of exportRecords(db, runId, { profile: opts.profile, ...(opts.progress ? { progress: opts.progress } : {}) })) {
     summary.recordCount++;
     summary.counts[record.record_type] = (summary.counts[record.record_type] ?? 0) + 1;
     yield signer ? signer.sign(record) : record;

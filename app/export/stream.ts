@@ -18,6 +18,8 @@ const MIN_INT64 = -(2n ** 63n);
 
 export interface StreamOptions {
   profile?: Profile;
+  /** Updated as source rows are emitted, for progress estimates. */
+  progress?: { rowsDone: number };
 }
 
 function groupBy(rows: Row[], key: string): Map<unknown, Row[]> {
@@ -46,14 +48,17 @@ export function loadRunRow(db: LandscapeDb, runId: string): Row {
 function outcomeTieOrder(db: LandscapeDb, sql: string | null, runId: string): Map<string, string[]> {
   const ties = new Map<string, string[]>();
   if (!sql) return ties;
-  let prev: Row | undefined;
-  for (const r of db.prepare(sql).iterate({ run: runId }) as Iterable<Row>) {
-    if (prev && prev['token_id'] === r['token_id'] && prev['recorded_at'] === r['recorded_at']) {
-      const token = String(r['token_id']);
+  const stmt = db.prepare(sql).raw(true);
+  const cols = stmt.columns().map((c) => c.name);
+  const [ID, TOKEN, AT] = ['outcome_id', 'token_id', 'recorded_at'].map((c) => cols.indexOf(c)) as [number, number, number];
+  let prev: unknown[] | undefined;
+  for (const r of stmt.iterate({ run: runId }) as Iterable<unknown[]>) {
+    if (prev && prev[TOKEN] === r[TOKEN] && prev[AT] === r[AT]) {
+      const token = String(r[TOKEN]);
       let list = ties.get(token);
-      if (!list) ties.set(token, (list = [String(prev['outcome_id'])]));
-      if (list[list.length - 1] !== prev['outcome_id']) list.push(String(prev['outcome_id']));
-      list.push(String(r['outcome_id']));
+      if (!list) ties.set(token, (list = [String(prev[ID])]));
+      if (list[list.length - 1] !== String(prev[ID])) list.push(String(prev[ID]));
+      list.push(String(r[ID]));
     }
     prev = r;
   }
@@ -82,29 +87,35 @@ export function* exportRecords(db: LandscapeDb, runId: string, opts: StreamOptio
   const run = { run: runId };
   yield B.runRecord(runRow, runId);
 
-  if (q.secretResolutions) for (const r of db.all<Row>(q.secretResolutions, run)) yield B.secretResolutionRecord(r, runId);
-  for (const r of db.all<Row>(q.nodes, run)) yield B.nodeRecord(r, runId);
-  for (const r of db.all<Row>(q.edges, run)) yield B.edgeRecord(r, runId);
+  if (q.secretResolutions) for (const r of db.allNumbers<Row>(q.secretResolutions, run)) yield B.secretResolutionRecord(r, runId);
+  for (const r of db.allNumbers<Row>(q.nodes, run)) yield B.nodeRecord(r, runId);
+  for (const r of db.allNumbers<Row>(q.edges, run)) yield B.edgeRecord(r, runId);
   if (q.operations) {
-    for (const op of db.all<Row>(q.operations, run)) {
+    for (const op of db.allNumbers<Row>(q.operations, run)) {
       yield B.operationRecord(op, runId);
-      if (q.operationCalls) for (const c of db.all<Row>(q.operationCalls, { op: op['operation_id'] })) yield B.callRecord(c, runId, 'operation');
+      if (q.operationCalls) for (const c of db.allNumbers<Row>(q.operationCalls, { op: op['operation_id'] })) yield B.callRecord(c, runId, 'operation');
     }
   }
 
   const ties = outcomeTieOrder(db, q.tokenOutcomesExact, runId);
+  const progress = opts.progress ?? { rowsDone: 0 };
   let after: bigint | number = MIN_INT64;
   for (;;) {
-    const rows = db.all<Row>(q.rowsChunk, { run: runId, after, limit: ROW_CHUNK });
+    const rows = db.allNumbers<Row>(q.rowsChunk, { run: runId, after, limit: ROW_CHUNK });
     if (rows.length === 0) break;
     const range = { run: runId, lo: rows[0]!['row_index'], hi: rows[rows.length - 1]!['row_index'] };
-    after = range.hi as bigint;
-    const tokens = groupBy(db.all<Row>(q.tokens, range), 'row_id');
-    const parents = groupBy(db.all<Row>(q.tokenParents, range), 'token_id');
-    const outcomes = q.tokenOutcomes ? groupBy(db.all<Row>(q.tokenOutcomes, range), 'token_id') : new Map<unknown, Row[]>();
-    const states = groupBy(db.all<Row>(q.nodeStates, range), 'token_id');
-    const events = groupBy(db.all<Row>(q.routingEvents, range), 'state_id');
-    const calls = groupBy(db.all<Row>(q.stateCalls, range), 'state_id');
+    after = range.hi as number;
+    const tokenRows = db.allNumbers<Row>(q.tokens, range);
+    const tokens = groupBy(tokenRows, 'row_id');
+    const tokenIds = { run: runId, ids: JSON.stringify(tokenRows.map((t) => t['token_id'])) };
+    const parents = groupBy(db.allNumbers<Row>(q.tokenParents, { ids: tokenIds.ids }), 'token_id');
+    const outcomes = q.tokenOutcomes ? groupBy(db.allNumbers<Row>(q.tokenOutcomes, tokenIds), 'token_id') : new Map<unknown, Row[]>();
+    const stateRows = db.allNumbers<Row>(q.nodeStates, tokenIds);
+    const states = groupBy(stateRows, 'token_id');
+    const stateIds = { ids: JSON.stringify(stateRows.map((s) => s['state_id'])) };
+    const events = groupBy(db.allNumbers<Row>(q.routingEvents, stateIds), 'state_id');
+    const calls = groupBy(db.allNumbers<Row>(q.stateCalls, stateIds), 'state_id');
+    progress.rowsDone += rows.length;
     for (const row of rows) {
       yield B.rowRecord(row, runId);
       for (const t of tokens.get(row['row_id']) ?? []) {
@@ -124,7 +135,7 @@ export function* exportRecords(db: LandscapeDb, runId: string, opts: StreamOptio
 
   for (const batch of keyset(db, q.batchesChunk, runId, 'batch_id')) {
     yield B.batchRecord(batch, runId);
-    for (const m of db.all<Row>(q.batchMembers, { batch: batch['batch_id'] })) yield B.batchMemberRecord(m, runId);
+    for (const m of db.allNumbers<Row>(q.batchMembers, { batch: batch['batch_id'] })) yield B.batchMemberRecord(m, runId);
   }
   for (const a of keyset(db, q.artifactsChunk, runId, 'artifact_id')) yield B.artifactRecord(a, runId);
 
@@ -136,7 +147,7 @@ function* keyset(db: LandscapeDb, sql: string, runId: string, idColumn: string):
   let afterCreated: unknown = '';
   let afterId: unknown = '';
   for (;;) {
-    const page = db.all<Row>(sql, { run: runId, afterCreated, afterId, limit: PAGE });
+    const page = db.allNumbers<Row>(sql, { run: runId, afterCreated, afterId, limit: PAGE });
     yield* page;
     if (page.length < PAGE) return;
     const last = page[page.length - 1]!;
@@ -159,12 +170,12 @@ function* extraRecords(db: LandscapeDb, runId: string, runRow: Row, q: ReturnTyp
     }
   }
   if (q.checkpoints) {
-    for (const r of db.all<Row>(q.checkpoints, { run: runId })) {
+    for (const r of db.allNumbers<Row>(q.checkpoints, { run: runId })) {
       yield B.extraRecord('checkpoint', F.checkpoint, 'checkpoints', 'checkpoint_id', r, runId);
     }
   }
   if (q.preflightResults) {
-    for (const r of db.all<Row>(q.preflightResults, { run: runId })) {
+    for (const r of db.allNumbers<Row>(q.preflightResults, { run: runId })) {
       yield B.extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, runId);
     }
   }
@@ -179,7 +190,7 @@ export function* schemaContractRecords(db: LandscapeDb, runId: string, runRow: R
     yield B.extraRecord('schema_contract', F, 'runs', 'run_id',
       { scope: 'run', node_id: null, contract_json: runRow['schema_contract_json'], contract_hash: runRow['schema_contract_hash'] }, runId, []);
   }
-  for (const n of db.all<Row>(buildExportQueries(db.schema).nodes, { run: runId })) {
+  for (const n of db.allNumbers<Row>(buildExportQueries(db.schema).nodes, { run: runId })) {
     for (const [scope, column] of [['node_input', 'input_contract_json'], ['node_output', 'output_contract_json']] as const) {
       if (n[column] == null) continue;
       yield B.extraRecord('schema_contract', F, 'nodes', 'node_id', { scope, node_id: n['node_id'], contract_json: n[column], contract_hash: null }, runId, []);

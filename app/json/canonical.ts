@@ -58,3 +58,26 @@ export function canonicalJson(v: PyValue): string {
 export function stableHash(v: PyValue): string {
   return createHash('sha256').update(canonicalJson(v), 'utf8').digest('hex');
 }
+
+const sortedKeysByShape = new Map<string, string[]>();
+
+/**
+ * Canonical JSON of an export record. Records of one type always carry the same keys in the
+ * same order, so their sorted key list is computed once per type (and re-checked by length).
+ */
+export function canonicalRecord(record: { readonly record_type: string } & Record<string, PyValue>): string {
+  const keys = Object.keys(record);
+  let sorted = sortedKeysByShape.get(record.record_type);
+  if (!sorted || sorted.length !== keys.length) {
+    sorted = [...keys].sort();
+    sortedKeysByShape.set(record.record_type, sorted);
+  }
+  let out = '{';
+  for (let i = 0; i < sorted.length; i++) {
+    const k = sorted[i]!;
+    const v = record[k];
+    if (v === undefined) return canonicalJson(record);
+    out += (i ? ',' : '') + JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return out + '}';
+}

@@ -91,8 +91,20 @@ export function pyJson(v: PyValue): string {
   let first = true;
   const entries = v instanceof Map ? v.entries() : Object.entries(v);
   for (const [k, x] of entries) {
-    out += (first ? '' : ', ') + pyString(k) + ': ' + pyJson(x);
+    out += (first ? '' : ', ') + keyText(k) + pyJson(x);
     first = false;
   }
   return out + '}';
+}
+
+/** `"key": ` texts of the keys seen most (record field names), computed once. */
+const KEY_CACHE = new Map<string, string>();
+
+function keyText(k: string): string {
+  let t = KEY_CACHE.get(k);
+  if (t === undefined) {
+    t = pyString(k) + ': ';
+    if (KEY_CACHE.size < 4096) KEY_CACHE.set(k, t);
+  }
+  return t;
 }

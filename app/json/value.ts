@@ -46,14 +46,21 @@ const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * Converts a value as better-sqlite3 returns it with `safeIntegers(true)` into the Python value
- * Python's sqlite3 module would produce: INTEGER storage → int, REAL storage → float.
+ * Converts a value as better-sqlite3 returns it into the Python value Python's sqlite3 module
+ * would produce. With `safeIntegers(true)` INTEGER storage arrives as bigint and REAL as number,
+ * so the kind is exact. With plain numbers (the exporter's fast path) an integral number is taken
+ * as an int: SQLite's column affinity turns integral REALs into INTEGERs everywhere except in REAL
+ * columns, which the exporter reads as floats by column (FORMAT.md §10.1). An integral number
+ * beyond 2^53 cannot be read exactly that way and is returned as NaN-free marker `undefined`.
  * BLOBs have no JSON form; callers report them.
  */
-export function fromSqlite(v: unknown): PyValue | Uint8Array {
+export function fromSqlite(v: unknown): PyValue | Uint8Array | undefined {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v;
-  if (typeof v === 'number') return new PyFloat(v);
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return new PyFloat(v);
+    return Number.isSafeInteger(v) ? v : undefined;
+  }
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return v;
   throw new Error(`unexpected SQLite value of type ${typeof v}`);

@@ -212,8 +212,6 @@ function toContract(x: ContractInput, side: string): SchemaContract {
   return parsed.contract;
 }
 
-const CONTRACT_TYPE_ANNOTATION: Readonly<Record<string, string>> = { object: 'Any' };
-
 /**
  * The changes between two schema contracts (§4.4), fields matched by `normalized_name`. Throws
  * CORRUPT_JSON when either side is not a contract object at all; smaller defects (unknown
@@ -277,9 +275,7 @@ export function diffContracts(a: ContractInput, b: ContractInput): SchemaChange[
 function compareContractField(fa: ContractField, fb: ContractField, out: SchemaChange[]): void {
   const path = fa.normalized_name;
   if (fa.python_type !== fb.python_type) {
-    const ta = CONTRACT_TYPE_ANNOTATION[fa.python_type] ?? fa.python_type;
-    const tb = CONTRACT_TYPE_ANNOTATION[fb.python_type] ?? fb.python_type;
-    out.push({ path, kind: 'type_changed', from: fa.python_type, to: fb.python_type, ...classifyTypeChange(ta, tb) });
+    out.push({ path, kind: 'type_changed', from: fa.python_type, to: fb.python_type, ...classifyTypeChange(fa.python_type, fb.python_type) });
   }
   if (fa.nullable !== fb.nullable) {
     out.push({

@@ -23,12 +23,12 @@ const STRING_FORMATS: Readonly<Record<string, string>> = {
   uuid: 'UUID',
 };
 /** JSON-schema keywords that restrict values; the rebuilt model enforces none of them. */
-const CONSTRAINT_KEYWORDS = [
+const CONSTRAINT_KEYWORDS: ReadonlySet<string> = new Set([
   'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
   'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'enum', 'const',
   'allOf', 'oneOf', 'not', 'if', 'then', 'else', 'prefixItems', 'contains', 'patternProperties',
   'propertyNames', 'dependentRequired', 'dependentSchemas', 'discriminator',
-] as const;
+]);
 
 /** The result of mapping one fragment: an annotation and, when it holds one, the nested model. */
 export interface Mapped {
@@ -87,9 +87,11 @@ export function containerSuffix(type: string): string {
 }
 
 function warnConstraints(ctx: MapContext, frag: JsonObject, path: string): void {
-  const found = CONSTRAINT_KEYWORDS.filter((k) => hasKey(frag, k));
-  if (found.length > 0) {
-    const shown = found.map((k) => `${k}=${jsonPreview(getKey(frag, k), 60)}`).join(', ');
+  // Walk the fragment's own keys (usually two or three) rather than probing every keyword.
+  let found: [string, unknown][] | null = null;
+  for (const [k, v] of entriesOf(frag)) if (CONSTRAINT_KEYWORDS.has(k)) (found ??= []).push([k, v]);
+  if (found !== null) {
+    const shown = found.map(([k, v]) => `${k}=${jsonPreview(v, 60)}`).join(', ');
     ctx.sink.add('CONSTRAINT_DROPPED', path, `not enforced by the rebuilt model: ${shown}`);
   }
 }

@@ -102,7 +102,7 @@ const PLAIN_DEPTH = 64;
 
 /**
  * A plain JS JSON value (objects, arrays, numbers, strings) for output and JSON.stringify:
- * Maps become null-prototype objects, PyFloats numbers (non-finite ones their Python spelling),
+ * Maps become plain objects, PyFloats numbers (non-finite ones their Python spelling),
  * integers beyond ±2^53 decimal strings. Nesting deeper than 64 levels is replaced by a marker
  * string, so the result is always safe to serialise.
  */
@@ -113,8 +113,9 @@ export function toPlainJson(v: unknown, depth = 0): unknown {
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (Array.isArray(v)) return v.map((x) => toPlainJson(x, depth + 1));
   if (isJsonObject(v)) {
-    const o: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const [k, x] of entriesOf(v)) o[k] = toPlainJson(x, depth + 1);
+    const o: Record<string, unknown> = {};
+    // defineProperty, so a key named "__proto__" stays a plain own property.
+    for (const [k, x] of entriesOf(v)) Object.defineProperty(o, k, { value: toPlainJson(x, depth + 1), enumerable: true, writable: true, configurable: true });
     return o;
   }
   return v ?? null;

@@ -17,7 +17,8 @@
  *   nested model → dict / dict[str, Any]                              changes (nested typing lost)
  *   list[X] → list, dict[str, X] → dict / dict[str, Any]              changes
  *   list[X] → list[Y], dict[str, X] → dict[str, Y]                    as X → Y
- *   anything → Any (contract `object`)                                compatible
+ *   anything → object (contract type)                                 compatible
+ *   anything → Any (schema field without a type: cannot be rebuilt)   breaks
  *   NoneType → anything (contract inferred from a null first value)   changes
  *   str → any non-str, float → int, int/float/bool → str,
  *   datetime → date, anything → NoneType, list/dict ↔ scalar,
@@ -62,7 +63,9 @@ export function classifyTypeChange(from: string, to: string): Verdict {
   const b = baseType(to);
   if (a === b) return { severity: 'compatible', reason: 'same base type' };
   if (a === '?' || b === '?') return { severity: 'breaks', reason: 'one side cannot be rebuilt' };
-  if (b === 'Any' || b === 'object') return { severity: 'compatible', reason: 'B accepts any value' };
+  if (b === 'object') return { severity: 'compatible', reason: 'B (contract type object) accepts any value' };
+  // In a reconstruction `Any` marks a field without a type, which ELSPETH cannot rebuild.
+  if (b === 'Any') return { severity: 'breaks', reason: 'B declares no type (Any): ELSPETH cannot rebuild the field' };
   if (a === 'NoneType') return { severity: 'changes', reason: 'A inferred the type from a null first value; later values were never typed' };
   if (b === 'NoneType') return { severity: 'breaks', reason: 'B accepts only null; stored non-null values are rejected' };
   const widening = WIDENINGS[`${a}→${b}`];

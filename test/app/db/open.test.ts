@@ -62,7 +62,7 @@ test('older and newer schema shapes open with warnings and export', async () => 
       if (shape === 'newer') assert.ok(db.warnings.some((w) => w.code === 'NEWER_SCHEMA'));
       if (shape === 'rc2') assert.ok(db.warnings.some((w) => w.code === 'OLDER_SCHEMA'));
       const completed = built.runs.find((r) => r.status === 'completed') ?? built.runs[0]!;
-      const out = path.join(dir, 'out.jsonl');
+      const out = path.join(tempDir(), 'out.jsonl');
       const { receipt } = await exportRun(db, { runId: completed.runId, format: 'jsonl', out });
       assert.equal(receipt.record_counts['row'], completed.counts['rows'], shape);
     } finally {

@@ -1,0 +1,42 @@
+/**
+ * Export worker (runs in a Node worker thread, started by workerExport.ts). It opens its own
+ * read-only snapshot of the database and runs the core exporter there, so a long export never
+ * blocks the main process. Messages in: {type:'start', path, opts} then optionally {type:'cancel'}.
+ * Messages out: progress, done (result) or error (code and message only).
+ */
+import { parentPort } from 'node:worker_threads';
+import { LandscapeDb } from '../app/db/open.js';
+import { isLandscapeError } from '../app/errors.js';
+import { exportRun, type ExportOptions } from '../app/export/exportRun.js';
+
+type StartMessage = { type: 'start'; path: string; opts: Omit<ExportOptions, 'onProgress' | 'signal' | 'key'> & { key: Uint8Array | null } };
+type InMessage = StartMessage | { type: 'cancel' };
+
+const port = parentPort;
+if (port) {
+  const controller = new AbortController();
+  port.on('message', (m: InMessage) => {
+    if (m.type === 'cancel') controller.abort();
+    else void run(m);
+  });
+
+  async function run(m: StartMessage): Promise<void> {
+    let db: LandscapeDb | undefined;
+    try {
+      db = LandscapeDb.open(m.path);
+      const key = m.opts.key ? Buffer.from(m.opts.key) : null;
+      const result = await exportRun(db, {
+        ...m.opts,
+        key,
+        signal: controller.signal,
+        onProgress: (p) => port?.postMessage({ type: 'progress', done: p.done, total: p.total }),
+      });
+      port?.postMessage({ type: 'done', result });
+    } catch (e) {
+      port?.postMessage({ type: 'error', code: isLandscapeError(e) ? e.code : 'INTERNAL', message: isLandscapeError(e) ? e.message : 'the export failed unexpectedly', detail: e instanceof Error ? e.stack : String(e) });
+    } finally {
+      db?.close();
+      port?.close();
+    }
+  }
+}

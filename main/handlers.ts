@@ -1,0 +1,182 @@
+/**
+ * The bridge handlers of one renderer session: each validates its untrusted input against the
+ * contract, calls the core, and returns a Result. Electron pieces (dialogs, shell) arrive as
+ * injected functions, so the same handlers serve Electron's IPC, the HTTP test harness and unit
+ * tests in plain Node.
+ */
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type { ExportFormatName, OpName, OpResult, Result } from '../app/contract/operations.js';
+import { validateInput } from '../app/contract/validate.js';
+import { LandscapeDb } from '../app/db/open.js';
+import { exportRun } from '../app/export/exportRun.js';
+import type { DataRecordType } from '../app/export/recordTypes.js';
+import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
+import { toPlain, type PyValue } from '../app/json/value.js';
+import { recordPage } from '../app/query/records.js';
+import { listRuns, runDetail } from '../app/query/runs.js';
+import { TOOL_VERSION } from '../app/version.js';
+import { ExportJobs, type ExportFn } from './exportJobs.js';
+import type { RecentStore } from './recent.js';
+import { BridgeError, failure, type Logger } from './results.js';
+import { isSafeExternalUrl } from './security.js';
+import { Session } from './session.js';
+
+/** The core functions the handlers call (replaceable in unit tests). */
+export interface Core {
+  open(path: string): LandscapeDb;
+  listRuns: typeof listRuns;
+  runDetail: typeof runDetail;
+  recordPage: typeof recordPage;
+  exportRun: ExportFn;
+}
+
+export interface HandlerDeps {
+  dialogs: {
+    /** Shows an open dialog; the chosen path or null. */
+    openDatabase(): Promise<string | null>;
+    /** Shows a save dialog for an export; the chosen path or null. */
+    chooseExportDestination(suggestedName: string, format: ExportFormatName): Promise<string | null>;
+  };
+  /** Opens a vetted http(s) URL in the user's browser (the single trusted wrapper). */
+  openExternal(url: string): Promise<void>;
+  recent: RecentStore;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  newId?: () => string;
+  now?: () => number;
+  core?: Partial<Core>;
+  /** Schema rendering of a run, when the schema module is part of this build. */
+  schemaText?: ((db: LandscapeDb, runId: string) => string) | null;
+  features?: { verify?: boolean; drop?: boolean };
+}
+
+export type Handlers = { [K in OpName]: (input: unknown) => Promise<Result<OpResult<K>>> };
+
+const disposers = new WeakMap<Handlers, () => void>();
+
+/** Creates the handlers of one session (one window, or one harness page). */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const newId = deps.newId ?? (() => randomUUID());
+  const now = deps.now ?? (() => Date.now());
+  const env = deps.env ?? process.env;
+  const core: Core = {
+    open: (p) => LandscapeDb.open(p),
+    listRuns,
+    runDetail,
+    recordPage,
+    exportRun,
+    ...deps.core,
+  };
+  const session = new Session(newId);
+  const jobs = new ExportJobs({ newId, now, log: deps.log, exportRun: core.exportRun });
+
+  type Impl = { [K in OpName]: (input: ReturnType<typeof validateInput<K>>) => Promise<OpResult<K>> | OpResult<K> };
+  const impl: Impl = {
+    'app:info': () => ({
+      version: TOOL_VERSION,
+      envKeyAvailable: env[DEFAULT_KEY_ENV] !== undefined,
+      features: { schema: Boolean(deps.schemaText), verify: Boolean(deps.features?.verify), drop: Boolean(deps.features?.drop) },
+    }),
+    'app:openExternal': async ({ url }) => {
+      if (!isSafeExternalUrl(url)) throw new BridgeError('URL_NOT_ALLOWED', 'only http and https links can be opened');
+      await deps.openExternal(url);
+      return { opened: true };
+    },
+    'dialog:openDatabase': async () => ({ path: await deps.dialogs.openDatabase() }),
+    'dialog:chooseExportDestination': async ({ handle, runId, format }) => {
+      session.get(handle);
+      const safeRun = runId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'run';
+      const chosen = await deps.dialogs.chooseExportDestination(format === 'csv' ? `${safeRun}-csv` : `${safeRun}.${format}`, format);
+      if (chosen === null) return { path: null };
+      const abs = path.resolve(chosen);
+      session.grant(abs);
+      return { path: abs };
+    },
+    'recent:list': () => ({ files: deps.recent.list() }),
+    'db:open': ({ path: file }) => {
+      const db = core.open(file);
+      const entry = session.add(db);
+      try {
+        deps.recent.add(db.path);
+      } catch (e) {
+        deps.log.error('could not update the recent-files list', e);
+      }
+      return {
+        handle: entry.handle,
+        path: db.path,
+        fileName: path.basename(db.path),
+        sizeBytes: db.sizeBytes,
+        sha256: db.sha256,
+        userVersion: db.userVersion,
+        warnings: db.warnings.map((w) => ({ code: w.code, message: w.message })),
+      };
+    },
+    'db:close': ({ handle }) => {
+      const e = session.get(handle);
+      if (e.activeExport) jobs.cancel(e.activeExport);
+      return { closed: session.close(handle) };
+    },
+    'runs:list': ({ handle }) => ({ runs: core.listRuns(session.get(handle).db, { counts: true }) }),
+    'runs:detail': ({ handle, runId }) => core.runDetail(session.get(handle).db, runId),
+    'records:page': ({ handle, runId, recordType, limit, after }) => {
+      const page = core.recordPage(session.get(handle).db, runId, recordType as DataRecordType, { limit, after });
+      return {
+        records: page.records.map((r) => toPlain(r as Record<string, PyValue>) as Record<string, unknown>),
+        nextCursor: page.nextCursor,
+      };
+    },
+    'export:start': ({ handle, runId, format, profile, destination, signing, force }) => {
+      const entry = session.get(handle);
+      if (!session.isGranted(destination)) {
+        throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose the export destination with the Choose… button first');
+      }
+      if (entry.activeExport) throw new BridgeError('EXPORT_BUSY', 'an export of this database is already running');
+      const key = signing.mode === 'none' ? null : signing.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(signing.key, 'utf8');
+      const jobId = jobs.start(
+        entry.db,
+        { runId, format, profile, out: path.resolve(destination), key, force, env },
+        () => session.shownPaths(),
+        () => {
+          entry.activeExport = null;
+        },
+      );
+      entry.activeExport = jobId;
+      return { jobId };
+    },
+    'export:status': ({ jobId }) => jobs.status(jobId),
+    'export:cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    'schema:get': ({ handle, runId }) => {
+      const entry = session.get(handle);
+      if (!deps.schemaText) throw new BridgeError('NOT_AVAILABLE', 'schema reconstruction is not available in this build');
+      return { text: deps.schemaText(entry.db, runId) };
+    },
+  };
+
+  const handlers = {} as Record<OpName, (input: unknown) => Promise<Result<unknown>>>;
+  for (const op of Object.keys(impl) as OpName[]) {
+    handlers[op] = async (input: unknown) => {
+      try {
+        const value = await (impl[op] as (i: unknown) => unknown)(validateInput(op, input));
+        return { ok: true, value };
+      } catch (e) {
+        // A database the user tried to open may be named in its own error message.
+        const tried = op === 'db:open' ? (input as { path?: unknown } | null)?.path : undefined;
+        const shown = typeof tried === 'string' ? [...session.shownPaths(), path.resolve(tried)] : session.shownPaths();
+        return failure(e, shown, deps.log, op);
+      }
+    };
+  }
+  const result = handlers as Handlers;
+  disposers.set(result, () => {
+    jobs.cancelAll();
+    session.closeAll();
+  });
+  return result;
+}
+
+/** Ends a session: cancels its exports and closes its databases. */
+export function disposeHandlers(h: Handlers): void {
+  disposers.get(h)?.();
+  disposers.delete(h);
+}

@@ -1,0 +1,55 @@
+/**
+ * An ExportFn that runs each export in its own worker thread (exportWorker.ts): the worker takes
+ * its own snapshot of the user's file, so the main process stays responsive (IPC, progress,
+ * cancel) however large the run. The signing key is copied to the worker and nowhere else.
+ */
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LandscapeError, ERROR_CODES, type ErrorCode } from '../app/errors.js';
+import type { ExportResult } from '../app/export/exportRun.js';
+import type { ExportFn } from './exportJobs.js';
+import type { Logger } from './results.js';
+
+/** Development only: a worker that registers tsx's loader, then imports the TypeScript entry. */
+function tsWorker(entry: string): Worker {
+  const api = import.meta.resolve('tsx/esm/api');
+  const target = pathToFileURL(entry).href;
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, { eval: true });
+}
+
+/**
+ * `entry` is the worker script: the bundled `exportWorker.cjs` in the app, or the TypeScript
+ * source under tsx (tests, harness), which is loaded through a tiny eval stub because Node
+ * refuses `.ts` worker files directly.
+ */
+export function workerExport(entry: string, log: Logger): ExportFn {
+  return (db, opts) =>
+    new Promise<ExportResult>((resolve, reject) => {
+      const worker = entry.endsWith('.ts') ? tsWorker(entry) : new Worker(entry);
+      let settled = false;
+      const finish = (f: () => void) => {
+        if (!settled) {
+          settled = true;
+          f();
+        }
+      };
+      const onAbort = () => worker.postMessage({ type: 'cancel' });
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (m: { type: string; done?: number; total?: number; result?: ExportResult; code?: string; message?: string; detail?: string }) => {
+        if (m.type === 'progress') opts.onProgress?.({ done: m.done ?? 0, total: m.total ?? 0 });
+        else if (m.type === 'done' && m.result) finish(() => resolve(m.result as ExportResult));
+        else if (m.type === 'error') {
+          const code = (ERROR_CODES as string[]).includes(m.code ?? '') ? (m.code as ErrorCode) : 'INTERNAL';
+          if (code === 'INTERNAL') log.error('export worker failed', m.detail);
+          finish(() => reject(new LandscapeError(code, m.message ?? 'the export failed')));
+        }
+      });
+      worker.on('error', (e) => finish(() => reject(e)));
+      worker.on('exit', () => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        finish(() => reject(new LandscapeError('INTERNAL', 'the export worker stopped unexpectedly')));
+      });
+      const { signal: _s, onProgress: _p, key, ...rest } = opts;
+      worker.postMessage({ type: 'start', path: db.path, opts: { ...rest, key: key ? new Uint8Array(key) : null } });
+    });
+}

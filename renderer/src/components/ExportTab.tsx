@@ -1,0 +1,158 @@
+/**
+ * Export one run: format, profile, signing, destination (always through the save dialog), then
+ * progress with cancel and the receipt. A typed signing key stays in this component's state only
+ * until the export starts; it is never stored.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { AppInfo, DbInfo, ExportFormatName, ExportStatus, ProfileName, RunDetailView, SigningChoice } from '../../../app/contract/operations.js';
+import { bridge, call, failureOf } from '../bridge.js';
+import { count } from '../format.js';
+import ErrorPanel from './ErrorPanel.js';
+import ProgressBar from './ProgressBar.js';
+import ReceiptPanel from './ReceiptPanel.js';
+
+/** Record types only the `complete` profile contains (FORMAT.md §5.1). */
+const COMPLETE_ONLY = new Set(['validation_error', 'transform_error', 'checkpoint', 'preflight_result', 'schema_contract', 'source_schema']);
+const POLL_MS = 150;
+
+export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: RunDetailView }) {
+  const [format, setFormat] = useState<ExportFormatName>('json');
+  const [profile, setProfile] = useState<ProfileName>('elspeth');
+  const [signMode, setSignMode] = useState<SigningChoice['mode']>(props.info.envKeyAvailable ? 'env' : 'none');
+  const [key, setKey] = useState('');
+  const [destination, setDestination] = useState<string | null>(null);
+  const [force, setForce] = useState(false);
+  const [status, setStatus] = useState<ExportStatus | null>(null);
+  const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
+  const timer = useRef<number | null>(null);
+
+  useEffect(() => () => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+  }, []);
+
+  const counts = props.detail.record_counts;
+  const total = Object.entries(counts).reduce((n, [t, c]) => (profile === 'complete' || !COMPLETE_ONLY.has(t) ? n + c : n), 0);
+  const running = status?.state === 'running';
+
+  async function choose() {
+    setError(null);
+    try {
+      const r = await call(bridge().dialogChooseExportDestination({ handle: props.db.handle, runId: props.detail.run_id, format }));
+      if (r.path) setDestination(r.path);
+    } catch (e) {
+      setError(failureOf(e));
+    }
+  }
+
+  function poll(jobId: string) {
+    timer.current = window.setTimeout(() => {
+      call(bridge().exportStatus({ jobId })).then(
+        (s) => {
+          setStatus(s);
+          if (s.state === 'running') poll(jobId);
+          else if (s.error) setError(s.error);
+        },
+        (e: unknown) => setError(failureOf(e)),
+      );
+    }, POLL_MS);
+  }
+
+  async function start() {
+    if (!destination) return;
+    setError(null);
+    const signing: SigningChoice = signMode === 'key' ? { mode: 'key', key } : { mode: signMode };
+    setKey('');
+    try {
+      const { jobId } = await call(bridge().exportStart({ handle: props.db.handle, runId: props.detail.run_id, format, profile, destination, signing, force }));
+      setStatus({ jobId, state: 'running', done: 0, total, rate: 0, etaMs: null });
+      poll(jobId);
+    } catch (e) {
+      setError(failureOf(e));
+    }
+  }
+
+  async function cancel() {
+    if (status) await call(bridge().exportCancel({ jobId: status.jobId })).catch((e: unknown) => setError(failureOf(e)));
+  }
+
+  return (
+    <div className="export">
+      <form className="card export-form" onSubmit={(e) => (e.preventDefault(), void start())}>
+        <fieldset disabled={running}>
+          <legend>Format</legend>
+          {(['json', 'jsonl', 'csv'] as const).map((f) => (
+            <label key={f} className="radio">
+              <input type="radio" name="format" value={f} checked={format === f} onChange={() => (setFormat(f), setDestination(null))} />
+              {f === 'json' ? 'JSON array' : f === 'jsonl' ? 'JSON Lines' : 'CSV folder'}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset disabled={running}>
+          <legend>Profile</legend>
+          <label className="radio">
+            <input type="radio" name="profile" checked={profile === 'elspeth'} onChange={() => setProfile('elspeth')} />
+            ELSPETH (byte-compatible)
+          </label>
+          <label className="radio">
+            <input type="radio" name="profile" checked={profile === 'complete'} onChange={() => setProfile('complete')} />
+            Complete (all audit tables)
+          </label>
+        </fieldset>
+        <fieldset disabled={running}>
+          <legend>Signing</legend>
+          <label className="radio">
+            <input type="radio" name="sign" checked={signMode === 'none'} onChange={() => setSignMode('none')} />
+            Unsigned
+          </label>
+          <label className="radio">
+            <input type="radio" name="sign" checked={signMode === 'env'} disabled={!props.info.envKeyAvailable} onChange={() => setSignMode('env')} data-testid="sign-env" />
+            Key from ELSPETH_SIGNING_KEY {props.info.envKeyAvailable ? '' : '(not set)'}
+          </label>
+          <label className="radio">
+            <input type="radio" name="sign" checked={signMode === 'key'} onChange={() => setSignMode('key')} data-testid="sign-key" />
+            Type a key
+          </label>
+          {signMode === 'key' && (
+            <label className="field">
+              <span>Signing key (not stored)</span>
+              <input type="password" autoComplete="off" spellCheck={false} value={key} onChange={(e) => setKey(e.target.value)} data-testid="key-input" />
+            </label>
+          )}
+        </fieldset>
+        <fieldset disabled={running}>
+          <legend>Destination</legend>
+          <div className="dest">
+            <span className={`mono wrap${destination ? '' : ' muted'}`} data-testid="destination">{destination ?? 'Not chosen'}</span>
+            <button type="button" className="btn" onClick={() => void choose()} data-testid="choose-destination">
+              Choose…
+            </button>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+            Replace existing files
+          </label>
+        </fieldset>
+        <div className="summary" data-testid="export-summary">
+          Run <span className="mono">{props.detail.run_id}</span>: {count(total)} records
+          {signMode !== 'none' ? ' + signed manifest' : ''}, {format.toUpperCase()}, {profile} profile.
+        </div>
+        <div className="actions">
+          <button type="submit" className="btn primary" disabled={running || !destination || (signMode === 'key' && key.length === 0)} data-testid="start-export">
+            Export
+          </button>
+          {running && (
+            <button type="button" className="btn danger" onClick={() => void cancel()} data-testid="cancel-export">
+              Cancel
+            </button>
+          )}
+        </div>
+      </form>
+      <div className="export-side">
+        {status?.state === 'running' && <ProgressBar status={status} />}
+        {status?.state === 'cancelled' && <p className="muted" role="status" data-testid="export-cancelled">Export cancelled. Nothing was written.</p>}
+        {error && error.code !== 'CANCELLED' && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
+        {status?.state === 'succeeded' && status.result && <ReceiptPanel result={status.result} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/** The finished export: where it was written and the receipt's hashes. */
+import type { ExportStatus } from '../../../app/contract/operations.js';
+import { bytes, count } from '../format.js';
+
+export default function ReceiptPanel(props: { result: NonNullable<ExportStatus['result']> }) {
+  const { target, receiptPath, receipt } = props.result;
+  return (
+    <div className="card receipt" data-testid="export-result">
+      <h2>Export complete</h2>
+      <dl className="meta">
+        <div>
+          <dt>Written to</dt>
+          <dd className="mono wrap" data-testid="export-target">{target}</dd>
+        </div>
+        <div>
+          <dt>Receipt</dt>
+          <dd className="mono wrap">{receiptPath}</dd>
+        </div>
+        <div>
+          <dt>Records</dt>
+          <dd>{count(receipt.record_count)}</dd>
+        </div>
+        <div>
+          <dt>Signed</dt>
+          <dd>{receipt.signed ? 'yes (HMAC-SHA256)' : 'no'}</dd>
+        </div>
+        <div>
+          <dt>Final hash</dt>
+          <dd className="mono wrap" data-testid="final-hash">{receipt.final_hash ?? '— (unsigned)'}</dd>
+        </div>
+      </dl>
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th>File</th>
+            <th>Size</th>
+            <th>SHA-256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {receipt.files.map((f) => (
+            <tr key={f.path}>
+              <td className="mono">{f.path}</td>
+              <td className="num">{bytes(f.size)}</td>
+              <td className="mono wrap" data-testid="file-sha256">{f.sha256}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/** Start screen: open a database by dialog, from the recent list, or by dropping a file. */
+import { useEffect, useState } from 'react';
+import type { AppInfo, DbInfo, RecentFile } from '../../../app/contract/operations.js';
+import { bridge, call, failureOf } from '../bridge.js';
+import DropZone from './DropZone.js';
+import ErrorPanel from './ErrorPanel.js';
+
+export default function StartScreen(props: { info: AppInfo; onOpened: (db: DbInfo) => void }) {
+  const [recent, setRecent] = useState<RecentFile[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
+
+  useEffect(() => {
+    call(bridge().recentList({})).then((r) => setRecent(r.files), () => setRecent([]));
+  }, []);
+
+  async function open(path: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      props.onOpened(await call(bridge().dbOpen({ path })));
+    } catch (e) {
+      setError(failureOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function choose() {
+    try {
+      const r = await call(bridge().dialogOpenDatabase({}));
+      if (r.path) await open(r.path);
+    } catch (e) {
+      setError(failureOf(e));
+    }
+  }
+
+  return (
+    <section className="start" aria-labelledby="start-title">
+      <div className="start-hero">
+        <h1 id="start-title">Open an ELSPETH audit database</h1>
+        <p className="muted">
+          Browse runs, inspect records and re-create ELSPETH’s signed exports. Databases are opened read-only from a private
+          snapshot; the original file is never modified.
+        </p>
+        <button type="button" className="btn primary" onClick={() => void choose()} disabled={busy} data-testid="open-database">
+          {busy ? 'Opening…' : 'Open database…'}
+        </button>
+      </div>
+      {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
+      <DropZone onPath={(p) => void open(p)} />
+      <div className="card">
+        <h2>Recent databases</h2>
+        {recent.length === 0 ? (
+          <p className="muted empty">No recent databases yet.</p>
+        ) : (
+          <ul className="recent">
+            {recent.map((f) => (
+              <li key={f.path}>
+                <button type="button" className="link mono" onClick={() => void open(f.path)} disabled={busy}>
+                  {f.path}
+                </button>
+                <span className="muted small">opened {f.openedAt.slice(0, 16).replace('T', ' ')} UTC</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

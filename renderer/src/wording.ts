@@ -1,0 +1,35 @@
+/** User-facing titles and advice for the stable error codes (the main process sends codes). */
+import type { ResultCode } from '../../app/contract/operations.js';
+
+const TITLES: Partial<Record<ResultCode, [string, string]>> = {
+  DB_NOT_FOUND: ['File not found', 'The file does not exist any more. Choose another database.'],
+  DB_NOT_A_FILE: ['Not a file', 'Choose a database file, not a folder.'],
+  DB_UNREADABLE: ['Cannot read the file', 'Check that you have permission to read it.'],
+  DB_EMPTY: ['Empty file', 'The file is 0 bytes long; it is not a Landscape database.'],
+  DB_NOT_SQLITE: ['Not a SQLite database', 'Landscape databases are SQLite files written by ELSPETH.'],
+  DB_ENCRYPTED: ['Encrypted database', 'Encrypted (SQLCipher) databases cannot be opened.'],
+  DB_CORRUPT: ['Damaged database', 'The database file is damaged.'],
+  DB_TRUNCATED: ['Truncated database', 'The file is shorter than its header says; it may be an incomplete copy.'],
+  DB_NOT_LANDSCAPE: ['Not a Landscape database', 'This SQLite file has no ELSPETH runs table.'],
+  DB_BUSY: ['Database busy', 'Another program holds a lock on the database. Try again shortly.'],
+  RUN_NOT_FOUND: ['Run not found', 'The run is not in this database.'],
+  SIGNING_KEY_MISSING: ['No signing key', 'ELSPETH_SIGNING_KEY is not set; type a key or export unsigned.'],
+  DESTINATION_NOT_GRANTED: ['Choose a destination', 'Pick where to save the export with the Choose… button.'],
+  OUTPUT_EXISTS: ['Destination exists', 'Tick “Replace existing files” or choose another destination.'],
+  OUTPUT_UNWRITABLE: ['Cannot write there', 'Choose a folder you can write to.'],
+  OUTPUT_NO_SPACE: ['Disk full', 'Free some space and try again.'],
+  EXPORT_BUSY: ['Export running', 'Wait for the current export of this database to finish.'],
+  CANCELLED: ['Export cancelled', 'Nothing was written.'],
+  NOT_AVAILABLE: ['Not available', 'This feature is not part of this build.'],
+  UNKNOWN_HANDLE: ['Database closed', 'Open the database again.'],
+  BAD_INPUT: ['Invalid request', 'The application sent a request the main process refused.'],
+  INTERNAL: ['Something went wrong', 'An internal error occurred; details are in the application log.'],
+};
+
+export function errorTitle(code: ResultCode): string {
+  return TITLES[code]?.[0] ?? 'The operation failed';
+}
+
+export function errorAdvice(code: ResultCode): string {
+  return TITLES[code]?.[1] ?? '';
+}

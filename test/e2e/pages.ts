@@ -1,0 +1,112 @@
+/**
+ * Page objects for the end-to-end tests: each wraps one screen of the app behind the actions a
+ * user takes, so tests read as user stories. They drive a playwright-core Page, which may be the
+ * harness in Chromium here or an Electron window where Electron is available.
+ */
+import type { Page } from 'playwright-core';
+
+export class StartPage {
+  constructor(private readonly page: Page) {}
+
+  async openViaDialog(): Promise<void> {
+    await this.page.getByTestId('open-database').click();
+  }
+
+  async errorCode(): Promise<string | null> {
+    const panel = this.page.locator('.error-panel');
+    await panel.waitFor();
+    return panel.getAttribute('data-code');
+  }
+
+  async recentPaths(): Promise<string[]> {
+    return this.page.locator('.recent button').allInnerTexts();
+  }
+}
+
+export class RunsPage {
+  constructor(private readonly page: Page) {}
+
+  async waitForRuns(n: number): Promise<void> {
+    await this.page.locator('[data-testid="runs-table"] tbody tr').nth(n - 1).waitFor();
+  }
+
+  async runIds(): Promise<string[]> {
+    return this.page.locator('[data-testid="runs-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id') ?? ''));
+  }
+
+  async search(text: string): Promise<void> {
+    await this.page.getByTestId('run-search').fill(text);
+  }
+
+  async filterStatus(status: string): Promise<void> {
+    await this.page.getByTestId('status-filter').selectOption(status);
+  }
+
+  async openRun(runId: string): Promise<RunPage> {
+    await this.page.locator(`tr[data-run-id="${runId}"]`).click();
+    await this.page.locator('#run-title').waitFor();
+    return new RunPage(this.page);
+  }
+}
+
+export class RunPage {
+  constructor(private readonly page: Page) {}
+
+  async tab(name: 'Overview' | 'Records' | 'Export' | 'Schema' | 'Diff' | 'Lineage'): Promise<void> {
+    await this.page.getByRole('tab', { name }).click();
+  }
+
+  async dagNodeCount(): Promise<number> {
+    await this.page.locator('svg.dag').waitFor();
+    return this.page.locator('svg.dag .dag-node').count();
+  }
+
+  async chooseRecordType(type: string): Promise<void> {
+    await this.page.getByTestId('record-type').selectOption(type);
+  }
+
+  /** "N of M loaded" → [N, M]. */
+  async loaded(): Promise<[number, number]> {
+    const t = await this.page.getByTestId('records-loaded').innerText();
+    const m = /([\d,]+) of ([\d,]+)/.exec(t);
+    return m ? [Number(m[1]?.replace(/,/g, '')), Number(m[2]?.replace(/,/g, ''))] : [0, 0];
+  }
+
+  async scrollRecordsToEnd(): Promise<void> {
+    await this.page.getByTestId('records-grid').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  }
+
+  async selectFirstRecord(): Promise<string> {
+    await this.page.locator('[data-testid="records-grid"] .vrow').first().click();
+    return this.page.getByTestId('json-view').innerText();
+  }
+
+  async chooseDestination(): Promise<string> {
+    await this.page.getByTestId('choose-destination').click();
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="destination"]')?.classList.contains('muted'));
+    return this.page.getByTestId('destination').innerText();
+  }
+
+  async signWithTypedKey(key: string): Promise<void> {
+    await this.page.getByTestId('sign-key').check();
+    await this.page.getByTestId('key-input').fill(key);
+  }
+
+  async startExport(): Promise<void> {
+    await this.page.getByTestId('start-export').click();
+  }
+
+  async cancelExport(): Promise<void> {
+    // The progress panel re-renders every poll; the button itself does not move.
+    await this.page.getByTestId('cancel-export').click({ force: true });
+  }
+
+  async waitForResult(): Promise<{ target: string; finalHash: string; sha256: string[] }> {
+    await this.page.getByTestId('export-result').waitFor({ timeout: 60_000 });
+    return {
+      target: await this.page.getByTestId('export-target').innerText(),
+      finalHash: await this.page.getByTestId('final-hash').innerText(),
+      sha256: await this.page.getByTestId('file-sha256').allInnerTexts(),
+    };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Shared setup of the end-to-end tests: fixture databases in a temp folder, a fresh renderer
+ * build, the harness, and Debian's Chromium with every console error and page error recorded.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHarness, type Harness } from '../../scripts/harness.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const SHOTS = path.join(REPO_ROOT, 'test-results');
+
+export function buildRenderer(): void {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs'), '--renderer-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stderr}`);
+}
+
+export interface App {
+  harness: Harness;
+  browser: Browser;
+  page: Page;
+  /** Console errors and uncaught page errors seen so far. */
+  errors: string[];
+  shot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function launchApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
+  const harness = await startHarness({ env });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(harness.url);
+  await page.getByTestId('open-database').waitFor();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return {
+    harness,
+    browser,
+    page,
+    errors,
+    shot: async (name) => void (await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })),
+    async close() {
+      await browser.close();
+      await harness.close();
+    },
+  };
+}
+
+/** POSTs to the harness like the test seam does (or like a hostile local process would). */
+export async function post(h: Harness, route: string, body: unknown, token: string | null = h.token): Promise<{ status: number; json: unknown }> {
+  const r = await fetch(`${h.origin}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { 'x-landscape-token': token } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* plain-text refusal */
+  }
+  return { status: r.status, json };
+}

@@ -1,0 +1,179 @@
+/**
+ * The bridge handlers in plain Node on a real fixture database: results instead of throws,
+ * opaque handles, destination grants, safe messages, export jobs with progress and cancel.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ExportStatus, Result } from '../../app/contract/operations.js';
+import { LandscapeError } from '../../app/errors.js';
+import { createHandlers, disposeHandlers, type HandlerDeps, type Handlers } from '../../main/handlers.js';
+import { fileRecentStore } from '../../main/recent.js';
+import { redactPaths } from '../../main/results.js';
+import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
+import { tempDir } from '../helpers/paths.js';
+
+function value<T>(r: Result<T>): T {
+  if (!r.ok) assert.fail(`expected ok, got ${r.code}: ${r.message}`);
+  return r.value;
+}
+
+function code(r: Result<unknown>): string {
+  assert.equal(r.ok, false);
+  return (r as { code: string }).code;
+}
+
+describe('bridge handlers', () => {
+  let dir: string;
+  let fx: BuildSummary;
+  let h: Handlers;
+  const dialogAnswers: Array<string | null> = [];
+  const logged: string[] = [];
+  const opened: string[] = [];
+
+  before(() => {
+    dir = tempDir('ld-handlers-');
+    fx = buildLandscape(path.join(dir, 'audit.db'), { runs: 1, rowsPerRun: 20, seed: 5 });
+    const deps: HandlerDeps = {
+      dialogs: { openDatabase: async () => dialogAnswers.shift() ?? null, chooseExportDestination: async () => dialogAnswers.shift() ?? null },
+      openExternal: async (u) => void opened.push(u),
+      recent: fileRecentStore(path.join(dir, 'userData')),
+      log: { error: (m, e) => logged.push(`${m} ${e instanceof Error ? e.stack : ''}`), info: () => undefined },
+      env: {},
+    };
+    h = createHandlers(deps);
+  });
+  after(() => disposeHandlers(h));
+
+  test('never throws: bad input becomes BAD_INPUT', async () => {
+    assert.equal(code(await h['db:open']({ path: 'relative.db' })), 'BAD_INPUT');
+    assert.equal(code(await h['runs:list'](undefined)), 'BAD_INPUT');
+  });
+
+  test('opens a database, remembers it as recent, and lists its runs by opaque handle', async () => {
+    const info = value(await h['db:open']({ path: fx.path }));
+    assert.match(info.handle, /^[0-9a-f-]{36}$/);
+    assert.equal(info.fileName, 'audit.db');
+    const runs = value(await h['runs:list']({ handle: info.handle })).runs;
+    assert.equal(runs.length, fx.runs.length);
+    assert.equal(value(await h['recent:list']({})).files[0]?.path, fx.path);
+    assert.equal(code(await h['runs:list']({ handle: 'not-a-handle' })), 'UNKNOWN_HANDLE');
+    const page = value(await h['records:page']({ handle: info.handle, runId: fx.runs[0]!.runId, recordType: 'row', limit: 5, after: null }));
+    assert.equal(page.records.length, 5);
+    assert.ok(page.nextCursor);
+    assert.doesNotThrow(() => structuredClone(page));
+    value(await h['db:close']({ handle: info.handle }));
+    assert.equal(code(await h['runs:list']({ handle: info.handle })), 'UNKNOWN_HANDLE');
+  });
+
+  test('open errors carry the chosen path but no other path or stack', async () => {
+    const missing = path.join(dir, 'missing.db');
+    const r = await h['db:open']({ path: missing });
+    assert.equal(code(r), 'DB_NOT_FOUND');
+    assert.ok((r as { message: string }).message.includes(missing));
+    assert.ok(!(r as { message: string }).message.includes('    at '));
+  });
+
+  test('exports only to a destination granted by the dialog', async () => {
+    const { handle } = value(await h['db:open']({ path: fx.path }));
+    const runId = fx.runs[0]!.runId;
+    const out = path.join(dir, 'out', 'run.json');
+    fs.mkdirSync(path.dirname(out));
+    const start = { handle, runId, format: 'json', profile: 'elspeth', destination: out, signing: { mode: 'key', key: 'k' }, force: false };
+    assert.equal(code(await h['export:start'](start)), 'DESTINATION_NOT_GRANTED');
+    dialogAnswers.push(out);
+    assert.equal(value(await h['dialog:chooseExportDestination']({ handle, runId, format: 'json' })).path, out);
+    assert.equal(code(await h['export:start']({ ...start, destination: path.join(dir, 'out', 'other.json') })), 'DESTINATION_NOT_GRANTED');
+    const { jobId } = value(await h['export:start'](start));
+    assert.equal(code(await h['export:start'](start)), 'EXPORT_BUSY');
+    let s: ExportStatus;
+    do {
+      await new Promise((r) => setTimeout(r, 20));
+      s = value(await h['export:status']({ jobId }));
+    } while (s.state === 'running');
+    assert.equal(s.state, 'succeeded', JSON.stringify(s.error));
+    assert.equal(s.result?.target, out);
+    assert.equal(s.result?.receipt.signed, true);
+    assert.ok(fs.existsSync(out) && fs.existsSync(`${out}.receipt.json`));
+    const again = value(await h['export:start'](start));
+    do {
+      await new Promise((r) => setTimeout(r, 20));
+      s = value(await h['export:status']({ jobId: again.jobId }));
+    } while (s.state === 'running');
+    assert.equal(s.error?.code, 'OUTPUT_EXISTS');
+    assert.ok(s.error?.message.includes(out), 'the granted destination may be named');
+    assert.equal(code(await h['export:status']({ jobId: 'nope' })), 'UNKNOWN_JOB');
+  });
+
+  test('env signing without the variable fails with SIGNING_KEY_MISSING', async () => {
+    const { handle } = value(await h['db:open']({ path: fx.path }));
+    const out = path.join(dir, 'env.json');
+    dialogAnswers.push(out);
+    value(await h['dialog:chooseExportDestination']({ handle, runId: fx.runs[0]!.runId, format: 'json' }));
+    const r = await h['export:start']({ handle, runId: fx.runs[0]!.runId, format: 'json', profile: 'elspeth', destination: out, signing: { mode: 'env' }, force: false });
+    assert.equal(code(r), 'SIGNING_KEY_MISSING');
+    assert.equal(value(await h['app:info']({})).envKeyAvailable, false);
+  });
+
+  test('external links go through the predicate', async () => {
+    assert.equal(code(await h['app:openExternal']({ url: 'file:///etc/passwd' })), 'URL_NOT_ALLOWED');
+    value(await h['app:openExternal']({ url: 'https://example.org/docs' }));
+    assert.deepEqual(opened, ['https://example.org/docs']);
+  });
+
+  test('schema:get says NOT_AVAILABLE when the schema module is not wired', async () => {
+    const { handle } = value(await h['db:open']({ path: fx.path }));
+    assert.equal(code(await h['schema:get']({ handle, runId: fx.runs[0]!.runId })), 'NOT_AVAILABLE');
+  });
+});
+
+describe('export cancel and internal errors (fake core)', () => {
+  const fakeDb = { path: '/data/a.db', sizeBytes: 1, sha256: 'x', userVersion: 2, warnings: [], close: () => undefined };
+  const make = (exportRun: NonNullable<HandlerDeps['core']>['exportRun'], extra: Partial<HandlerDeps['core']> = {}) =>
+    createHandlers({
+      dialogs: { openDatabase: async () => null, chooseExportDestination: async () => '/out/x.json' },
+      openExternal: async () => undefined,
+      recent: { list: () => [], add: () => undefined },
+      log: { error: () => undefined, info: () => undefined },
+      core: { open: () => fakeDb as never, exportRun, ...extra },
+    });
+
+  test('cancel aborts the job and reports cancelled', async () => {
+    const h = make(async (_db, opts) => {
+      opts.onProgress?.({ done: 10, total: 100 });
+      await new Promise<void>((resolve) => opts.signal?.addEventListener('abort', () => resolve()));
+      throw new LandscapeError('CANCELLED', 'cancelled');
+    });
+    const { handle } = value(await h['db:open']({ path: '/data/a.db' }));
+    value(await h['dialog:chooseExportDestination']({ handle, runId: 'r', format: 'json' }));
+    const { jobId } = value(await h['export:start']({ handle, runId: 'r', format: 'json', profile: 'elspeth', destination: '/out/x.json', signing: { mode: 'none' }, force: false }));
+    const running = value(await h['export:status']({ jobId }));
+    assert.equal(running.state, 'running');
+    assert.equal(running.done, 10);
+    assert.equal(value(await h['export:cancel']({ jobId })).cancelled, true);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(value(await h['export:status']({ jobId })).state, 'cancelled');
+    assert.equal(value(await h['export:cancel']({ jobId })).cancelled, false);
+    disposeHandlers(h);
+  });
+
+  test('unexpected errors become INTERNAL without their message', async () => {
+    const h = make(async () => ({}) as never, { listRuns: () => { throw new Error('boom at /secret/internal/path.ts:12'); } });
+    const { handle } = value(await h['db:open']({ path: '/data/a.db' }));
+    const r = await h['runs:list']({ handle });
+    assert.equal(code(r), 'INTERNAL');
+    assert.ok(!(r as { message: string }).message.includes('/secret'));
+  });
+});
+
+describe('redactPaths', () => {
+  const table: Array<[string, string[], string]> = [
+    ['no such file: /home/u/a.db', ['/home/u/a.db'], 'no such file: /home/u/a.db'],
+    ['cannot write /tmp/x/y.tmp', [], 'cannot write <path>'],
+    ['C:\\Users\\me\\a.db is empty', [], '<path> is empty'],
+    ['from /home/u/a.db to /var/lib/other', ['/home/u/a.db'], 'from /home/u/a.db to <path>'],
+    ['/home/u/a.db.receipt.json exists', ['/home/u/a.db'], '/home/u/a.db.receipt.json exists'],
+  ];
+  for (const [msg, shown, want] of table) test(JSON.stringify(msg), () => assert.equal(redactPaths(msg, shown), want));
+});

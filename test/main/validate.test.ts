@@ -1,0 +1,85 @@
+/** The contract's input validators against tables of hostile and malformed inputs. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { OP_NAMES } from '../../app/contract/operations.js';
+import { InputError, LIMITS, validateInput, VALIDATORS } from '../../app/contract/validate.js';
+
+const H = 'a1b2c3';
+const goodExport = { handle: H, runId: 'run-1', format: 'json', profile: 'elspeth', destination: '/tmp/out.json', signing: { mode: 'none' }, force: false };
+const goodPage = { handle: H, runId: 'r', recordType: 'node_state', limit: 100, after: null };
+
+describe('contract validators', () => {
+  test('there is one validator per operation', () => {
+    assert.deepEqual(Object.keys(VALIDATORS).sort(), [...OP_NAMES].sort());
+  });
+
+  test('accept well-formed inputs and return fresh copies', () => {
+    const ok: Array<[Parameters<typeof validateInput>[0], unknown]> = [
+      ['app:info', {}],
+      ['db:open', { path: '/data/audit.db' }],
+      ['db:open', { path: 'C:\\data\\audit.db' }],
+      ['runs:detail', { handle: H, runId: 'x' }],
+      ['records:page', goodPage],
+      ['records:page', { ...goodPage, after: 'WyJhYmMiXQ' }],
+      ['export:start', goodExport],
+      ['export:start', { ...goodExport, signing: { mode: 'key', key: '' } }],
+      ['export:start', { ...goodExport, signing: { mode: 'env' } }],
+      ['app:openExternal', { url: 'https://example.org' }],
+    ];
+    for (const [op, input] of ok) {
+      const out = validateInput(op, input);
+      assert.deepEqual(out, input, op);
+      assert.notEqual(out, input, `${op} returns a copy`);
+    }
+  });
+
+  const proto = JSON.parse('{"path": "/a.db", "__proto__": {"polluted": true}}');
+  const hostile: Array<[string, Parameters<typeof validateInput>[0], unknown]> = [
+    ['null input', 'db:open', null],
+    ['array input', 'db:open', ['/a.db']],
+    ['string input', 'db:open', '/a.db'],
+    ['missing key', 'db:open', {}],
+    ['unknown key', 'db:open', { path: '/a.db', extra: 1 }],
+    ['__proto__ key', 'db:open', proto],
+    ['constructor key', 'runs:list', { handle: H, constructor: 1 }],
+    ['class instance', 'db:open', new (class { path = '/a.db'; })()],
+    ['getter property', 'db:open', Object.defineProperty({}, 'path', { get: () => '/a.db', enumerable: true })],
+    ['symbol key', 'runs:list', { handle: H, [Symbol('x')]: 1 }],
+    ['relative path', 'db:open', { path: 'audit.db' }],
+    ['path with NUL', 'db:open', { path: '/a.db\0.txt' }],
+    ['oversized path', 'db:open', { path: `/${'a'.repeat(LIMITS.path)}` }],
+    ['number path', 'db:open', { path: 42 }],
+    ['empty handle', 'runs:list', { handle: '' }],
+    ['handle with slash', 'runs:list', { handle: '../x' }],
+    ['oversized run id', 'runs:detail', { handle: H, runId: 'r'.repeat(LIMITS.runId + 1) }],
+    ['unknown record type', 'records:page', { ...goodPage, recordType: 'sqlite_master' }],
+    ['manifest is not pageable', 'records:page', { ...goodPage, recordType: 'manifest' }],
+    ['limit zero', 'records:page', { ...goodPage, limit: 0 }],
+    ['limit too big', 'records:page', { ...goodPage, limit: LIMITS.pageMax + 1 }],
+    ['fractional limit', 'records:page', { ...goodPage, limit: 1.5 }],
+    ['string limit', 'records:page', { ...goodPage, limit: '10' }],
+    ['cursor with odd chars', 'records:page', { ...goodPage, after: "'; DROP TABLE runs; --" }],
+    ['missing after', 'records:page', { handle: H, runId: 'r', recordType: 'row', limit: 1 }],
+    ['bad format', 'export:start', { ...goodExport, format: 'xml' }],
+    ['bad profile', 'export:start', { ...goodExport, profile: 'all' }],
+    ['force as string', 'export:start', { ...goodExport, force: 'yes' }],
+    ['signing unknown mode', 'export:start', { ...goodExport, signing: { mode: 'file', path: '/k' } }],
+    ['signing key extra field', 'export:start', { ...goodExport, signing: { mode: 'key', key: 'k', save: true } }],
+    ['signing none with key', 'export:start', { ...goodExport, signing: { mode: 'none', key: 'k' } }],
+    ['oversized key', 'export:start', { ...goodExport, signing: { mode: 'key', key: 'k'.repeat(LIMITS.key + 1) } }],
+    ['relative destination', 'export:start', { ...goodExport, destination: 'out.json' }],
+    ['input on empty op', 'app:info', { x: 1 }],
+    ['oversized url', 'app:openExternal', { url: `https://e.org/${'a'.repeat(LIMITS.url)}` }],
+    ['job id with dots', 'export:status', { jobId: '../../etc' }],
+  ];
+  for (const [name, op, input] of hostile) {
+    test(`rejects ${name} (${op})`, () => {
+      assert.throws(() => validateInput(op, input), InputError);
+    });
+  }
+
+  test('does not pollute Object.prototype', () => {
+    assert.throws(() => validateInput('db:open', proto), InputError);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  });
+});
