@@ -5,6 +5,7 @@
  */
 import { areaOf, isLandscapeError, type ErrorArea } from '../errors.js';
 import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js';
+import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands.js';
 import type { Io } from './output.js';
 
 const EXIT: Record<ErrorArea, number> = { usage: 2, input: 3, output: 4, internal: 5, cancelled: 130, verify: 1 };
@@ -16,6 +17,9 @@ export const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   records: recordsCommand,
   export: exportCommand,
+  schema: schemaCommand,
+  diff: diffCommand,
+  'resume-check': resumeCheckCommand,
 };
 
 export function defaultIo(): Io {
