@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: builds fixture databases of increasing size, exports the largest run signed
+ * and unsigned in every format (each in a fresh process) and prints records, seconds, records/s
+ * and peak RSS, plus the time of a raw `sqlite3 -json` dump of the same run's rows when the
+ * sqlite3 command exists (the physical floor). Figures only: no thresholds, machines are noisy.
+ * Options: --sizes 5000,50000 (source rows per run).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildLandscape } from '../fixtures/builder.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sizesArg = process.argv.indexOf('--sizes');
+const sizes = (sizesArg > 0 ? process.argv[sizesArg + 1]! : '5000,50000').split(',').map(Number);
+const work = path.join(os.tmpdir(), 'landscape-desk-bench');
+fs.mkdirSync(work, { recursive: true });
+
+function sqliteFloor(dbPath: string, runId: string): number | null {
+  if (spawnSync('sqlite3', ['-version']).status !== 0) return null;
+  // A copy: even reading creates -wal/-shm files beside a WAL database.
+  const copy = path.join(work, 'floor.db');
+  fs.copyFileSync(dbPath, copy);
+  const r = `'${runId}'`;
+  const sql = [
+    `SELECT * FROM runs WHERE run_id=${r}`, `SELECT * FROM nodes WHERE run_id=${r}`, `SELECT * FROM edges WHERE run_id=${r}`,
+    `SELECT * FROM operations WHERE run_id=${r}`, `SELECT * FROM rows WHERE run_id=${r}`,
+    `SELECT tokens.* FROM tokens JOIN rows ON tokens.row_id=rows.row_id WHERE rows.run_id=${r}`,
+    `SELECT token_parents.* FROM token_parents JOIN tokens ON token_parents.token_id=tokens.token_id WHERE tokens.run_id=${r}`,
+    `SELECT * FROM token_outcomes WHERE run_id=${r}`, `SELECT * FROM node_states WHERE run_id=${r}`,
+    `SELECT routing_events.* FROM routing_events JOIN node_states ON routing_events.state_id=node_states.state_id WHERE node_states.run_id=${r}`,
+    `SELECT calls.* FROM calls JOIN node_states ON calls.state_id=node_states.state_id WHERE node_states.run_id=${r}`,
+    `SELECT * FROM batches WHERE run_id=${r}`,
+    `SELECT batch_members.* FROM batch_members JOIN batches ON batch_members.batch_id=batches.batch_id WHERE batches.run_id=${r}`,
+    `SELECT * FROM artifacts WHERE run_id=${r}`,
+  ].join(';\n');
+  const t = process.hrtime.bigint();
+  const res = spawnSync('sqlite3', ['-json', copy, sql], { stdio: ['ignore', fs.openSync(path.join(work, 'floor.json'), 'w'), 'inherit'] });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  for (const f of [copy, `${copy}-wal`, `${copy}-shm`, path.join(work, 'floor.json')]) fs.rmSync(f, { force: true });
+  return res.status === 0 ? s : null;
+}
+
+const line = (cells: Array<string | number>) => console.log(cells.map((c, i) => String(c).padStart(i === 0 ? 0 : 12)).join(''));
+for (const rows of sizes) {
+  const dbPath = path.join(work, `bench-${rows}.db`);
+  if (!fs.existsSync(dbPath)) {
+    const t = Date.now();
+    buildLandscape(dbPath, { runs: 1, rowsPerRun: rows, seed: 42 });
+    console.log(`built ${dbPath} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const counts = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../../app/cli/run.ts'), 'runs', dbPath, '--json'], { encoding: 'utf8' }).stdout) as Array<{ run_id: string; record_total: number }>;
+  const run = counts.sort((a, b) => b.record_total - a.record_total)[0]!;
+  const size = fs.statSync(dbPath).size;
+  console.log(`\n${rows} source rows: run ${run.run_id}, ${run.record_total} records, database ${(size / 2 ** 20).toFixed(0)} MiB`);
+  const floor = sqliteFloor(dbPath, run.run_id);
+  if (floor !== null) console.log(`raw sqlite3 -json dump of the run's rows: ${floor.toFixed(2)} s`);
+  line(['case', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB']);
+  for (const format of ['json', 'jsonl', 'csv']) {
+    for (const mode of ['signed', 'plain']) {
+      const out = path.join(work, `out-${format}-${mode}`);
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.rmSync(`${out}.receipt.json`, { force: true });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'exportOne.ts'), dbPath, run.run_id, format, mode, out], { encoding: 'utf8' });
+      if (r.status !== 0) {
+        console.log(`${format} ${mode}: failed: ${r.stderr.trim().split('\n')[0]}`);
+        continue;
+      }
+      const m = JSON.parse(r.stdout) as { records: number; openSeconds: number; exportSeconds: number; peakRssMb: number };
+      line([`${format} ${mode}`, m.records, m.openSeconds.toFixed(2), m.exportSeconds.toFixed(2), Math.round(m.records / m.exportSeconds),
+        floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb]);
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.rmSync(`${out}.receipt.json`, { force: true });
+    }
+  }
+}
