@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
+import type { Landscape } from './landscape.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
 import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
 import { mapSqliteError, withSqlite } from './sqliteErrors.js';
@@ -94,7 +95,7 @@ function classifyFile(file: string): { size: number } {
 }
 
 /** An open, read-only Landscape database (a private snapshot of the user's file). */
-export class LandscapeDb {
+export class LandscapeDb implements Landscape {
   private closed = false;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly columnNames = new WeakMap<Database.Statement, string[]>();
@@ -158,7 +159,7 @@ export class LandscapeDb {
    * storage stay distinguishable (see value.ts). `numbers: true` returns plain numbers, which is
    * much cheaper; callers then decide int vs float by column (the exporter's builders do).
    */
-  prepare(sql: string, opts: { numbers?: boolean } = {}): Database.Statement {
+  private prepare(sql: string, opts: { numbers?: boolean } = {}): Database.Statement {
     this.ensureOpen();
     const key = opts.numbers ? `N:${sql}` : sql;
     let st = this.statements.get(key);
@@ -201,6 +202,26 @@ export class LandscapeDb {
 
   get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined {
     return withSqlite(this.path, () => this.prepare(sql).get(...params) as T | undefined);
+  }
+
+  value(sql: string, ...params: unknown[]): unknown {
+    return withSqlite(this.path, () => {
+      const st = this.prepare(sql, { numbers: true });
+      const row = st.raw(true).get(...params) as unknown[] | undefined;
+      return row?.[0];
+    });
+  }
+
+  iterate<T = Record<string, unknown>>(sql: string, ...params: unknown[]): IterableIterator<T> {
+    return withSqlite(this.path, () => this.prepare(sql).iterate(...params) as IterableIterator<T>);
+  }
+
+  iterateArrays(sql: string, ...params: unknown[]): { columns: string[]; rows: IterableIterator<unknown[]> } {
+    return withSqlite(this.path, () => {
+      const st = this.prepare(`${sql} -- arrays`, { numbers: true });
+      st.raw(true);
+      return { columns: st.columns().map((c) => c.name), rows: st.iterate(...params) as IterableIterator<unknown[]> };
+    });
   }
 
   /**

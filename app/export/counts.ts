@@ -2,7 +2,7 @@
  * Exact numbers of records of each type an export of a run contains, counted along the same join
  * paths the exporter reads (FORMAT.md §5.1), so previews and progress totals match the export.
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import type { LandscapeTable } from '../db/schemaInfo.js';
 import type { DataRecordType, Profile } from './recordTypes.js';
 import { profileRecordTypes } from './recordTypes.js';
@@ -12,7 +12,7 @@ const ROWS_TOKENS = 'FROM rows CROSS JOIN tokens ON tokens.row_id = rows.row_id'
 const RUN_ROWS = 'WHERE rows.run_id = :run';
 
 /** The COUNT statement of each type (null when the file lacks the table). */
-function countSql(db: LandscapeDb, type: DataRecordType): string | null {
+function countSql(db: Landscape, type: DataRecordType): string | null {
   const s = db.schema;
   const has = (t: LandscapeTable) => s.hasTable(t);
   const nsRun = s.hasColumn('node_states', 'run_id') ? ' AND +node_states.run_id = :run' : '';
@@ -82,12 +82,12 @@ function countSql(db: LandscapeDb, type: DataRecordType): string | null {
 }
 
 /** Record counts per type for a run (types with none are included as 0). */
-export function recordCounts(db: LandscapeDb, runId: string, profile: Profile = 'elspeth'): Record<string, number> {
+export function recordCounts(db: Landscape, runId: string, profile: Profile = 'elspeth'): Record<string, number> {
   return db.read(() => {
     const out: Record<string, number> = {};
     for (const type of profileRecordTypes(profile)) {
       const sql = countSql(db, type);
-      const row = sql ? db.prepare(sql).pluck().get({ run: runId }) : 0;
+      const row = sql ? db.value(sql, { run: runId }) : 0;
       out[type] = Number(row ?? 0);
     }
     return out;
@@ -105,8 +105,8 @@ export function totalRecords(counts: Record<string, number>): number {
  * counts (source rows and the run-level types) and the records-per-row seen so far. It becomes
  * exact when the export ends.
  */
-export function progressEstimator(db: LandscapeDb, runId: string, extra: number): (done: number, rowsDone: number) => number {
-  const one = (sql: string | null) => (sql ? Number(db.prepare(sql).pluck().get({ run: runId }) ?? 0) : 0);
+export function progressEstimator(db: Landscape, runId: string, extra: number): (done: number, rowsDone: number) => number {
+  const one = (sql: string | null) => (sql ? Number(db.value(sql, { run: runId }) ?? 0) : 0);
   const rowsTotal = one(countSql(db, 'row'));
   const head = 1 + ['secret_resolution', 'node', 'edge', 'operation'].reduce((n, t) => n + one(countSql(db, t as DataRecordType)), 0);
   const tail = ['batch', 'batch_member', 'artifact'].reduce((n, t) => n + one(countSql(db, t as DataRecordType)), 0);

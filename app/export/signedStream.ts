@@ -2,7 +2,7 @@
  * The full stream an export writes: data records (signed when a key is given) followed by the
  * signed manifest. Shared by the file writers and by verification's in-memory re-export.
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import type { ExportRecord } from './build.js';
 import type { Profile } from './recordTypes.js';
 import { RecordSigner } from './sign.js';
@@ -19,7 +19,7 @@ export interface StreamSummary {
  * Must run inside one read transaction of `db`.
  */
 export function* signedStream(
-  db: LandscapeDb,
+  db: Landscape,
   runId: string,
   opts: { profile: Profile; key: Buffer | null; exportedAt: string; progress?: { rowsDone: number } },
   summary: StreamSummary,

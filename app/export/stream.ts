@@ -3,7 +3,7 @@
  * nesting and order (FORMAT.md §5.1), read in bounded chunks so memory does not grow with the run.
  * Must be consumed inside one read transaction of the database (see exportRun).
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import * as B from './build.js';
 import type { ExportRecord } from './build.js';
@@ -34,7 +34,7 @@ function groupBy(rows: Row[], key: string): Map<unknown, Row[]> {
 }
 
 /** Loads the run row or throws RUN_NOT_FOUND. */
-export function loadRunRow(db: LandscapeDb, runId: string): Row {
+export function loadRunRow(db: Landscape, runId: string): Row {
   const q = buildExportQueries(db.schema);
   const row = db.get<Row>(q.run, { run: runId });
   if (!row) throw new LandscapeError('RUN_NOT_FOUND', `run ${runId} not found in ${db.path}`, { runId });
@@ -45,14 +45,13 @@ export function loadRunRow(db: LandscapeDb, runId: string): Row {
  * Order of token outcomes that tie on (token_id, recorded_at), as ELSPETH's own statement returns
  * them. Only tokens with ties are kept, so memory stays proportional to the ties.
  */
-function outcomeTieOrder(db: LandscapeDb, sql: string | null, runId: string): Map<string, string[]> {
+function outcomeTieOrder(db: Landscape, sql: string | null, runId: string): Map<string, string[]> {
   const ties = new Map<string, string[]>();
   if (!sql) return ties;
-  const stmt = db.prepare(sql).raw(true);
-  const cols = stmt.columns().map((c) => c.name);
-  const [ID, TOKEN, AT] = ['outcome_id', 'token_id', 'recorded_at'].map((c) => cols.indexOf(c)) as [number, number, number];
+  const { columns, rows } = db.iterateArrays(sql, { run: runId });
+  const [ID, TOKEN, AT] = ['outcome_id', 'token_id', 'recorded_at'].map((c) => columns.indexOf(c)) as [number, number, number];
   let prev: unknown[] | undefined;
-  for (const r of stmt.iterate({ run: runId }) as Iterable<unknown[]>) {
+  for (const r of rows) {
     if (prev && prev[TOKEN] === r[TOKEN] && prev[AT] === r[AT]) {
       const token = String(r[TOKEN]);
       let list = ties.get(token);
@@ -81,7 +80,7 @@ function applyTies(outcomes: Row[], order: string[] | undefined): Row[] {
 }
 
 /** Yields the run's records (without signatures). */
-export function* exportRecords(db: LandscapeDb, runId: string, opts: StreamOptions = {}): Generator<ExportRecord> {
+export function* exportRecords(db: Landscape, runId: string, opts: StreamOptions = {}): Generator<ExportRecord> {
   const q = buildExportQueries(db.schema);
   const runRow = loadRunRow(db, runId);
   const run = { run: runId };
@@ -143,7 +142,7 @@ export function* exportRecords(db: LandscapeDb, runId: string, opts: StreamOptio
 }
 
 /** Pages through a `(created_at, id) > (:afterCreated, :afterId)` statement. */
-function* keyset(db: LandscapeDb, sql: string, runId: string, idColumn: string): Generator<Row> {
+function* keyset(db: Landscape, sql: string, runId: string, idColumn: string): Generator<Row> {
   let afterCreated: unknown = '';
   let afterId: unknown = '';
   for (;;) {
@@ -157,7 +156,7 @@ function* keyset(db: LandscapeDb, sql: string, runId: string, idColumn: string):
 }
 
 /** The `complete` profile's extra record types, after the artifacts. */
-function* extraRecords(db: LandscapeDb, runId: string, runRow: Row, q: ReturnType<typeof buildExportQueries>): Generator<ExportRecord> {
+function* extraRecords(db: Landscape, runId: string, runRow: Row, q: ReturnType<typeof buildExportQueries>): Generator<ExportRecord> {
   const F = RECORD_FIELDS;
   if (q.validationErrors) {
     for (const r of keyset(db, q.validationErrors, runId, 'error_id')) {
@@ -184,7 +183,7 @@ function* extraRecords(db: LandscapeDb, runId: string, runRow: Row, q: ReturnTyp
 }
 
 /** The run's and its nodes' schema contracts, as `schema_contract` records (`complete` profile). */
-export function* schemaContractRecords(db: LandscapeDb, runId: string, runRow: Row): Generator<ExportRecord> {
+export function* schemaContractRecords(db: Landscape, runId: string, runRow: Row): Generator<ExportRecord> {
   const F = RECORD_FIELDS.schema_contract;
   if (runRow['schema_contract_json'] != null) {
     yield B.extraRecord('schema_contract', F, 'runs', 'run_id',

@@ -3,7 +3,7 @@
  * export would contain them (same builders). Pages use keyset pagination on an indexed key, so a
  * page deep in a run costs the same as the first.
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import type { LandscapeTable } from '../db/schemaInfo.js';
 import { LandscapeError } from '../errors.js';
 import * as B from '../export/build.js';
@@ -94,7 +94,7 @@ function decodeCursor(cursor: string, arity: number): unknown[] {
 }
 
 /** One page of records of `type` for `runId`. */
-export function recordPage(db: LandscapeDb, runId: string, type: DataRecordType, opts: { limit?: number; after?: string | null } = {}): RecordPage {
+export function recordPage(db: Landscape, runId: string, type: DataRecordType, opts: { limit?: number; after?: string | null } = {}): RecordPage {
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(opts.limit ?? 100)));
   return db.read(() => {
     const runRow = loadRunRow(db, runId);
@@ -139,7 +139,7 @@ function selectList(q: ReturnType<typeof buildExportQueries>, table: LandscapeTa
 }
 
 /** Types with at most a handful of records per run are returned whole. */
-function wholeTypePage(db: LandscapeDb, runId: string, type: 'schema_contract' | 'source_schema', after: string | null): RecordPage {
+function wholeTypePage(db: Landscape, runId: string, type: 'schema_contract' | 'source_schema', after: string | null): RecordPage {
   if (after) return { recordType: type, records: [], nextCursor: null };
   const runRow = loadRunRow(db, runId);
   const records = [...(type === 'source_schema' ? sourceSchemaRecords(runId, runRow) : schemaContractRecords(db, runId, runRow))];

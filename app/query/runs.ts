@@ -2,7 +2,7 @@
  * Run listing and run detail for browsing. Values are shown as stored (column names are the
  * database's own), plus derived duration and the exact record counts an export would contain.
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import { recordCounts, totalRecords } from '../export/counts.js';
 import type { Profile } from '../export/recordTypes.js';
@@ -51,7 +51,7 @@ function toSummary(r: Record<string, unknown>): RunSummary {
 }
 
 /** All runs, newest first (as ELSPETH's CLI lists them), optionally with record counts. */
-export function listRuns(db: LandscapeDb, opts: { counts?: boolean; profile?: Profile } = {}): RunSummary[] {
+export function listRuns(db: Landscape, opts: { counts?: boolean; profile?: Profile } = {}): RunSummary[] {
   return db.read(() => {
     const rows = db.all<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', SUMMARY_COLUMNS)} FROM runs ORDER BY runs.started_at DESC, runs.run_id`);
     return rows.map((r) => {
@@ -83,7 +83,7 @@ export interface RunDetail extends RunSummary {
 const DETAIL_COLUMNS = [...SUMMARY_COLUMNS, 'config_hash', 'canonical_version', 'settings_json', 'source_schema_json', 'schema_contract_json', 'schema_contract_hash'] as const;
 
 /** Everything the run overview shows, read in one snapshot. */
-export function runDetail(db: LandscapeDb, runId: string): RunDetail {
+export function runDetail(db: Landscape, runId: string): RunDetail {
   return db.read(() => {
     const r = db.get<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', DETAIL_COLUMNS)} FROM runs WHERE runs.run_id = :run`, { run: runId });
     if (!r) throw new LandscapeError('RUN_NOT_FOUND', `run ${runId} not found in ${db.path}`, { runId });

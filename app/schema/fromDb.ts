@@ -4,7 +4,7 @@
  * columns (FORMAT.md §9.2); those read as NULL, and absent tables as empty.
  */
 import * as fs from 'node:fs';
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import type { Graph } from './topology.js';
@@ -51,7 +51,7 @@ function text(v: unknown): string | null {
  * Everything schema-related the database records for one run, read in a single transaction.
  * Throws RUN_NOT_FOUND when the run does not exist.
  */
-export function loadRunSchema(db: LandscapeDb, runId: string): RunSchema {
+export function loadRunSchema(db: Landscape, runId: string): RunSchema {
   const s = db.schema;
   return db.read(() => {
     const run = db.get<Record<string, unknown>>(

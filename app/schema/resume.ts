@@ -5,7 +5,7 @@
  * same file. Every check runs, so the report shows all problems; the verdict names the first
  * failure in ELSPETH's order, which is the one ELSPETH would stop at.
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { isLandscapeError } from '../errors.js';
 import { verifyContract } from './contract.js';
 import { loadRunSchema, runGraph, type RunSchema } from './fromDb.js';
@@ -92,7 +92,7 @@ class Checks {
  * Builds the resume-readiness report for one run, inside one read transaction. Throws
  * RUN_NOT_FOUND when the run does not exist; everything else is reported as checks.
  */
-export function resumeReadiness(db: LandscapeDb, runId: string): ResumeReport {
+export function resumeReadiness(db: Landscape, runId: string): ResumeReport {
   return db.read(() => {
     const c = new Checks();
     const s = db.schema;
@@ -228,7 +228,7 @@ function topologyCheck(c: Checks, cps: CheckpointData, rs: RunSchema, recordedHa
   );
 }
 
-function contractChecks(c: Checks, db: LandscapeDb, rs: RunSchema): void {
+function contractChecks(c: Checks, db: Landscape, rs: RunSchema): void {
   const s = db.schema;
   if (!s.hasColumn('runs', 'schema_contract_json')) {
     c.add('schema_contract', 'skip', 'schema_contract_json column absent: the file predates contracts (2026-02-03)');
@@ -262,7 +262,7 @@ function contractChecks(c: Checks, db: LandscapeDb, rs: RunSchema): void {
   );
 }
 
-function sourceSchemaCheck(c: Checks, db: LandscapeDb, rs: RunSchema): ResumeReport['source_schema'] {
+function sourceSchemaCheck(c: Checks, db: Landscape, rs: RunSchema): ResumeReport['source_schema'] {
   if (!db.schema.hasColumn('runs', 'source_schema_json')) {
     c.add('source_schema', 'skip', 'source_schema_json column absent: the file predates it (2026-01-25)');
     return { model: null, fields: null, findings: [] };

@@ -4,7 +4,7 @@
  * judged as stored (integers arrive as bigint), before they are made JSON-friendly.
  */
 import { createHash } from 'node:crypto';
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { LANDSCAPE_TABLES, type LandscapeTable } from '../db/schemaInfo.js';
 
 /** The latest checkpoint as shown in the report (JSON-friendly). */
@@ -53,7 +53,7 @@ const CHECKPOINT_COLUMNS = [
 ];
 
 /** The run's checkpoint count and its latest checkpoint (greatest sequence_number). */
-export function loadCheckpoints(db: LandscapeDb, runId: string): CheckpointData {
+export function loadCheckpoints(db: Landscape, runId: string): CheckpointData {
   const s = db.schema;
   const base = {
     formatVersionColumn: s.hasColumn('checkpoints', 'format_version'),
@@ -131,7 +131,7 @@ const REQUIRED_FKS: readonly [LandscapeTable, string, string][] = [
  * Why ELSPETH (epoch 2) would refuse to open this file, per §1.2: epoch other than 0 or 2, some
  * but not all of the 20 tables, required columns or foreign keys missing. Empty when it opens.
  */
-export function elspethCompatibility(db: LandscapeDb): string[] {
+export function elspethCompatibility(db: Landscape): string[] {
   const s = db.schema;
   const problems: string[] = [];
   if (db.userVersion !== 0 && db.userVersion !== 2) problems.push(`schema epoch (user_version) ${db.userVersion} is not 0 or 2`);

@@ -3,7 +3,7 @@
  * run with millions of rows is streamed rather than loaded, and the token ids a checkpoint's
  * aggregation / coalesce state restores instead (§4.15).
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { withSqlite } from '../db/sqliteErrors.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import { entriesOf, getKey, isJsonObject } from './jsonValue.js';
@@ -104,7 +104,7 @@ const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
  * delegation marker nor done, or with no done token at all; minus rows whose incomplete tokens
  * (at least one) are all in `buffered`. Returns null when the file has no `rows` table.
  */
-export function countUnprocessedRows(db: LandscapeDb, runId: string, buffered: ReadonlySet<string>): UnprocessedRows | null {
+export function countUnprocessedRows(db: Landscape, runId: string, buffered: ReadonlySet<string>): UnprocessedRows | null {
   const s = db.schema;
   if (!s.hasTable('rows')) return null;
   const ref = s.col('rows', 'source_data_ref', 'r');
@@ -137,9 +137,8 @@ export function countUnprocessedRows(db: LandscapeDb, runId: string, buffered: R
   const params: Record<string, unknown> = { run: runId };
   if (sql.includes(':buffered')) params['buffered'] = JSON.stringify([...buffered]);
   const out: UnprocessedRows = { count: 0, restored_from_checkpoint: 0, missing_source_ref: 0, first_row_indexes: [] };
-  const stmt = db.prepare(sql);
   withSqlite(db.path, () => {
-    for (const row of stmt.iterate(params) as Iterable<{ row_index: unknown; source_data_ref: unknown; excluded: unknown }>) {
+    for (const row of db.iterate<{ row_index: unknown; source_data_ref: unknown; excluded: unknown }>(sql, params)) {
       if (row.excluded === 1n || row.excluded === 1) {
         out.restored_from_checkpoint++;
         continue;
