@@ -9,6 +9,8 @@ import { pyJson } from '../json/pyjson.js';
 import { toPlain, type PyValue } from '../json/value.js';
 import { listRuns } from '../query/runs.js';
 import { recordPage } from '../query/records.js';
+import { passphraseFromEnv } from '../verify/cli.js';
+import { loadPrivateKey } from '../verify/keys.js';
 import { int, parse, str } from './args.js';
 import { ProgressBar, table, type Io } from './output.js';
 
@@ -17,6 +19,10 @@ export const USAGE = `usage:
   landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--json]
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
                          [--sign] [--key-env NAME] [--profile elspeth|complete] [--force]
+                         [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>]
+  landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db>] [--json]
+                         (HMAC key from ELSPETH_SIGNING_KEY unless --key-env; receipt read from <export>.receipt.json)
+  landscape-desk keygen  --out <name> [--passphrase-env NAME]   (writes <name>.key, mode 0600, and <name>.pub)
   landscape-desk schema  <db> --run <id> [--json]
   landscape-desk diff    <db> --run <id> (--against <id> | --against-db <db2> --against-run <id> | --against-file <schema.json>) [--json]
   landscape-desk resume-check <db> --run <id> [--json]
@@ -87,6 +93,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     {
       run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, sign: { type: 'boolean' },
       'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' },
+      'sign-receipt': { type: 'string' }, 'passphrase-env': { type: 'string' }, previous: { type: 'string' },
     },
     ['db'],
   );
@@ -96,6 +103,10 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   if (!isProfile(profile)) throw new LandscapeError('USAGE', '--profile must be elspeth or complete');
   if (values['key-env'] !== undefined && !values['sign']) throw new LandscapeError('USAGE', '--key-env only makes sense with --sign');
   const key = values['sign'] ? signingKeyFromEnv(str(values, 'key-env') ?? DEFAULT_KEY_ENV, io.env) : null;
+  const receiptKeyFile = str(values, 'sign-receipt');
+  if (values['passphrase-env'] !== undefined && receiptKeyFile === undefined) throw new LandscapeError('USAGE', '--passphrase-env only makes sense with --sign-receipt');
+  const receiptKey = receiptKeyFile === undefined ? undefined : loadPrivateKey(receiptKeyFile, passphraseFromEnv(str(values, 'passphrase-env'), io.env));
+  const previousReceipt = str(values, 'previous');
   const out = str(values, 'out', true);
   const runId = str(values, 'run', true);
   const controller = new AbortController();
@@ -107,12 +118,13 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
       const result = await exportRun(db, {
         runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']),
         signal: controller.signal, env: io.env, onProgress: (p) => bar.update(p.done, p.total),
+        ...(receiptKey ? { receiptKey } : {}), ...(previousReceipt !== undefined ? { previousReceipt } : {}),
       });
       bar.clear();
       const r = result.receipt;
       io.stdout(`exported run ${r.run_id}: ${r.record_count} records${r.signed ? ' (signed)' : ''} to ${result.target}\n`);
       if (r.final_hash) io.stdout(`final hash: ${r.final_hash}\n`);
-      io.stdout(`receipt: ${result.receiptPath}\n`);
+      io.stdout(`receipt: ${result.receiptPath}${r.signature ? ` (Ed25519-signed, key ${r.signature.public_key_fingerprint})` : ''}\n`);
       return 0;
     });
   } finally {

@@ -7,6 +7,7 @@ import { areaOf, isLandscapeError, type ErrorArea } from '../errors.js';
 import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js';
 import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands.js';
 import type { Io } from './output.js';
+import { keygenCommand, verifyCommand } from '../verify/cli.js';
 
 const EXIT: Record<ErrorArea, number> = { usage: 2, input: 3, output: 4, internal: 5, cancelled: 130, verify: 1 };
 
@@ -20,6 +21,8 @@ export const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
   diff: diffCommand,
   'resume-check': resumeCheckCommand,
+  verify: verifyCommand,
+  keygen: keygenCommand,
 };
 
 export function defaultIo(): Io {

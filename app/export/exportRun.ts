@@ -3,6 +3,8 @@
  * progress reports and cancellation. Reads one consistent snapshot (a single read transaction)
  * and writes only temporaries until everything succeeded (output.ts).
  */
+import { createHash, type KeyObject } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LandscapeDb } from '../db/open.js';
 import { LandscapeError } from '../errors.js';
@@ -18,6 +20,7 @@ import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt, t
 import { CSV_FILE_NAMES, type Profile, type RecordType } from './recordTypes.js';
 import { signedStream, type StreamSummary } from './signedStream.js';
 import { loadRunRow } from './stream.js';
+import { signReceipt } from '../verify/keys.js';
 
 export interface ExportProgress {
   done: number;
@@ -35,6 +38,10 @@ export interface ExportOptions {
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Ed25519 private key: the receipt is signed when given (docs/receipts.md). */
+  receiptKey?: KeyObject;
+  /** Path of an earlier receipt whose SHA-256 this receipt records, chaining hand-exports. */
+  previousReceipt?: string;
 }
 
 export interface ExportResult {
@@ -137,12 +144,20 @@ function checkCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new LandscapeError('CANCELLED', 'the export was cancelled; nothing was written');
 }
 
+/** SHA-256 of an earlier receipt's bytes; checked before any work starts. */
+function previousReceiptHash(file: string): string {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile()) throw new LandscapeError('USAGE', `the previous receipt ${file} does not exist or is not a file`);
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
 /** Exports one run. Nothing is left under the destination's name unless it succeeds. */
 export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<ExportResult> {
   const profile = opts.profile ?? 'elspeth';
   const dest = planDestination(opts.out, opts.format === 'csv' ? 'directory' : 'file', opts.force ?? false);
   const clock = exportClock(opts.env);
   const exportedAt = isoUtcWithOffset(clock.epochMs);
+  const previousSha256 = opts.previousReceipt === undefined ? undefined : previousReceiptHash(opts.previousReceipt);
   let writer: Writer | undefined;
   db.beginRead();
   try {
@@ -179,6 +194,8 @@ export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<E
       final_hash: summary.finalHash,
       files,
     };
+    if (previousSha256 !== undefined) receipt.previous_receipt_sha256 = previousSha256;
+    if (opts.receiptKey) receipt.signature = signReceipt(receipt, opts.receiptKey);
     const receiptFile = new HashingFile(dest.receiptTemp);
     receiptFile.write(receiptText(receipt));
     receiptFile.finish();

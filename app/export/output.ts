@@ -75,9 +75,11 @@ export class HashingFile {
 
   /** Flushes, fsyncs and closes; returns the SHA-256 and size of the content. */
   finish(): { sha256: string; size: number } {
-    this.flush();
     if (this.fd !== null) {
       try {
+        // The last flush can fail too (ENOSPC on a small receipt); the descriptor must still be
+        // closed, or the unlinked temporary keeps its disk space and the folder stays busy.
+        this.flush();
         fs.fsyncSync(this.fd);
       } catch (e) {
         throw outputError(e, `cannot write ${this.filePath}`);
@@ -122,7 +124,12 @@ export function receiptPathFor(target: string): string {
 }
 
 function exists(p: string): fs.Stats | undefined {
-  return fs.lstatSync(p, { throwIfNoEntry: false });
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false });
+  } catch (e) {
+    // ENAMETOOLONG, ELOOP, EACCES …: a coded error, not a raw errno exception.
+    throw outputError(e, `cannot use ${p}`);
+  }
 }
 
 /**

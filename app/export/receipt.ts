@@ -31,6 +31,18 @@ export interface Receipt {
   record_counts: Record<string, number>;
   final_hash: string | null;
   files: ReceiptFile[];
+  /** SHA-256 of the previous receipt's bytes, when exports are chained (`--previous`). */
+  previous_receipt_sha256?: string;
+  /** Ed25519 signature over the canonical JSON of this receipt without `signature` (docs/receipts.md). */
+  signature?: ReceiptSignature;
+}
+
+export interface ReceiptSignature {
+  algorithm: 'ed25519';
+  /** SHA-256 (hex) of the signer's public key in SPKI DER form. */
+  public_key_fingerprint: string;
+  /** Base64 of the 64-byte signature. */
+  value: string;
 }
 
 /** Receipt JSON text: two-space indented, with a final newline. */

@@ -1,0 +1,201 @@
+/**
+ * `--db`: re-exports the run from the database in memory (the same signedStream the exporter
+ * writes from) and compares it with the export record by record, naming every record that
+ * differs. For JSON/JSONL the Python-JSON text of each record is compared; for CSV every cell of
+ * every row, which is how a CSV export can be tied back to the audit trail at all (§5.7.3).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LandscapeDb } from '../db/open.js';
+import type { ExportRecord } from '../export/build.js';
+import { cellText, csvHeader, flattenRecord } from '../export/csv.js';
+import { CSV_FILE_NAMES, type Profile, type RecordType } from '../export/recordTypes.js';
+import { signedStream, type StreamSummary } from '../export/signedStream.js';
+import { pyJson } from '../json/pyjson.js';
+import type { PyDict, PyValue } from '../json/value.js';
+import { CsvRecordReader, splitCsvFields } from './csvReader.js';
+import type { ReportBuilder } from './report.js';
+
+const NAME = 'database comparison';
+
+/** Stream options whose `exportedAt` may be filled in late: signedStream reads it at the manifest. */
+interface LateOptions {
+  profile: Profile;
+  key: Buffer | null;
+  exportedAt: string;
+}
+
+function firstDifference(actual: PyDict, expected: Record<string, PyValue>): string {
+  const keys = new Set([...actual.keys(), ...Object.keys(expected)]);
+  for (const k of keys) {
+    const a = actual.get(k);
+    const e = expected[k];
+    if (a === undefined || e === undefined) return `key ${JSON.stringify(k)} is ${a === undefined ? 'missing from the export' : 'not in the database record'}`;
+    if (pyJson(a) !== pyJson(e)) return `value of ${JSON.stringify(k)} differs`;
+  }
+  return 'key order differs';
+}
+
+/** Compares JSON/JSONL records, fed one at a time, with the database's re-export. */
+export class JsonDbComparator {
+  private gen: Generator<ExportRecord> | null = null;
+  private readonly summary: StreamSummary = { recordCount: 0, counts: {}, finalHash: null };
+  private opts: LateOptions | null = null;
+  private stripSignature = false;
+  private differing = 0;
+  private compared = 0;
+
+  constructor(
+    private readonly db: LandscapeDb,
+    private readonly runId: string | null,
+    private readonly profile: Profile,
+    private readonly key: Buffer | null,
+    private readonly report: ReportBuilder,
+    private readonly file: string,
+  ) {}
+
+  private start(first: PyDict): Generator<ExportRecord> {
+    const signed = first.has('signature');
+    this.stripSignature = signed && !this.key;
+    if (this.stripSignature) this.report.note('no HMAC key: records were compared with the database without their signatures, and the manifest was not compared');
+    const runId = this.runId ?? String(first.get('run_id'));
+    this.opts = { profile: this.profile, key: signed ? this.key : null, exportedAt: '' };
+    return signedStream(this.db, runId, this.opts, this.summary);
+  }
+
+  onRecord = (index: number, record: PyDict): void => {
+    this.gen ??= this.start(record);
+    const type = String(record.get('record_type'));
+    if (type === 'manifest') {
+      if (this.stripSignature) return;
+      this.opts!.exportedAt = String(record.get('exported_at'));
+    }
+    const next = this.gen.next();
+    const fail = (message: string) => {
+      this.differing++;
+      this.report.fail({ kind: 'db_mismatch', message, index, record_type: type, file: this.file });
+    };
+    if (next.done) return fail('the database has no record at this position (inserted or extra record)');
+    this.compared++;
+    const expected = next.value as Record<string, PyValue>;
+    const actual: PyDict = new Map(record);
+    if (this.stripSignature) actual.delete('signature');
+    if (pyJson(actual) !== pyJson(expected)) {
+      const where = expected['record_type'] === type ? '' : ` (the database has a ${String(expected['record_type'])} record here)`;
+      fail(`differs from the database: ${firstDifference(actual, expected)}${where}`);
+    }
+  };
+
+  /** Reports records the database has beyond the end of the export, and the check's verdict. */
+  finish(index: number): void {
+    if (!this.gen) {
+      this.report.check(NAME, 'fail', 'the export holds no records');
+      return;
+    }
+    let missing = 0;
+    for (let n = this.gen.next(); !n.done; n = this.gen.next()) {
+      if (n.value.record_type === 'manifest' && this.stripSignature) continue;
+      if (missing++ < 20) {
+        this.report.fail({ kind: 'db_mismatch', message: 'record of the database is missing from the export', index: index + missing - 1, record_type: n.value.record_type, file: this.file });
+      }
+    }
+    if (missing > 20) this.report.fail({ kind: 'db_mismatch', message: `${missing - 20} more database record(s) are missing from the export`, file: this.file });
+    const bad = this.differing + missing;
+    this.report.check(NAME, bad ? 'fail' : 'pass', bad ? `${this.differing} record(s) differ, ${missing} missing from the export` : `${this.compared} record(s) identical to the database's`);
+  }
+}
+
+interface CsvFile {
+  reader: CsvRecordReader;
+  header: string[];
+  keys: Set<string>;
+  row: number;
+}
+
+/** Reads the manifest's exported_at from manifest.csv, so a signed re-export matches it. */
+function csvExportedAt(dir: string): string | null {
+  const file = path.join(dir, CSV_FILE_NAMES.manifest);
+  if (!fs.existsSync(file)) return null;
+  const reader = new CsvRecordReader(file);
+  try {
+    const header = splitCsvFields(reader.next() ?? '');
+    const row = splitCsvFields(reader.next() ?? '');
+    const i = header.indexOf('exported_at');
+    return i >= 0 ? (row[i] ?? null) : null;
+  } finally {
+    reader.close();
+  }
+}
+
+/** Compares a CSV export folder with the database's re-export, cell by cell. */
+export function compareCsvWithDb(db: LandscapeDb, dir: string, runId: string, profile: Profile, key: Buffer | null, report: ReportBuilder): void {
+  const dirName = path.basename(dir);
+  const files = new Map<string, CsvFile | null>();
+  let signed = false;
+  let differing = 0;
+  let compared = 0;
+  const fail = (message: string, extra: { index?: number; record_type?: string; file?: string; row?: number }) => {
+    differing++;
+    report.fail({ kind: 'db_mismatch', message, ...extra });
+  };
+  const open = (type: string): CsvFile | null => {
+    if (files.has(type)) return files.get(type)!;
+    const name = CSV_FILE_NAMES[type as RecordType];
+    const full = name ? path.join(dir, name) : '';
+    let entry: CsvFile | null = null;
+    if (!name || !fs.existsSync(full)) fail(`the database has ${type} records but the export has no ${name ?? type} file`, { record_type: type, file: `${dirName}/${name ?? type}` });
+    else {
+      const reader = new CsvRecordReader(full);
+      const header = splitCsvFields(reader.next() ?? '');
+      signed ||= header.includes('signature');
+      entry = { reader, header, keys: new Set(), row: 0 };
+    }
+    files.set(type, entry);
+    return entry;
+  };
+  const exportedAt = csvExportedAt(dir);
+  const withKey = key !== null && exportedAt !== null;
+  if (key && !withKey) report.note('the export has no manifest.csv: it was compared as an unsigned export');
+  if (!key && exportedAt !== null) report.note('no HMAC key: signature cells and manifest.csv were not compared with the database');
+  const summary: StreamSummary = { recordCount: 0, counts: {}, finalHash: null };
+  db.beginRead();
+  try {
+    let index = 0;
+    for (const record of signedStream(db, runId, { profile, key: withKey ? key : null, exportedAt: exportedAt ?? '' }, summary)) {
+      const type = record.record_type;
+      const at = index++;
+      const f = open(type);
+      if (!f) continue;
+      const file = `${dirName}/${CSV_FILE_NAMES[type as RecordType]}`;
+      const flat = flattenRecord(record as Record<string, PyValue>);
+      for (const k of flat.keys()) f.keys.add(k);
+      const text = f.reader.next();
+      f.row++;
+      if (text === null) {
+        fail('row of the database is missing from the export', { index: at, record_type: type, file, row: f.row });
+        continue;
+      }
+      compared++;
+      const cells = splitCsvFields(text);
+      const missingKey = [...flat.keys()].find((k) => !f.header.includes(k));
+      const col = f.header.findIndex((h, i) => !(h === 'signature' && !withKey) && cells[i] !== cellText(flat.get(h)));
+      if (missingKey !== undefined) fail(`column ${JSON.stringify(missingKey)} of the database record is missing from the header`, { index: at, record_type: type, file, row: f.row });
+      else if (cells.length !== f.header.length) fail(`row has ${cells.length} cells, the header ${f.header.length}`, { index: at, record_type: type, file, row: f.row });
+      else if (col !== -1) fail(`row differs from the database in column ${JSON.stringify(f.header[col])}`, { index: at, record_type: type, file, row: f.row });
+    }
+  } finally {
+    db.endRead();
+    for (const [type, f] of files) {
+      if (!f) continue;
+      const file = `${dirName}/${CSV_FILE_NAMES[type as RecordType]}`;
+      let extra = 0;
+      while (f.reader.next() !== null) extra++;
+      f.reader.close();
+      if (extra) fail(`${extra} row(s) beyond the database's records (inserted rows)`, { record_type: type, file, row: f.row + 1 });
+      if (signed && !withKey) f.keys.add('signature');
+      const want = csvHeader(f.keys);
+      if (want.join(',') !== f.header.join(',')) fail('the header differs from the database records\' columns', { record_type: type, file });
+    }
+  }
+  report.check(NAME, differing ? 'fail' : 'pass', differing ? `${differing} difference(s) from the database` : `${compared} CSV row(s) identical to the database's records`);
+}

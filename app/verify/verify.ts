@@ -1,0 +1,166 @@
+/**
+ * Independent verification of an export (issue 5): checks a JSON/JSONL file or a CSV folder
+ * against its receipt, its HMAC signatures and manifest, the receipt's Ed25519 signature and,
+ * with a database, a fresh in-memory re-export. Returns a structured report; malformed or hostile
+ * input raises coded errors (EXPORT_INPUT, USAGE, DB_*), never crashes.
+ */
+import type { KeyObject } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LandscapeDb } from '../db/open.js';
+import { LandscapeError } from '../errors.js';
+import type { ExportFormat } from '../export/receipt.js';
+import { isProfile, type Profile } from '../export/recordTypes.js';
+import { compareCsvWithDb, JsonDbComparator } from './dbCompare.js';
+import { jsonArrayRecords, jsonlRecords } from './jsonStream.js';
+import { loadPublicKey } from './keys.js';
+import { checkReceiptFiles, checkReceiptSignature, loadReceipt, receiptPathFor, type LoadedReceipt } from './receiptCheck.js';
+import { checkRecords, type RecordCheckResult } from './records.js';
+import { ReportBuilder, type VerifyReport } from './report.js';
+
+export type { VerifyReport } from './report.js';
+
+export interface VerifyOptions {
+  /** HMAC key of a signed export; without it record signatures are not recomputed. */
+  key?: Buffer | null;
+  /** Ed25519 public key (KeyObject, PEM text, or a path to a PEM file) to check the receipt with. */
+  publicKey?: KeyObject | string;
+  /** Landscape database to re-export the run from and compare record by record. */
+  dbPath?: string;
+  /** Longest single record accepted (characters); hostile files with longer lines are refused. */
+  maxRecordChars?: number;
+}
+
+const RECEIPT_SUFFIX = '.receipt.json';
+
+/** Accepts the export itself or its receipt; returns the export's absolute path. */
+function resolveTarget(input: string): string {
+  if (typeof input !== 'string' || input.trim() === '') throw new LandscapeError('USAGE', 'no export path was given');
+  let abs = path.resolve(input.replace(/[\\/]+$/, '') || input);
+  if (abs.endsWith(RECEIPT_SUFFIX) && fs.existsSync(abs.slice(0, -RECEIPT_SUFFIX.length))) abs = abs.slice(0, -RECEIPT_SUFFIX.length);
+  return abs;
+}
+
+function sniffFormat(file: string): ExportFormat {
+  if (file.endsWith('.jsonl')) return 'jsonl';
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(64);
+    const n = fs.readSync(fd, b, 0, 64, 0);
+    const first = b.subarray(0, n).toString('latin1').trimStart()[0];
+    return first === '{' ? 'jsonl' : 'json';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function receiptString(r: LoadedReceipt | null, key: string): string | null {
+  const v = r?.data.get(key);
+  return typeof v === 'string' ? v : null;
+}
+
+function receiptFormat(r: LoadedReceipt | null): { format: string | null; profile: Profile } {
+  const ef = r?.data.get('export_format');
+  const format = ef instanceof Map ? ef.get('format') : undefined;
+  const profile = ef instanceof Map ? ef.get('profile') : undefined;
+  return { format: typeof format === 'string' ? format : null, profile: typeof profile === 'string' && isProfile(profile) ? profile : 'elspeth' };
+}
+
+/** Cross-checks what the receipt claims about the records with what the file holds. */
+function checkReceiptClaims(r: LoadedReceipt, result: RecordCheckResult, report: ReportBuilder): void {
+  const file = path.basename(r.path);
+  const problems: string[] = [];
+  const claim = (ok: boolean, message: string, record_type?: string) => {
+    if (ok) return;
+    problems.push(message);
+    report.fail({ kind: 'receipt', message, file, ...(record_type ? { record_type } : {}) });
+  };
+  const d = r.data;
+  claim(d.get('run_id') === result.runId, `the receipt names run ${JSON.stringify(d.get('run_id') ?? null)}, the export holds ${JSON.stringify(result.runId)}`);
+  claim(d.get('record_count') === result.dataRecords, `the receipt counts ${String(d.get('record_count'))} data records, the export holds ${result.dataRecords}`);
+  claim(d.get('signed') === result.signed, `the receipt says signed=${String(d.get('signed'))}, the records are ${result.signed ? '' : 'not '}signed`);
+  if (result.signed) claim(d.get('final_hash') === result.chainHash, `the receipt's final_hash differs from the running hash of the records (${result.chainHash})`);
+  const counts = d.get('record_counts');
+  const actual: Record<string, number> = { ...result.counts, ...(result.manifest ? { manifest: 1 } : {}) };
+  if (counts instanceof Map) {
+    for (const type of new Set([...counts.keys(), ...Object.keys(actual)])) {
+      const want = counts.get(type) ?? 0;
+      const got = actual[type] ?? 0;
+      claim(want === got, `${type}: the receipt counts ${String(want)} record(s), the export holds ${got}`, type);
+    }
+  } else claim(false, 'the receipt has no record_counts');
+  report.check('receipt claims', problems.length ? 'fail' : 'pass', problems.length ? problems.join('; ') : 'run, record counts, signed flag and final hash agree with the records');
+}
+
+/** Verifies an export file or CSV folder. Resolves with the report; rejects only with coded errors. */
+export async function verifyExport(input: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const target = resolveTarget(input);
+  const st = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (!st) throw new LandscapeError('EXPORT_INPUT', `no such export: ${target}`, { file: target });
+  if (!st.isFile() && !st.isDirectory()) throw new LandscapeError('EXPORT_INPUT', `${target} is neither a file nor a folder`, { file: target });
+  const isDir = st.isDirectory();
+  const publicKey = opts.publicKey === undefined ? null : loadPublicKey(opts.publicKey);
+  const key = opts.key ?? null;
+  const report = new ReportBuilder(target, isDir ? 'csv' : 'json');
+  const receipt = loadReceipt(receiptPathFor(target), report);
+  const { format: claimed, profile } = receiptFormat(receipt);
+  report.format = isDir ? 'csv' : claimed === 'json' || claimed === 'jsonl' ? claimed : sniffFormat(target);
+  if (receipt) {
+    report.receiptPath = receipt.path;
+    report.runId = receiptString(receipt, 'run_id');
+    if (claimed !== null && claimed !== report.format) {
+      report.fail({ kind: 'receipt', message: `the receipt describes a ${claimed} export, but ${path.basename(target)} is ${isDir ? 'a folder' : 'a file'}`, file: path.basename(receipt.path) });
+    }
+    await checkReceiptFiles(receipt, target, isDir, report);
+    checkReceiptSignature(receipt, publicKey, report);
+  } else {
+    report.check('receipt', isDir ? 'fail' : 'skipped', `no receipt at ${path.basename(receiptPathFor(target))}`);
+    if (isDir) report.fail({ kind: 'receipt', message: 'a CSV export folder has no receipt: its files cannot be checked', file: path.basename(receiptPathFor(target)) });
+    if (publicKey) report.fail({ kind: 'receipt_signature', message: 'a public key was given but there is no receipt to check' });
+  }
+  const db = opts.dbPath === undefined ? null : LandscapeDb.open(opts.dbPath);
+  try {
+    if (db && receipt) {
+      const database = receipt.data.get('database');
+      const sha = database instanceof Map ? database.get('sha256') : undefined;
+      if (sha !== db.sha256) report.note('the database differs from the one the receipt names (SHA-256); the run is compared anyway');
+    }
+    if (report.format === 'csv') {
+      if (!isDir) throw new LandscapeError('EXPORT_INPUT', `${target}: a CSV export is a folder`, { file: target });
+      verifyCsv(target, receipt, db, key, profile, report);
+    } else {
+      const split = { ...(opts.maxRecordChars ? { maxRecordChars: opts.maxRecordChars } : {}) };
+      const source = report.format === 'json' ? jsonArrayRecords(target, split) : jsonlRecords(target, split);
+      const name = path.basename(target);
+      const comparator = db ? new JsonDbComparator(db, receiptString(receipt, 'run_id'), profile, key, report, name) : null;
+      if (db) db.beginRead();
+      try {
+        const result = await checkRecords(source, { key, file: name, ...(comparator ? { onRecord: comparator.onRecord } : {}) }, report);
+        comparator?.finish(result.dataRecords + (result.manifest ? 1 : 0));
+        if (receipt) checkReceiptClaims(receipt, result, report);
+      } finally {
+        if (db) db.endRead();
+      }
+    }
+  } finally {
+    db?.close();
+  }
+  return report.build();
+}
+
+function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: LandscapeDb | null, key: Buffer | null, profile: Profile, report: ReportBuilder): void {
+  const why =
+    'per-record signatures and the final hash cannot be re-checked from CSV files alone: CSV loses null vs empty, ' +
+    'number vs text and nesting (FORMAT.md §5.7.3); give --db to compare the rows with the database';
+  if (!db) {
+    report.check('record signatures', 'skipped', 'not possible from CSV files alone (see note)');
+    report.note(why);
+    return;
+  }
+  const runId = receiptString(receipt, 'run_id');
+  if (runId === null) {
+    report.fail({ kind: 'receipt', message: 'without a receipt naming the run, the CSV export cannot be compared with the database' });
+    return;
+  }
+  compareCsvWithDb(db, dir, runId, profile, key, report);
+}
