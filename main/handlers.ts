@@ -13,12 +13,14 @@ import { exportRun } from '../app/export/exportRun.js';
 import type { DataRecordType } from '../app/export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
 import { toPlain, type PyValue } from '../app/json/value.js';
+import { rowLineage } from '../app/query/lineage.js';
 import { recordPage } from '../app/query/records.js';
 import { listRuns, runDetail } from '../app/query/runs.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { ExportJobs, type ExportFn } from './exportJobs.js';
 import type { RecentStore } from './recent.js';
 import { BridgeError, failure, type Logger } from './results.js';
+import { diffFile, diffRuns, schemaView } from './schemaViews.js';
 import { isSafeExternalUrl } from './security.js';
 import { Session } from './session.js';
 
@@ -28,6 +30,8 @@ export interface Core {
   listRuns: typeof listRuns;
   runDetail: typeof runDetail;
   recordPage: typeof recordPage;
+  rowLineage: typeof rowLineage;
+  schemaView: typeof schemaView;
   exportRun: ExportFn;
 }
 
@@ -37,6 +41,8 @@ export interface HandlerDeps {
     openDatabase(): Promise<string | null>;
     /** Shows a save dialog for an export; the chosen path or null. */
     chooseExportDestination(suggestedName: string, format: ExportFormatName): Promise<string | null>;
+    /** Shows an open dialog for a JSON schema file; the chosen path or null. */
+    openSchemaFile(): Promise<string | null>;
   };
   /** Opens a vetted http(s) URL in the user's browser (the single trusted wrapper). */
   openExternal(url: string): Promise<void>;
@@ -46,8 +52,6 @@ export interface HandlerDeps {
   newId?: () => string;
   now?: () => number;
   core?: Partial<Core>;
-  /** Schema rendering of a run, when the schema module is part of this build. */
-  schemaText?: ((db: LandscapeDb, runId: string) => string) | null;
   features?: { verify?: boolean; drop?: boolean };
 }
 
@@ -65,6 +69,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listRuns,
     runDetail,
     recordPage,
+    rowLineage,
+    schemaView,
     exportRun,
     ...deps.core,
   };
@@ -76,7 +82,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'app:info': () => ({
       version: TOOL_VERSION,
       envKeyAvailable: env[DEFAULT_KEY_ENV] !== undefined,
-      features: { schema: Boolean(deps.schemaText), verify: Boolean(deps.features?.verify), drop: Boolean(deps.features?.drop) },
+      features: { schema: true, lineage: true, verify: Boolean(deps.features?.verify), drop: Boolean(deps.features?.drop) },
     }),
     'app:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new BridgeError('URL_NOT_ALLOWED', 'only http and https links can be opened');
@@ -146,10 +152,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'export:status': ({ jobId }) => jobs.status(jobId),
     'export:cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
-    'schema:get': ({ handle, runId }) => {
-      const entry = session.get(handle);
-      if (!deps.schemaText) throw new BridgeError('NOT_AVAILABLE', 'schema reconstruction is not available in this build');
-      return { text: deps.schemaText(entry.db, runId) };
+    'dialog:openSchemaFile': async () => {
+      const chosen = await deps.dialogs.openSchemaFile();
+      if (chosen === null) return { path: null };
+      const abs = path.resolve(chosen);
+      session.grantRead(abs);
+      return { path: abs };
+    },
+    'schema:get': ({ handle, runId }) => core.schemaView(session.get(handle).db, runId),
+    'schema:diff': ({ handle, runId, against }) => {
+      const { db } = session.get(handle);
+      if (against.kind === 'run') return diffRuns(db, runId, against.runId);
+      // Only a file the user picked in the open dialog may be read.
+      if (!session.isReadGranted(against.path)) throw new BridgeError('FILE_NOT_GRANTED', 'choose the schema file with the Choose file… button first');
+      return diffFile(db, runId, path.resolve(against.path), path.basename(against.path));
+    },
+    'lineage:get': ({ handle, runId, rowIndex, tokenId }) => {
+      const { db } = session.get(handle);
+      const found = core.rowLineage(db, runId, tokenId !== null ? { tokenId } : { rowIndex: rowIndex ?? 0 });
+      if (!found) throw new BridgeError('ROW_NOT_FOUND', tokenId !== null ? `no token ${tokenId} in this run` : `no row with index ${rowIndex} in this run`);
+      return found;
     },
   };
 

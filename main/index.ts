@@ -52,6 +52,14 @@ function createWindow(): void {
         });
         return r.canceled || !r.filePath ? null : r.filePath;
       },
+      async openSchemaFile() {
+        const r = await dialog.showOpenDialog(win, {
+          title: 'Compare with a schema file',
+          properties: ['openFile'],
+          filters: [{ name: 'JSON schema', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }],
+        });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
     },
     openExternal: safeOpenExternal,
     recent: fileRecentStore(app.getPath('userData')),

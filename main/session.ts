@@ -17,6 +17,8 @@ export interface OpenEntry {
 export class Session {
   private readonly dbs = new Map<string, OpenEntry>();
   private readonly granted = new Set<string>();
+  /** Files the user picked in an open dialog (schema files): readable, never writable. */
+  private readonly readable = new Set<string>();
 
   constructor(private readonly newId: () => string) {}
 
@@ -54,11 +56,21 @@ export class Session {
     return this.granted.has(path.resolve(destination));
   }
 
+  /** Records a file the user picked in an open dialog, which may then be read (not written). */
+  grantRead(file: string): void {
+    this.readable.add(path.resolve(file));
+  }
+
+  isReadGranted(file: string): boolean {
+    return this.readable.has(path.resolve(file));
+  }
+
   /** Paths the user chose and may see in messages: open databases and granted destinations. */
   shownPaths(): string[] {
     const out: string[] = [];
     for (const e of this.dbs.values()) out.push(e.db.path);
     for (const g of this.granted) out.push(g, `${g}.receipt.json`);
+    for (const r of this.readable) out.push(r);
     return out;
   }
 }

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bridgeFnName, OP_NAMES, type OpName } from '../app/contract/operations.js';
-import { createHandlers, disposeHandlers, type HandlerDeps } from '../main/handlers.js';
+import { createHandlers, disposeHandlers } from '../main/handlers.js';
 import { fileRecentStore } from '../main/recent.js';
 import { workerExport } from '../main/workerExport.js';
 import { contentSecurityPolicy } from '../main/security.js';
@@ -26,7 +26,6 @@ export interface HarnessOptions {
   userDataDir?: string;
   env?: NodeJS.ProcessEnv;
   port?: number;
-  schemaText?: HandlerDeps['schemaText'];
   /** Preview only: what the dialogs answer when the test queue is empty. */
   fallback?: { database: string | null; exportDir: string | null };
 }
@@ -84,12 +83,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     dialogs: {
       openDatabase: async () => (dialogQueue.length > 0 ? next() : (fb?.database ?? null)),
       chooseExportDestination: async (name) => (dialogQueue.length > 0 ? next() : fb?.exportDir ? path.join(fb.exportDir, name) : null),
+      openSchemaFile: async () => next(),
     },
     openExternal: async (url) => void opened.push(url),
     recent: fileRecentStore(userDataDir),
     log,
     env: opts.env ?? process.env,
-    schemaText: opts.schemaText ?? null,
   });
 
   const tokenOk = (t: string | null | undefined) => {

@@ -4,6 +4,9 @@
  * the renderer, so it imports no Node or DOM API (types from the core only, as `import type`).
  */
 import type { ErrorCode } from '../errors.js';
+import type { RowLineage } from '../query/lineage.js';
+
+export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
 
 /** Codes the bridge itself adds to the core's codes. */
 export const BRIDGE_ERROR_CODES = [
@@ -14,6 +17,8 @@ export const BRIDGE_ERROR_CODES = [
   'EXPORT_BUSY',
   'FORBIDDEN_SENDER',
   'NOT_AVAILABLE',
+  'ROW_NOT_FOUND',
+  'FILE_NOT_GRANTED',
   'URL_NOT_ALLOWED',
 ] as const;
 
@@ -109,7 +114,76 @@ export interface AppInfo {
   version: string;
   /** Whether ELSPETH_SIGNING_KEY is set in main's environment (its value never leaves main). */
   envKeyAvailable: boolean;
-  features: { schema: boolean; verify: boolean; drop: boolean };
+  features: { schema: boolean; lineage: boolean; verify: boolean; drop: boolean };
+}
+
+/** One field of the reconstructed source-schema model; `fields` for a nested model. */
+export interface SchemaFieldView {
+  name: string;
+  type: string;
+  required: boolean;
+  nullable: boolean;
+  /** JSON text of the recorded default, when the schema declares one. */
+  default: string | null;
+  /** Class name of the nested model, when the field holds one. */
+  model: string | null;
+  fields: SchemaFieldView[] | null;
+}
+
+export interface FindingView {
+  severity: 'error' | 'warning';
+  code: string;
+  /** Field path (`addr.street`, `items[].id`); empty for the whole schema. */
+  path: string;
+  message: string;
+}
+
+export interface ResumeCheckView {
+  id: string;
+  /** Row of FORMAT.md §8.1 (`0`…`11`, `—` for resume-time checks). */
+  step: string;
+  title: string;
+  status: 'pass' | 'fail' | 'skip';
+  message: string;
+}
+
+export interface ReadinessView {
+  verdict: 'ready' | 'blocked';
+  blocked_by: { id: string; message: string } | null;
+  run_status: string | null;
+  checkpoint_count: number;
+  recorded_topology_hash: string | null;
+  unprocessed_rows: number | null;
+  checks: ResumeCheckView[];
+}
+
+export interface SchemaView {
+  /** Null when no model can be rebuilt at all (the findings say why). */
+  model: { name: string; dynamic: boolean; fields: SchemaFieldView[] } | null;
+  findings: FindingView[];
+  readiness: ReadinessView;
+}
+
+/** What this run's schema is compared with. */
+export type DiffTarget = { kind: 'run'; runId: string } | { kind: 'file'; path: string };
+
+export interface SchemaChangeView {
+  /** Which recorded schema the change is in: the source schema or the schema contract. */
+  scope: 'source' | 'contract';
+  path: string;
+  kind: string;
+  from: string | null;
+  to: string | null;
+  severity: 'breaks' | 'changes' | 'compatible';
+  reason: string;
+}
+
+export interface SchemaDiffView {
+  /** What A (this run) was compared with, for the heading. */
+  against: string;
+  changes: SchemaChangeView[];
+  /** Why a part of the comparison was skipped (e.g. a run without a contract). */
+  notes: string[];
 }
 
 /** Operation name → input and result types. */
@@ -144,7 +218,13 @@ export interface Operations {
   };
   'export:status': { input: { jobId: string }; result: ExportStatus };
   'export:cancel': { input: { jobId: string }; result: { cancelled: boolean } };
-  'schema:get': { input: { handle: string; runId: string }; result: { text: string } };
+  'dialog:openSchemaFile': { input: Record<string, never>; result: { path: string | null } };
+  'schema:get': { input: { handle: string; runId: string }; result: SchemaView };
+  'schema:diff': { input: { handle: string; runId: string; against: DiffTarget }; result: SchemaDiffView };
+  'lineage:get': {
+    input: { handle: string; runId: string; rowIndex: number | null; tokenId: string | null };
+    result: RowLineage;
+  };
 }
 
 export type OpName = keyof Operations;
@@ -166,7 +246,10 @@ export const OP_NAMES = [
   'export:start',
   'export:status',
   'export:cancel',
+  'dialog:openSchemaFile',
   'schema:get',
+  'schema:diff',
+  'lineage:get',
 ] as const satisfies readonly OpName[];
 
 /** Error codes each operation can return besides BAD_INPUT, FORBIDDEN_SENDER and INTERNAL. */
@@ -184,7 +267,10 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'export:start': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'DESTINATION_NOT_GRANTED', 'EXPORT_BUSY', 'SIGNING_KEY_MISSING'],
   'export:status': ['UNKNOWN_JOB'],
   'export:cancel': ['UNKNOWN_JOB'],
-  'schema:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'NOT_AVAILABLE'],
+  'dialog:openSchemaFile': [],
+  'schema:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
+  'schema:diff': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'FILE_NOT_GRANTED', 'SCHEMA_FILE', 'CORRUPT_JSON'],
+  'lineage:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'ROW_NOT_FOUND'],
 };
 
 /** The bridge object the preload (or the harness) installs as `window.landscape`. */

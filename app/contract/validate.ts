@@ -4,7 +4,7 @@
  * Unknown keys, prototype-polluting keys and oversized strings are rejected, never ignored.
  */
 import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
-import type { OpInput, OpName, SigningChoice } from './operations.js';
+import type { DiffTarget, OpInput, OpName, SigningChoice } from './operations.js';
 
 export const LIMITS = {
   path: 4096,
@@ -14,6 +14,8 @@ export const LIMITS = {
   key: 4096,
   url: 2048,
   pageMax: 1000,
+  /** Largest row_index accepted (SQLite INTEGER, kept within exact JS integers). */
+  rowIndexMax: Number.MAX_SAFE_INTEGER,
 } as const;
 
 /** Thrown for a bad input; the handler turns it into a BAD_INPUT result. */
@@ -91,6 +93,32 @@ function signing(v: unknown): SigningChoice {
   throw new InputError('signing.mode must be none, env or key');
 }
 
+function diffTarget(v: unknown): DiffTarget {
+  const kind = (v !== null && typeof v === 'object' ? (v as Obj)['kind'] : undefined) as unknown;
+  if (kind === 'run') {
+    const o = plainObject(v, 'against', ['kind', 'runId']);
+    return { kind, runId: runId(o) };
+  }
+  if (kind === 'file') {
+    const o = plainObject(v, 'against', ['kind', 'path']);
+    return { kind, path: absolutePath(o, 'path') };
+  }
+  throw new InputError('against.kind must be run or file');
+}
+
+/** Exactly one of rowIndex (a non-negative integer) and tokenId (an id) is given; the other is null. */
+function lineageKey(o: Obj): { rowIndex: number | null; tokenId: string | null } {
+  const ri = o['rowIndex'];
+  let rowIndex: number | null = null;
+  if (ri !== null) {
+    if (typeof ri !== 'number' || !Number.isSafeInteger(ri) || ri < 0 || ri > LIMITS.rowIndexMax) throw new InputError('rowIndex must be a non-negative integer or null');
+    rowIndex = ri;
+  }
+  const tokenId = o['tokenId'] === null ? null : str(o, 'tokenId', LIMITS.id, { pattern: ID });
+  if ((rowIndex === null) === (tokenId === null)) throw new InputError('give exactly one of rowIndex and tokenId');
+  return { rowIndex, tokenId };
+}
+
 const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Record<string, never>);
 
 type Validators = { [K in OpName]: (v: unknown) => OpInput<K> };
@@ -137,9 +165,18 @@ export const VALIDATORS: Validators = {
   },
   'export:status': (v) => ({ jobId: str(plainObject(v, 'input', ['jobId']), 'jobId', LIMITS.id, { pattern: ID }) }),
   'export:cancel': (v) => ({ jobId: str(plainObject(v, 'input', ['jobId']), 'jobId', LIMITS.id, { pattern: ID }) }),
+  'dialog:openSchemaFile': (v) => empty(v, 'dialog:openSchemaFile input'),
   'schema:get': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId']);
     return { handle: handle(o), runId: runId(o) };
+  },
+  'schema:diff': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'against']);
+    return { handle: handle(o), runId: runId(o), against: diffTarget(o['against']) };
+  },
+  'lineage:get': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'rowIndex', 'tokenId']);
+    return { handle: handle(o), runId: runId(o), ...lineageKey(o) };
   },
 };
 

@@ -144,16 +144,6 @@ describe('Landscape Desk end to end', { timeout: 240_000 }, () => {
     noConsoleErrors();
   });
 
-  test('schema, diff and lineage tabs say when they are not available', async () => {
-    const page = new RunPage(app.page);
-    await page.tab('Diff');
-    await app.page.getByTestId('unavailable').waitFor();
-    await app.shot('09-diff-unavailable');
-    await page.tab('Schema');
-    await app.shot('10-schema');
-    noConsoleErrors();
-  });
-
   test('the harness refuses requests without the token, bad inputs and ungranted destinations', async () => {
     const h = app.harness;
     assert.equal((await post(h, '/rpc/recent:list', {}, null)).status, 403);

@@ -87,6 +87,46 @@ export class RunPage {
     return this.page.getByTestId('destination').innerText();
   }
 
+  async chooseFormat(format: 'json' | 'jsonl' | 'csv'): Promise<void> {
+    await this.page.locator(`input[name="format"][value="${format}"]`).check();
+  }
+
+  /** Schema tab: the readiness verdict and the codes of the findings shown. */
+  async schemaSummary(): Promise<{ verdict: string | null; findings: string[]; fields: number; checks: number }> {
+    await this.page.getByTestId('schema-view').waitFor();
+    const findings = await this.page.locator('[data-testid="findings"] tbody tr td:nth-child(2)').allInnerTexts();
+    return {
+      verdict: await this.page.getByTestId('readiness-verdict').getAttribute('data-verdict'),
+      findings,
+      fields: await this.page.locator('.schema-tree li').count(),
+      checks: await this.page.locator('[data-testid="readiness-checks"] tbody tr').count(),
+    };
+  }
+
+  /** Diff tab: compares with another run; the severities of the change rows ([] for "no changes"). */
+  async diffWithRun(runId: string): Promise<string[] | 'no changes'> {
+    await this.page.getByTestId('diff-run').selectOption(runId);
+    await this.page.getByTestId('diff-result').waitFor();
+    if (await this.page.getByTestId('no-changes').isVisible()) return 'no changes';
+    return this.page.locator('[data-testid="change-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity') ?? ''));
+  }
+
+  async diffWithFile(): Promise<void> {
+    await this.page.getByTestId('diff-file').click();
+    await this.page.getByTestId('diff-result').waitFor();
+  }
+
+  /** Lineage tab: shows a row (index) or token; the number of tokens and node states shown. */
+  async showLineage(query: string): Promise<{ tokens: number; states: number }> {
+    await this.page.getByTestId('lineage-query').fill(query);
+    await this.page.getByTestId('lineage-show').click();
+    await this.page.getByTestId('lineage-summary').waitFor();
+    return {
+      tokens: await this.page.getByTestId('lineage-token').count(),
+      states: await this.page.getByTestId('node-state').count(),
+    };
+  }
+
   async signWithTypedKey(key: string): Promise<void> {
     await this.page.getByTestId('sign-key').check();
     await this.page.getByTestId('key-input').fill(key);

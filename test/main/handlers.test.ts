@@ -36,7 +36,7 @@ describe('bridge handlers', () => {
     dir = tempDir('ld-handlers-');
     fx = buildLandscape(path.join(dir, 'audit.db'), { runs: 1, rowsPerRun: 20, seed: 5 });
     const deps: HandlerDeps = {
-      dialogs: { openDatabase: async () => dialogAnswers.shift() ?? null, chooseExportDestination: async () => dialogAnswers.shift() ?? null },
+      dialogs: { openDatabase: async () => dialogAnswers.shift() ?? null, chooseExportDestination: async () => dialogAnswers.shift() ?? null, openSchemaFile: async () => dialogAnswers.shift() ?? null },
       openExternal: async (u) => void opened.push(u),
       recent: fileRecentStore(path.join(dir, 'userData')),
       log: { error: (m, e) => logged.push(`${m} ${e instanceof Error ? e.stack : ''}`), info: () => undefined },
@@ -121,18 +121,13 @@ describe('bridge handlers', () => {
     value(await h['app:openExternal']({ url: 'https://example.org/docs' }));
     assert.deepEqual(opened, ['https://example.org/docs']);
   });
-
-  test('schema:get says NOT_AVAILABLE when the schema module is not wired', async () => {
-    const { handle } = value(await h['db:open']({ path: fx.path }));
-    assert.equal(code(await h['schema:get']({ handle, runId: fx.runs[0]!.runId })), 'NOT_AVAILABLE');
-  });
 });
 
 describe('export cancel and internal errors (fake core)', () => {
   const fakeDb = { path: '/data/a.db', sizeBytes: 1, sha256: 'x', userVersion: 2, warnings: [], close: () => undefined };
   const make = (exportRun: NonNullable<HandlerDeps['core']>['exportRun'], extra: Partial<HandlerDeps['core']> = {}) =>
     createHandlers({
-      dialogs: { openDatabase: async () => null, chooseExportDestination: async () => '/out/x.json' },
+      dialogs: { openDatabase: async () => null, chooseExportDestination: async () => '/out/x.json', openSchemaFile: async () => null },
       openExternal: async () => undefined,
       recent: { list: () => [], add: () => undefined },
       log: { error: () => undefined, info: () => undefined },

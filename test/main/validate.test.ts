@@ -7,6 +7,8 @@ import { InputError, LIMITS, validateInput, VALIDATORS } from '../../app/contrac
 const H = 'a1b2c3';
 const goodExport = { handle: H, runId: 'run-1', format: 'json', profile: 'elspeth', destination: '/tmp/out.json', signing: { mode: 'none' }, force: false };
 const goodPage = { handle: H, runId: 'r', recordType: 'node_state', limit: 100, after: null };
+const goodDiff = { handle: H, runId: 'r', against: { kind: 'run', runId: 'r2' } };
+const goodLineage = { handle: H, runId: 'r', rowIndex: 3, tokenId: null };
 
 describe('contract validators', () => {
   test('there is one validator per operation', () => {
@@ -25,6 +27,14 @@ describe('contract validators', () => {
       ['export:start', { ...goodExport, signing: { mode: 'key', key: '' } }],
       ['export:start', { ...goodExport, signing: { mode: 'env' } }],
       ['app:openExternal', { url: 'https://example.org' }],
+      ['dialog:openSchemaFile', {}],
+      ['schema:get', { handle: H, runId: 'r' }],
+      ['schema:diff', goodDiff],
+      ['schema:diff', { ...goodDiff, against: { kind: 'file', path: '/data/schema.json' } }],
+      ['schema:diff', { ...goodDiff, against: { kind: 'file', path: 'C:\\data\\schema.json' } }],
+      ['lineage:get', goodLineage],
+      ['lineage:get', { ...goodLineage, rowIndex: 0 }],
+      ['lineage:get', { ...goodLineage, rowIndex: null, tokenId: '0fe510aa4d75bc7bd4' }],
     ];
     for (const [op, input] of ok) {
       const out = validateInput(op, input);
@@ -71,6 +81,28 @@ describe('contract validators', () => {
     ['input on empty op', 'app:info', { x: 1 }],
     ['oversized url', 'app:openExternal', { url: `https://e.org/${'a'.repeat(LIMITS.url)}` }],
     ['job id with dots', 'export:status', { jobId: '../../etc' }],
+    ['input on schema dialog', 'dialog:openSchemaFile', { path: '/etc/passwd' }],
+    ['schema:get extra key', 'schema:get', { handle: H, runId: 'r', text: true }],
+    ['diff without against', 'schema:diff', { handle: H, runId: 'r' }],
+    ['diff against null', 'schema:diff', { ...goodDiff, against: null }],
+    ['diff unknown kind', 'schema:diff', { ...goodDiff, against: { kind: 'db', path: '/a.db' } }],
+    ['diff run without id', 'schema:diff', { ...goodDiff, against: { kind: 'run' } }],
+    ['diff run with path', 'schema:diff', { ...goodDiff, against: { kind: 'run', runId: 'r', path: '/x' } }],
+    ['diff relative file', 'schema:diff', { ...goodDiff, against: { kind: 'file', path: 'schema.json' } }],
+    ['diff file with NUL', 'schema:diff', { ...goodDiff, against: { kind: 'file', path: '/s.json\0' } }],
+    ['diff file as array', 'schema:diff', { ...goodDiff, against: [{ kind: 'file', path: '/s.json' }] }],
+    ['diff __proto__ target', 'schema:diff', { ...goodDiff, against: JSON.parse('{"kind": "run", "runId": "r", "__proto__": {}}') }],
+    ['lineage neither key', 'lineage:get', { ...goodLineage, rowIndex: null, tokenId: null }],
+    ['lineage both keys', 'lineage:get', { ...goodLineage, rowIndex: 1, tokenId: 'abc' }],
+    ['lineage missing tokenId', 'lineage:get', { handle: H, runId: 'r', rowIndex: 1 }],
+    ['lineage negative row', 'lineage:get', { ...goodLineage, rowIndex: -1 }],
+    ['lineage fractional row', 'lineage:get', { ...goodLineage, rowIndex: 1.5 }],
+    ['lineage string row', 'lineage:get', { ...goodLineage, rowIndex: '1' }],
+    ['lineage unsafe row', 'lineage:get', { ...goodLineage, rowIndex: 2 ** 53 }],
+    ['lineage NaN row', 'lineage:get', { ...goodLineage, rowIndex: Number.NaN }],
+    ['lineage token with quote', 'lineage:get', { ...goodLineage, rowIndex: null, tokenId: "x' OR 1=1" }],
+    ['lineage oversized token', 'lineage:get', { ...goodLineage, rowIndex: null, tokenId: 'a'.repeat(LIMITS.id + 1) }],
+    ['lineage empty token', 'lineage:get', { ...goodLineage, rowIndex: null, tokenId: '' }],
   ];
   for (const [name, op, input] of hostile) {
     test(`rejects ${name} (${op})`, () => {

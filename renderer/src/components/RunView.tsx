@@ -2,8 +2,10 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { AppInfo, DbInfo, RunDetailView } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import DiffTab from './DiffTab.js';
 import ErrorPanel from './ErrorPanel.js';
 import ExportTab from './ExportTab.js';
+import LineageTab from './LineageTab.js';
 import OverviewTab from './OverviewTab.js';
 import RecordsTab from './RecordsTab.js';
 import SchemaTab from './SchemaTab.js';
@@ -66,8 +68,8 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
         {tab === 'Records' && <RecordsTab db={props.db} detail={detail} />}
         {tab === 'Export' && <ExportTab db={props.db} info={props.info} detail={detail} />}
         {tab === 'Schema' && (props.info.features.schema ? <SchemaTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema reconstruction" />)}
-        {tab === 'Diff' && <UnavailableTab feature="Schema diff" />}
-        {tab === 'Lineage' && <UnavailableTab feature="Token lineage" />}
+        {tab === 'Diff' && (props.info.features.schema ? <DiffTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema diff" />)}
+        {tab === 'Lineage' && (props.info.features.lineage ? <LineageTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Token lineage" />)}
       </div>
     </section>
   );
