@@ -18,7 +18,7 @@ export const USAGE = `usage:
   landscape-desk runs    <db> [--json]
   landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--json]
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
-                         [--sign] [--key-env NAME] [--profile elspeth|complete] [--force]
+                         [--sign] [--key-env NAME] [--profile elspeth|complete] [--force] [--spreadsheet-safe]
                          [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>]
   landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db>] [--json]
                          (HMAC key from ELSPETH_SIGNING_KEY unless --key-env; receipt read from <export>.receipt.json)
@@ -92,7 +92,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     argv,
     {
       run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, sign: { type: 'boolean' },
-      'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' },
+      'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' }, 'spreadsheet-safe': { type: 'boolean' },
       'sign-receipt': { type: 'string' }, 'passphrase-env': { type: 'string' }, previous: { type: 'string' },
     },
     ['db'],
@@ -116,7 +116,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   try {
     return await withDb(positionals[0]!, async (db) => {
       const result = await exportRun(db, {
-        runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']),
+        runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']), spreadsheetSafe: Boolean(values['spreadsheet-safe']),
         signal: controller.signal, env: io.env, onProgress: (p) => bar.update(p.done, p.total),
         ...(receiptKey ? { receiptKey } : {}), ...(previousReceipt !== undefined ? { previousReceipt } : {}),
       });

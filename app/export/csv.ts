@@ -70,13 +70,31 @@ export function cellText(v: PyValue | undefined): string {
 }
 
 /** A whole CSV line (with `\r\n`) for the given header. */
-export function csvLine(header: readonly string[], flat: ReadonlyMap<string, PyValue>): string {
+export function csvLine(header: readonly string[], flat: ReadonlyMap<string, PyValue>, cell: (text: string) => string = (t) => t): string {
   let line = '';
-  for (let i = 0; i < header.length; i++) line += (i ? ',' : '') + csvField(cellText(flat.get(header[i]!)));
+  for (let i = 0; i < header.length; i++) line += (i ? ',' : '') + csvField(cell(cellText(flat.get(header[i]!))));
   return line + '\r\n';
 }
 
 /** The header line for a set of keys. */
 export function csvHeader(keys: Iterable<string>): string[] {
   return [...keys].sort(compareCodePoints);
+}
+
+/**
+ * First characters that make spreadsheet programs (Excel, LibreOffice, Google Sheets) treat a
+ * cell as a formula or as a command: `=`, `+`, `-`, `@`, and tab/CR, which some programs strip
+ * before evaluating what follows. A formula can run commands (DDE) or send data to a URL when the
+ * file is opened, so a CSV built from untrusted row data is a way to attack whoever opens it.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Spreadsheet-safe form of one cell's text (opt-in, never the default): a cell that starts like a
+ * formula gets a leading `'`, which spreadsheets show as text and do not evaluate. This ALTERS the
+ * evidence (`-5` becomes `'-5`), so it is only for files meant to be opened in a spreadsheet, and
+ * the receipt must say it was applied. The default ELSPETH-compatible CSV keeps every byte.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
 }

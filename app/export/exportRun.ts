@@ -14,7 +14,7 @@ import { exportClock, isoUtcWithOffset } from '../time.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { ExportRecord } from './build.js';
 import { progressEstimator } from './counts.js';
-import { csvField, csvHeader, csvLine, flattenRecord } from './csv.js';
+import { csvField, csvHeader, csvLine, flattenRecord, neutraliseFormula } from './csv.js';
 import { abandon, commit, createTempDir, HashingFile, planDestination, type Destination } from './output.js';
 import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt, type ReceiptFile } from './receipt.js';
 import { CSV_FILE_NAMES, type Profile, type RecordType } from './recordTypes.js';
@@ -35,6 +35,11 @@ export interface ExportOptions {
   /** HMAC key; the export is signed exactly when a key is given. */
   key?: Buffer | null;
   force?: boolean;
+  /**
+   * CSV only, opt-in: cells that spreadsheets would run as formulas get a leading `'`. This alters
+   * the evidence, so the receipt records it; the default keeps ELSPETH's bytes.
+   */
+  spreadsheetSafe?: boolean;
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
@@ -91,7 +96,8 @@ function fileWriter(d: Destination, format: 'json' | 'jsonl'): Writer {
 /** Types whose records hold nested objects (settings, config): buffered to learn the header. */
 const BUFFERED: ReadonlySet<string> = new Set(['run', 'node']);
 
-function csvWriter(d: Destination): Writer {
+function csvWriter(d: Destination, spreadsheetSafe: boolean): Writer {
+  const cell = spreadsheetSafe ? neutraliseFormula : undefined;
   createTempDir(d);
   const files = new Map<string, { file: HashingFile; header: string[]; name: string }>();
   const buffered = new Map<string, Array<Map<string, PyValue>>>();
@@ -118,14 +124,14 @@ function csvWriter(d: Destination): Writer {
       if (flat.size !== entry.header.length || [...flat.keys()].some((k) => !entry.header.includes(k))) {
         throw new LandscapeError('INTERNAL', `record of type ${record.record_type} has unexpected keys`);
       }
-      entry.file.write(csvLine(entry.header, flat));
+      entry.file.write(csvLine(entry.header, flat, cell));
     },
     finish() {
       for (const [type, list] of buffered) {
         const keys = new Set<string>();
         for (const flat of list) for (const k of flat.keys()) keys.add(k);
         const entry = open(type, keys);
-        for (const flat of list) entry.file.write(csvLine(entry.header, flat));
+        for (const flat of list) entry.file.write(csvLine(entry.header, flat, cell));
       }
       const out: ReceiptFile[] = [];
       for (const { file, name } of files.values()) {
@@ -154,6 +160,9 @@ function previousReceiptHash(file: string): string {
 /** Exports one run. Nothing is left under the destination's name unless it succeeds. */
 export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<ExportResult> {
   const profile = opts.profile ?? 'elspeth';
+  if (opts.spreadsheetSafe && opts.format !== 'csv') {
+    throw new LandscapeError('USAGE', 'the spreadsheet-safe option applies to CSV exports only');
+  }
   const dest = planDestination(opts.out, opts.format === 'csv' ? 'directory' : 'file', opts.force ?? false);
   const clock = exportClock(opts.env);
   const exportedAt = isoUtcWithOffset(clock.epochMs);
@@ -165,7 +174,7 @@ export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<E
     loadRunRow(db, runId);
     const estimate = progressEstimator(db, runId, opts.key ? 1 : 0);
     checkCancelled(opts.signal);
-    writer = opts.format === 'csv' ? csvWriter(dest) : fileWriter(dest, opts.format);
+    writer = opts.format === 'csv' ? csvWriter(dest, opts.spreadsheetSafe ?? false) : fileWriter(dest, opts.format);
     const summary: StreamSummary = { recordCount: 0, counts: {}, finalHash: null };
     const rows = { rowsDone: 0 };
     let done = 0;
@@ -184,7 +193,10 @@ export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<E
     const receipt: Receipt = {
       receipt_version: 1,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      export_format: { name: 'elspeth-landscape-export', elspeth_version: ELSPETH_FORMAT_VERSION, format: opts.format, profile },
+      export_format: {
+        name: 'elspeth-landscape-export', elspeth_version: ELSPETH_FORMAT_VERSION, format: opts.format, profile,
+        ...(opts.spreadsheetSafe ? { spreadsheet_safe: true } : {}),
+      },
       created_at: exportedAt,
       database: { path: db.path, sha256: db.sha256, size: db.sizeBytes, wal_sha256: db.walSha256, user_version: db.userVersion },
       run_id: runId,

@@ -22,7 +22,14 @@ export interface ReceiptFile {
 export interface Receipt {
   receipt_version: number;
   tool: { name: string; version: string };
-  export_format: { name: 'elspeth-landscape-export'; elspeth_version: string; format: ExportFormat; profile: Profile };
+  export_format: {
+    name: 'elspeth-landscape-export';
+    elspeth_version: string;
+    format: ExportFormat;
+    profile: Profile;
+    /** Present (true) only when CSV cells that look like formulas were neutralised: not ELSPETH's bytes. */
+    spreadsheet_safe?: true;
+  };
   created_at: string;
   database: { path: string; sha256: string; size: number; wal_sha256: string | null; user_version: number };
   run_id: string;
