@@ -235,7 +235,9 @@ export class LandscapeDb implements Landscape {
     try {
       return fn();
     } finally {
-      if (this.conn.inTransaction) this.conn.exec('COMMIT');
+      // After a failed read (e.g. SQLITE_CORRUPT) COMMIT fails too; its raw error must not
+      // replace the coded one that says what went wrong (endRead never throws).
+      this.endRead();
     }
   }
 
@@ -245,8 +247,22 @@ export class LandscapeDb implements Landscape {
     if (!this.conn.inTransaction) withSqlite(this.path, () => this.conn.exec('BEGIN'));
   }
 
+  /**
+   * Ends the read transaction; never throws. Nothing was written, so a failing COMMIT (after a
+   * corrupt page was met) loses nothing: it is rolled back instead, and the caller's own error,
+   * if any, stays the one reported.
+   */
   endRead(): void {
-    if (!this.closed && this.conn.inTransaction) this.conn.exec('COMMIT');
+    if (this.closed || !this.conn.inTransaction) return;
+    try {
+      this.conn.exec('COMMIT');
+    } catch {
+      try {
+        if (this.conn.inTransaction) this.conn.exec('ROLLBACK');
+      } catch {
+        // the connection is closed with the snapshot; nothing to undo
+      }
+    }
   }
 
   close(): void {

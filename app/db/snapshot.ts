@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
 
 const CHUNK = 1 << 20;
-const ATTEMPTS = 4;
+const ATTEMPTS = 10;
 
 export interface SnapshotFiles {
   /** Private folder holding the copy; removed by {@link removeSnapshot}. */
@@ -96,7 +96,7 @@ export function takeSnapshot(dbPath: string, onBytes?: (n: number) => void): Sna
       const walStat = statOrNull(`${dbPath}-wal`);
       if (walStat && walStat.size > 0) wal = copyHashing(`${dbPath}-wal`, `${copy}-wal`, onBytes);
       const walAfter = walHeader(`${dbPath}-wal`);
-      if (walBefore === walAfter || attempt >= ATTEMPTS) {
+      if (walBefore === walAfter) {
         for (let i = 1; i < attempt; i++) fs.rmSync(path.join(dir, `snapshot-${i}.db`), { force: true });
         return {
           dir,
@@ -109,6 +109,12 @@ export function takeSnapshot(dbPath: string, onBytes?: (n: number) => void): Sna
       }
       fs.rmSync(copy, { force: true });
       fs.rmSync(`${copy}-wal`, { force: true });
+      // A copy taken across a WAL restart can pair old main-file pages with a new WAL: never
+      // hand it out. After ATTEMPTS races, say so instead of returning an unverified copy.
+      if (attempt >= ATTEMPTS) {
+        throw new LandscapeError('DB_BUSY', 'the database kept being checkpointed while it was copied; try again in a moment');
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(5 * attempt, 25));
     }
   } catch (e) {
     removeSnapshot(dir);

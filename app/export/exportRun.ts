@@ -157,6 +157,14 @@ function previousReceiptHash(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+/** A damaged database met mid-export is reported with the run it was exporting. */
+function placeDbError(e: unknown, runId: string): unknown {
+  if (e instanceof LandscapeError && (e.code === 'DB_CORRUPT' || e.code === 'DB_TRUNCATED' || e.code === 'DB_UNREADABLE')) {
+    return new LandscapeError(e.code, `${e.message} while exporting run ${runId}`, { ...e.details, runId }, { cause: e });
+  }
+  return e;
+}
+
 /** Exports one run. Nothing is left under the destination's name unless it succeeds. */
 export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<ExportResult> {
   const profile = opts.profile ?? 'elspeth';
@@ -216,7 +224,7 @@ export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<E
   } catch (e) {
     writer?.discard();
     abandon(dest);
-    throw e;
+    throw placeDbError(e, opts.runId);
   } finally {
     db.endRead();
   }

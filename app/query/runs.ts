@@ -57,8 +57,14 @@ export function listRuns(db: Landscape, opts: { counts?: boolean; profile?: Prof
     return rows.map((r) => {
       const s = toSummary(r);
       if (opts.counts) {
-        s.record_counts = recordCounts(db, s.run_id, opts.profile ?? 'elspeth');
-        s.record_total = totalRecords(s.record_counts);
+        try {
+          s.record_counts = recordCounts(db, s.run_id, opts.profile ?? 'elspeth');
+          s.record_total = totalRecords(s.record_counts);
+        } catch (e) {
+          // A damaged page under one run must not hide every other run: that run is listed
+          // without counts, and opening or exporting it reports the corruption.
+          if (!(e instanceof LandscapeError && (e.code === 'DB_CORRUPT' || e.code === 'DB_TRUNCATED'))) throw e;
+        }
       }
       return s;
     });

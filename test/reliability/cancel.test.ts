@@ -1,0 +1,114 @@
+/**
+ * Cancellation at seeded-random points of every export format (before the start, at a random
+ * progress report, after a random delay), in-process and through the worker thread the desktop
+ * app uses: the export either completes or fails with CANCELLED, nothing partial is left, and no
+ * file descriptor or thread outlives it.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { LandscapeDb } from '../../app/db/open.js';
+import { exportRun, type ExportResult } from '../../app/export/exportRun.js';
+import { workerExport } from '../../main/workerExport.js';
+import { buildLandscape } from '../fixtures/builder.js';
+import { Prng } from '../fixtures/prng.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { fdCount, snapshotDirs, treeFingerprint } from './support.js';
+
+const FORMATS = ['json', 'jsonl', 'csv'] as const;
+let dir: string;
+let dbDir: string;
+let db: LandscapeDb;
+let runId: string;
+let evidence: Record<string, string>;
+
+before(() => {
+  dir = tempDir('ld-cancel-');
+  dbDir = path.join(dir, 'evidence');
+  fs.mkdirSync(dbDir);
+  // ~20,000 records: several progress reports (one per 4096 records) to cancel at.
+  const built = buildLandscape(path.join(dbDir, 'audit.db'), { runs: 1, rowsPerRun: 800, seed: 4 });
+  runId = built.runs[0]!.runId;
+  evidence = treeFingerprint(dbDir);
+  db = LandscapeDb.open(path.join(dbDir, 'audit.db'));
+});
+after(() => {
+  db.close();
+  assert.deepEqual(treeFingerprint(dbDir), evidence);
+});
+
+const threads = () => fs.readdirSync('/proc/self/task').length;
+
+async function settle<T>(p: Promise<T>): Promise<{ ok: T } | { code: string }> {
+  try {
+    return { ok: await p };
+  } catch (e) {
+    return { code: (e as { code?: string }).code ?? `uncoded ${String(e)}` };
+  }
+}
+
+/** Checks one attempt's outcome and cleans a success away; returns whether it was cancelled. */
+function check(outcome: { ok: ExportResult } | { code: string }, out: string, fds: number, label: string): boolean {
+  const folder = path.dirname(out);
+  if ('ok' in outcome) {
+    fs.rmSync(outcome.ok.target, { recursive: true });
+    fs.rmSync(outcome.ok.receiptPath);
+  } else assert.equal(outcome.code, 'CANCELLED', label);
+  assert.deepEqual(fs.readdirSync(folder), [], `${label}: nothing partial`);
+  assert.equal(fdCount(), fds, `${label}: no fd leaked`);
+  return !('ok' in outcome);
+}
+
+test('in-process: cancel before, at a random progress report, or after a random delay', async () => {
+  const rng = new Prng(0xca11);
+  const snaps = snapshotDirs();
+  let cancelled = 0;
+  for (const format of FORMATS) {
+    const outDir = path.join(dir, `in-${format}`);
+    fs.mkdirSync(outDir);
+    const out = path.join(outDir, `x.${format}`);
+    const fds = fdCount();
+    const pre = new AbortController();
+    pre.abort();
+    cancelled += Number(check(await settle(exportRun(db, { runId, format, out, signal: pre.signal })), out, fds, `${format} pre-aborted`));
+    for (let i = 0; i < 5; i++) {
+      const ac = new AbortController();
+      const at = rng.int(6);
+      let reports = 0;
+      const onProgress = () => void (reports++ === at && ac.abort());
+      const r = await settle(exportRun(db, { runId, format, out, signal: ac.signal, onProgress, key: i % 2 ? Buffer.from('k') : null }));
+      cancelled += Number(check(r, out, fds, `${format} at report ${at}`));
+    }
+    for (let i = 0; i < 4; i++) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), rng.int(121));
+      const r = await settle(exportRun(db, { runId, format, out, signal: ac.signal }));
+      clearTimeout(timer);
+      cancelled += Number(check(r, out, fds, `${format} after a delay`));
+    }
+  }
+  assert.ok(cancelled >= 12, `only ${cancelled} attempts were actually cancelled`);
+  assert.deepEqual([...snapshotDirs()].filter((d) => !snaps.has(d)), []);
+});
+
+test('worker thread: cancel mid-export leaves nothing, and the worker and its snapshot are gone', async () => {
+  const run = workerExport(path.join(REPO_ROOT, 'main', 'exportWorker.ts'), { error: () => undefined, info: () => undefined });
+  const snaps = snapshotDirs();
+  const threadsBefore = threads();
+  for (const format of FORMATS) {
+    const outDir = path.join(dir, `worker-${format}`);
+    fs.mkdirSync(outDir);
+    const out = path.join(outDir, `x.${format}`);
+    const ac = new AbortController();
+    const r = await settle(run(db, { runId, format, out, signal: ac.signal, onProgress: (p) => p.done > 0 && ac.abort() }));
+    assert.ok('code' in r && r.code === 'CANCELLED', `${format}: ${JSON.stringify('code' in r ? r.code : 'completed')}`);
+    assert.deepEqual(fs.readdirSync(outDir), [], `${format}: nothing partial`);
+  }
+  // Worker threads exit asynchronously after their last message.
+  const until = Date.now() + 5000;
+  const leftovers = () => [...snapshotDirs()].filter((d) => !snaps.has(d));
+  while ((threads() > threadsBefore || leftovers().length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(threads() <= threadsBefore, `threads ${threads()} > ${threadsBefore}`);
+  assert.deepEqual(leftovers(), [], 'the worker removed its snapshot');
+});
