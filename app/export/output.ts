@@ -151,6 +151,9 @@ export function planDestination(target: string, kind: DestinationKind, force: bo
     throw new LandscapeError('OUTPUT_UNWRITABLE', `the folder ${dir} is not writable`);
   }
   const receipt = receiptPathFor(abs);
+  if (Buffer.byteLength(path.basename(receipt), 'utf8') > 255) {
+    throw new LandscapeError('OUTPUT_UNWRITABLE', `the name ${base} is too long to put its receipt (${path.basename(receipt).slice(-13)}) beside it`);
+  }
   for (const p of [abs, receipt]) {
     const st = exists(p);
     if (!st) continue;
@@ -165,8 +168,9 @@ export function planDestination(target: string, kind: DestinationKind, force: bo
     kind,
     target: abs,
     receipt,
-    temp: path.join(dir, `.${base}.${tag}.partial`),
-    receiptTemp: path.join(dir, `.${base}.receipt.${tag}.partial`),
+    // Temporary names do not embed the chosen name, so any name the file system accepts works.
+    temp: path.join(dir, `.landscape-desk-${tag}.partial`),
+    receiptTemp: path.join(dir, `.landscape-desk-${tag}.receipt.partial`),
     force,
   };
 }
