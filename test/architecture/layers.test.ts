@@ -1,0 +1,82 @@
+/**
+ * The layering rules of STYLE.md, checked on the real source files (a lint of imports and of the
+ * dangerous calls): the core never reaches Electron, React or the renderer; the contract stays
+ * free of Node and DOM; the renderer talks only to the bridge; raw Electron capabilities are used
+ * only inside their one trusted wrapper.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { builtinModules } from 'node:module';
+import { test } from 'node:test';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...files(rel));
+    else if (/\.(ts|tsx)$/.test(e.name)) out.push(rel);
+  }
+  return out;
+}
+
+interface Import {
+  spec: string;
+  typeOnly: boolean;
+}
+
+/** Static imports and re-exports of a file (dynamic `import()` of a module counts too). */
+function imports(file: string): Import[] {
+  const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+  const out: Import[] = [];
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[3]!, typeOnly: Boolean(m[2]) });
+  for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[1]!, typeOnly: false });
+  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1]!, typeOnly: false });
+  return out;
+}
+
+const NODE = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+const resolved = (file: string, spec: string) => (spec.startsWith('.') ? path.normalize(path.join(path.dirname(file), spec)) : spec);
+
+test('app/ (the core) never imports Electron, React, the renderer or main', () => {
+  for (const f of files('app')) {
+    for (const { spec } of imports(f)) {
+      const target = resolved(f, spec);
+      assert.ok(!/^(electron|react|react-dom)(\/|$)|^@tanstack\//.test(spec), `${f} imports ${spec}`);
+      assert.ok(!target.startsWith('main') && !target.startsWith('renderer'), `${f} imports ${spec}`);
+    }
+  }
+});
+
+test('app/contract has no Node, DOM or database imports; values only from the contract or pure record-type lists', () => {
+  for (const f of files('app/contract')) {
+    for (const { spec, typeOnly } of imports(f)) {
+      assert.ok(!NODE.has(spec) && !/^(better-sqlite3|electron)/.test(spec), `${f} imports ${spec}`);
+      const target = resolved(f, spec);
+      if (!typeOnly) assert.ok(target.startsWith('app/contract') || target === 'app/export/recordTypes.js', `${f} imports values from ${spec}`);
+    }
+  }
+});
+
+test('the renderer reaches the core only through contract types and the bridge', () => {
+  for (const f of files('renderer')) {
+    for (const { spec, typeOnly } of imports(f)) {
+      assert.ok(!NODE.has(spec) && !/^(better-sqlite3|electron|papaparse)/.test(spec), `${f} imports ${spec}`);
+      const target = resolved(f, spec);
+      if (target.startsWith('app')) assert.ok(typeOnly || target.startsWith('app/contract') || target === 'app/export/recordTypes.js', `${f} imports values from ${spec}`);
+      assert.ok(!target.startsWith('main'), `${f} imports ${spec}`);
+    }
+  }
+});
+
+test('raw Electron capabilities appear only in their trusted wrappers', () => {
+  const uses = (pattern: RegExp) =>
+    [...files('main'), ...files('app'), ...files('renderer')].filter((f) =>
+      fs.readFileSync(path.join(REPO_ROOT, f), 'utf8').split('\n').some((l) => pattern.test(l) && !/^\s*(\/\/|\*|\/\*)/.test(l)),
+    );
+  assert.deepEqual(uses(/shell\.openExternal\(/), ['main/index.ts']);
+  assert.deepEqual(uses(/ipcRenderer\.(invoke|send|on)\(/).every((f) => f.startsWith('main/preload')), true);
+  assert.deepEqual(uses(/\bnodeIntegration:\s*true|contextIsolation:\s*false|sandbox:\s*false/), []);
+  assert.ok(uses(/shell\.showItemInFolder\(/).every((f) => f === 'main/index.ts'));
+});
