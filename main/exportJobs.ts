@@ -28,9 +28,10 @@ export class ExportJobs {
 
   /**
    * Starts an export and returns its job id at once. `onEnd` runs when it finishes, whatever
-   * the outcome. `shownPaths` lists the paths its error messages may contain.
+   * the outcome, with a copy of its final status. `shownPaths` lists the paths its error
+   * messages may contain.
    */
-  start(db: LandscapeDb, opts: Omit<ExportOptions, 'onProgress' | 'signal'>, shownPaths: () => string[], onEnd: () => void): string {
+  start(db: LandscapeDb, opts: Omit<ExportOptions, 'onProgress' | 'signal'>, shownPaths: () => string[], onEnd: (final: ExportStatus) => void): string {
     const jobId = this.deps.newId();
     const controller = new AbortController();
     const job: Job = {
@@ -56,7 +57,7 @@ export class ExportJobs {
         const f = failure(e, shownPaths(), this.deps.log, 'export');
         if (!f.ok) job.status.error = { code: f.code, message: f.message };
       })
-      .finally(onEnd);
+      .finally(() => onEnd(structuredClone(job.status)));
     return jobId;
   }
 

@@ -4,9 +4,10 @@
  * injected functions, so the same handlers serve Electron's IPC, the HTTP test harness and unit
  * tests in plain Node.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExportFormatName, OpName, OpResult, Result } from '../app/contract/operations.js';
+import type { ExportFormatName, ExportStatus, OpName, OpResult, Result } from '../app/contract/operations.js';
 import { validateInput } from '../app/contract/validate.js';
 import { LandscapeDb } from '../app/db/open.js';
 import { exportRun } from '../app/export/exportRun.js';
@@ -17,12 +18,15 @@ import { rowLineage } from '../app/query/lineage.js';
 import { recordPage } from '../app/query/records.js';
 import { listRuns, runDetail } from '../app/query/runs.js';
 import { TOOL_VERSION } from '../app/version.js';
+import { verifyExport } from '../app/verify/verify.js';
 import { ExportJobs, type ExportFn } from './exportJobs.js';
+import { writeJournalCsv, type Journal } from './journal.js';
 import type { RecentStore } from './recent.js';
 import { BridgeError, failure, type Logger } from './results.js';
 import { diffFile, diffRuns, schemaView } from './schemaViews.js';
-import { isSafeExternalUrl } from './security.js';
+import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
+import type { VerifyFn } from './workerVerify.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
@@ -33,6 +37,8 @@ export interface Core {
   rowLineage: typeof rowLineage;
   schemaView: typeof schemaView;
   exportRun: ExportFn;
+  /** Runs a verification (in the app and harness: a worker thread per call). */
+  verify: VerifyFn;
 }
 
 export interface HandlerDeps {
@@ -43,7 +49,20 @@ export interface HandlerDeps {
     chooseExportDestination(suggestedName: string, format: ExportFormatName): Promise<string | null>;
     /** Shows an open dialog for a JSON schema file; the chosen path or null. */
     openSchemaFile(): Promise<string | null>;
+    /** Shows an open dialog for an export file or a CSV export folder. */
+    openExport?(kind: 'file' | 'folder'): Promise<string | null>;
+    /** Shows an open dialog for an Ed25519 public key (PEM). */
+    openPublicKey?(): Promise<string | null>;
+    /** Shows a save dialog for the export journal as CSV. */
+    chooseJournalCsv?(): Promise<string | null>;
   };
+  /** Reveals a file in the OS file manager (the single trusted wrapper; paths pre-vetted here). */
+  showInFolder?(target: string): void;
+  /** The export journal; without it exports are not journalled and History is unavailable. */
+  journal?: Journal;
+  /** Bundled sample database, offered on the start screen and in the menu. */
+  samplePath?: string | null;
+  versions?: { electron: string | null; chrome: string | null };
   /** Opens a vetted http(s) URL in the user's browser (the single trusted wrapper). */
   openExternal(url: string): Promise<void>;
   recent: RecentStore;
@@ -72,6 +91,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     rowLineage,
     schemaView,
     exportRun,
+    verify: (r) => verifyExport(r.path, { key: r.key, ...(r.publicKey !== null ? { publicKey: r.publicKey } : {}), ...(r.dbPath !== null ? { dbPath: r.dbPath } : {}) }),
     ...deps.core,
   };
   const session = new Session(newId);
@@ -81,6 +101,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const impl: Impl = {
     'app:info': () => ({
       version: TOOL_VERSION,
+      versions: { node: process.versions.node, electron: deps.versions?.electron ?? null, chrome: deps.versions?.chrome ?? null },
+      samplePath: deps.samplePath ?? null,
       envKeyAvailable: env[DEFAULT_KEY_ENV] !== undefined,
       features: { schema: true, lineage: true, verify: Boolean(deps.features?.verify), drop: Boolean(deps.features?.drop) },
     }),
@@ -143,8 +165,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         entry.db,
         { runId, format, profile, out: path.resolve(destination), key, force, env },
         () => session.shownPaths(),
-        () => {
+        (final) => {
           entry.activeExport = null;
+          if (final.result) session.recordExported(final.result.target, final.result.receiptPath);
+          journalExport(entry.db, { runId, format, profile, signed: key !== null, destination: path.resolve(destination) }, final);
         },
       );
       entry.activeExport = jobId;
@@ -167,6 +191,39 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!session.isReadGranted(against.path)) throw new BridgeError('FILE_NOT_GRANTED', 'choose the schema file with the Choose file… button first');
       return diffFile(db, runId, path.resolve(against.path), path.basename(against.path));
     },
+    'dialog:openExport': async ({ kind }) => readGrant(await needDialog(deps.dialogs.openExport)(kind)),
+    'dialog:openPublicKey': async () => readGrant(await needDialog(deps.dialogs.openPublicKey)()),
+    'verify:run': async ({ path: target, key, publicKey, handle }) => {
+      // The export (or a journalled export of ours) and the public key must come from dialogs.
+      if (!session.isReadGranted(target) && !deps.journal?.hasSuccessfulExport(target)) {
+        throw new BridgeError('FILE_NOT_GRANTED', 'choose the export with the Choose… button first');
+      }
+      if (publicKey !== null && !session.isReadGranted(publicKey)) throw new BridgeError('FILE_NOT_GRANTED', 'choose the public key file with its Choose… button first');
+      const hmac = key.mode === 'none' ? null : key.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(key.key, 'utf8');
+      const dbPath = handle === null ? null : session.get(handle).db.path;
+      session.grantRead(target);
+      return core.verify({ path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath });
+    },
+    'journal:list': () => ({ entries: needJournal().list() }),
+    'dialog:chooseJournalCsv': async () => {
+      const chosen = await needDialog(deps.dialogs.chooseJournalCsv)();
+      if (chosen === null) return { path: null };
+      const abs = path.resolve(chosen);
+      session.grant(abs);
+      return { path: abs };
+    },
+    'journal:exportCsv': ({ destination }) => {
+      const journal = needJournal();
+      if (!session.isGranted(destination)) throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose where to save the journal with the Export as CSV… button');
+      const abs = path.resolve(destination);
+      return { path: abs, rows: writeJournalCsv(journal.list(), abs) };
+    },
+    'shell:showInFolder': ({ path: target }) => {
+      if (!deps.showInFolder) throw new BridgeError('NOT_AVAILABLE', 'this window cannot show files in a folder');
+      if (!isShowableExport(target, session.exportedPaths(), path.resolve)) throw new BridgeError('NOT_EXPORTED', 'only files this session exported can be shown');
+      deps.showInFolder(path.resolve(target));
+      return { shown: true };
+    },
     'lineage:get': ({ handle, runId, rowIndex, tokenId }) => {
       const { db } = session.get(handle);
       const found = core.rowLineage(db, runId, tokenId !== null ? { tokenId } : { rowIndex: rowIndex ?? 0 });
@@ -174,6 +231,50 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return found;
     },
   };
+
+  function needDialog<A extends unknown[]>(d: ((...a: A) => Promise<string | null>) | undefined): (...a: A) => Promise<string | null> {
+    if (!d) throw new BridgeError('NOT_AVAILABLE', 'this dialog is not available here');
+    return d;
+  }
+
+  /** A path picked in an open dialog becomes readable (never writable) for this session. */
+  function readGrant(chosen: string | null): { path: string | null } {
+    if (chosen === null) return { path: null };
+    const abs = path.resolve(chosen);
+    session.grantRead(abs);
+    return { path: abs };
+  }
+
+  function needJournal(): Journal {
+    if (!deps.journal) throw new BridgeError('NOT_AVAILABLE', 'the export journal is not available');
+    return deps.journal;
+  }
+
+  /** Records a finished export in the journal; a journal failure never fails the export. */
+  function journalExport(db: LandscapeDb, what: { runId: string; format: ExportFormatName; profile: 'elspeth' | 'complete'; signed: boolean; destination: string }, final: ExportStatus): void {
+    if (!deps.journal) return;
+    try {
+      const r = final.result;
+      const receiptSha256 = r ? createHash('sha256').update(fs.readFileSync(r.receiptPath)).digest('hex') : null;
+      deps.journal.record({
+        at: new Date(now()).toISOString(),
+        dbPath: db.path,
+        dbSha256: db.sha256,
+        runId: r?.receipt.run_id ?? what.runId,
+        format: what.format,
+        profile: what.profile,
+        signed: what.signed,
+        destination: r?.target ?? what.destination,
+        receiptPath: r?.receiptPath ?? null,
+        receiptSha256,
+        outcome: final.state === 'succeeded' ? 'success' : final.state === 'cancelled' ? 'cancelled' : 'failed',
+        errorCode: final.error?.code ?? null,
+        errorMessage: final.error?.message ?? null,
+      });
+    } catch (e) {
+      deps.log.error('could not record the export in the journal', e);
+    }
+  }
 
   const handlers = {} as Record<OpName, (input: unknown) => Promise<Result<unknown>>>;
   for (const op of Object.keys(impl) as OpName[]) {

@@ -1,18 +1,26 @@
 /**
- * Electron main process entry. It creates the one window with the security settings of
- * security.ts, applies the CSP, denies navigation and new windows, routes external links through
- * the vetted wrapper, and wires each contract operation to its handler after the sender check.
- * All logic lives in plain modules (handlers.ts, security.ts …) that are tested in Node.
+ * Electron main process entry. It takes the single-instance lock, creates the one window with the
+ * security settings of security.ts (restoring its remembered bounds), applies the CSP, denies
+ * navigation and new windows, routes external links and "Show in folder" through their vetted
+ * wrappers, builds the app menu, and wires each contract operation to its handler after the
+ * sender check. All logic lives in plain modules (handlers.ts, menu.ts, windowState.ts …) that
+ * are tested in Node.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OP_NAMES, type ExportFormatName, type Result } from '../app/contract/operations.js';
+import { OP_NAMES, type ExportFormatName, type MenuCommand, type Result } from '../app/contract/operations.js';
+import { TOOL_VERSION } from '../app/version.js';
 import { createHandlers, disposeHandlers, type Handlers } from './handlers.js';
-import { fileRecentStore } from './recent.js';
+import { openJournal, type Journal } from './journal.js';
+import { aboutText, buildMenuTemplate } from './menu.js';
+import { fileRecentStore, type RecentStore } from './recent.js';
 import { workerExport } from './workerExport.js';
+import { workerVerify } from './workerVerify.js';
 import type { Logger } from './results.js';
 import { contentSecurityPolicy, isAllowedNavigation, isSafeExternalUrl, isTrustedSender, mainWindowOptions } from './security.js';
+import { fitWindowState, loadWindowState, saveWindowState } from './windowState.js';
 
 const log: Logger = {
   error: (m, e) => console.error(`[main] ${m}`, e),
@@ -30,10 +38,66 @@ async function safeOpenExternal(url: string): Promise<void> {
   await shell.openExternal(url);
 }
 
+/**
+ * The single trusted wrapper around shell.showItemInFolder. The handler has already checked the
+ * path with isShowableExport (only what this session exported); this re-checks it is absolute.
+ */
+function safeShowItemInFolder(target: string): void {
+  if (!path.isAbsolute(target) || target.includes('\0')) throw new Error('refused to show an unsafe path');
+  shell.showItemInFolder(target);
+}
+
+let mainWindow: BrowserWindow | null = null;
+let journal: Journal | null = null;
+let recentStore: RecentStore | null = null;
+let hasDatabase = false;
+
+/** The bundled sample database (extraResources in the package, samples/ in development). */
+function samplePath(): string | null {
+  const p = app.isPackaged ? path.join(process.resourcesPath, 'samples', 'sample.db') : path.join(__dirname, '..', '..', 'samples', 'sample.db');
+  return fs.existsSync(p) ? p : null;
+}
+
+function sendMenuCommand(c: MenuCommand): void {
+  mainWindow?.webContents.send('menu:command', c);
+}
+
+function showAbout(): void {
+  const detail = aboutText({ app: TOOL_VERSION, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null, node: process.versions.node, platform: process.platform, arch: process.arch });
+  const opts = { type: 'info' as const, title: 'About Landscape Desk', message: 'Landscape Desk', detail, buttons: ['OK'] };
+  void (mainWindow ? dialog.showMessageBox(mainWindow, opts) : dialog.showMessageBox(opts));
+}
+
+/** Rebuilds the app menu from the current state (recent files, open database). */
+function refreshMenu(): void {
+  const template = buildMenuTemplate(
+    { platform: process.platform, recent: recentStore?.list() ?? [], hasDatabase, hasRun: hasDatabase, hasSample: samplePath() !== null, isDev: !app.isPackaged },
+    {
+      open: () => sendMenuCommand({ command: 'open' }),
+      openRecent: (file) => sendMenuCommand({ command: 'openPath', path: file }),
+      openSample: () => sendMenuCommand({ command: 'openSample' }),
+      exportRun: () => sendMenuCommand({ command: 'export' }),
+      verify: () => sendMenuCommand({ command: 'verify' }),
+      history: () => sendMenuCommand({ command: 'history' }),
+      close: () => sendMenuCommand({ command: 'close' }),
+      about: showAbout,
+    },
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
+}
+
 function createWindow(): void {
-  const win = new BrowserWindow(mainWindowOptions(preloadPath));
+  const userData = app.getPath('userData');
+  const saved = fitWindowState(loadWindowState(userData), screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow({ ...mainWindowOptions(preloadPath), ...(saved ? saved.bounds : {}) });
+  if (saved?.maximized) win.maximize();
+  mainWindow = win;
   const contents = win.webContents;
   ourContents.add(contents.id);
+  const openFile = (title: string, filters: Electron.FileFilter[]) => async () => {
+    const r = await dialog.showOpenDialog(win, { title, properties: ['openFile'], filters: [...filters, { name: 'All files', extensions: ['*'] }] });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  };
   const handlers: Handlers = createHandlers({
     dialogs: {
       async openDatabase() {
@@ -60,21 +124,61 @@ function createWindow(): void {
         });
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
+      async openExport(kind) {
+        const r = await dialog.showOpenDialog(win, {
+          title: kind === 'folder' ? 'Verify a CSV export folder' : 'Verify an export',
+          properties: [kind === 'folder' ? 'openDirectory' : 'openFile'],
+          ...(kind === 'file' ? { filters: [{ name: 'Exports and receipts', extensions: ['json', 'jsonl'] }, { name: 'All files', extensions: ['*'] }] } : {}),
+        });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      openPublicKey: openFile('Public key (Ed25519, PEM)', [{ name: 'Public keys', extensions: ['pub', 'pem'] }]),
+      async chooseJournalCsv() {
+        const r = await dialog.showSaveDialog(win, {
+          title: 'Export the journal as CSV',
+          defaultPath: path.join(app.getPath('documents'), 'landscape-export-journal.csv'),
+          filters: [{ name: 'CSV', extensions: ['csv'] }],
+          properties: ['showOverwriteConfirmation', 'createDirectory'],
+        });
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
     },
     openExternal: safeOpenExternal,
-    recent: fileRecentStore(app.getPath('userData')),
+    showInFolder: safeShowItemInFolder,
+    recent: recentStore ?? fileRecentStore(userData),
     log,
-    core: { exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log) },
-    features: { drop: true },
+    core: {
+      exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log),
+      verify: workerVerify(path.join(__dirname, 'verifyWorker.cjs'), log),
+    },
+    ...(journal ? { journal } : {}),
+    samplePath: samplePath(),
+    versions: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    features: { drop: true, verify: true },
   });
   for (const op of OP_NAMES) {
     ipcMain.handle(op, async (event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> => {
       const frame = event.senderFrame;
       const trusted = frame !== null && isTrustedSender({ senderId: event.sender.id, isTopFrame: frame.parent === null, frameUrl: frame.url }, ourContents, appUrl);
       if (!trusted) return { ok: false, code: 'FORBIDDEN_SENDER', message: 'request refused' };
-      return handlers[op](input);
+      const result = await handlers[op](input);
+      // The menu follows the open database and the recent list.
+      if (result.ok && (op === 'db:open' || op === 'db:close')) {
+        hasDatabase = op === 'db:open';
+        refreshMenu();
+      }
+      return result;
     });
   }
+  const remember = () => {
+    if (win.isDestroyed() || win.isMinimized()) return;
+    try {
+      saveWindowState(userData, { bounds: win.isMaximized() ? win.getNormalBounds() : win.getBounds(), maximized: win.isMaximized() });
+    } catch (e) {
+      log.error('could not save the window state', e);
+    }
+  };
+  win.on('close', remember);
   contents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url, appUrl)) e.preventDefault();
   });
@@ -86,12 +190,23 @@ function createWindow(): void {
   });
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
+    mainWindow = null;
+    hasDatabase = false;
     for (const op of OP_NAMES) ipcMain.removeHandler(op);
     ourContents.delete(contents.id);
     disposeHandlers(handlers);
   });
   void win.loadURL(appUrl);
 }
+
+// One instance only: a second launch focuses the existing window instead.
+const primaryInstance = app.requestSingleInstanceLock();
+if (!primaryInstance) app.quit();
+app.on('second-instance', () => {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+});
 
 app.enableSandbox();
 app.on('web-contents-created', (_e, contents) => {
@@ -102,12 +217,23 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 void app.whenReady().then(() => {
+  if (!primaryInstance) return;
   const csp = contentSecurityPolicy("'none'");
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  const userData = app.getPath('userData');
+  recentStore = fileRecentStore(userData);
+  try {
+    journal = openJournal(userData);
+  } catch (e) {
+    // Without a journal the app still works; History reports NOT_AVAILABLE.
+    log.error('could not open the export journal', e);
+  }
+  refreshMenu();
   createWindow();
 });
 
 app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => journal?.close());

@@ -111,3 +111,14 @@ export interface SenderInfo {
 export function isTrustedSender(s: SenderInfo, ourWebContentsIds: ReadonlySet<number>, appUrl: string): boolean {
   return ourWebContentsIds.has(s.senderId) && s.isTopFrame && isAllowedNavigation(s.frameUrl, appUrl);
 }
+
+/**
+ * Whether "Show in folder" may reveal `target`: only an absolute, NUL-free path that this session
+ * itself exported to (an export target or its receipt), compared after normalisation, so the
+ * renderer cannot make the file manager open arbitrary places.
+ */
+export function isShowableExport(target: unknown, exported: ReadonlySet<string>, resolve: (p: string) => string): boolean {
+  if (typeof target !== 'string' || target.length === 0 || target.length > 4096 || target.includes('\0')) return false;
+  if (!(target.startsWith('/') || /^[A-Za-z]:[\\/]/.test(target) || target.startsWith('\\\\'))) return false;
+  return exported.has(resolve(target));
+}

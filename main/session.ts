@@ -19,6 +19,8 @@ export class Session {
   private readonly granted = new Set<string>();
   /** Files the user picked in an open dialog (schema files): readable, never writable. */
   private readonly readable = new Set<string>();
+  /** Files and folders this session's exports wrote (targets and receipts). */
+  private readonly exported = new Set<string>();
 
   constructor(private readonly newId: () => string) {}
 
@@ -63,6 +65,15 @@ export class Session {
 
   isReadGranted(file: string): boolean {
     return this.readable.has(path.resolve(file));
+  }
+
+  /** Records what a finished export wrote, so "Show in folder" may reveal exactly these paths. */
+  recordExported(...paths: string[]): void {
+    for (const p of paths) this.exported.add(path.resolve(p));
+  }
+
+  exportedPaths(): ReadonlySet<string> {
+    return this.exported;
   }
 
   /** Paths the user chose and may see in messages: open databases and granted destinations. */

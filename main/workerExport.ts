@@ -3,19 +3,11 @@
  * its own snapshot of the user's file, so the main process stays responsive (IPC, progress,
  * cancel) however large the run. The signing key is copied to the worker and nowhere else.
  */
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { LandscapeError, ERROR_CODES, type ErrorCode } from '../app/errors.js';
 import type { ExportResult } from '../app/export/exportRun.js';
 import type { ExportFn } from './exportJobs.js';
 import type { Logger } from './results.js';
-
-/** Development only: a worker that registers tsx's loader, then imports the TypeScript entry. */
-function tsWorker(entry: string): Worker {
-  const api = import.meta.resolve('tsx/esm/api');
-  const target = pathToFileURL(entry).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, { eval: true });
-}
+import { startWorker } from './workerThread.js';
 
 /**
  * `entry` is the worker script: the bundled `exportWorker.cjs` in the app, or the TypeScript
@@ -25,7 +17,7 @@ function tsWorker(entry: string): Worker {
 export function workerExport(entry: string, log: Logger): ExportFn {
   return (db, opts) =>
     new Promise<ExportResult>((resolve, reject) => {
-      const worker = entry.endsWith('.ts') ? tsWorker(entry) : new Worker(entry);
+      const worker = startWorker(entry);
       let settled = false;
       const finish = (f: () => void) => {
         if (!settled) {

@@ -15,6 +15,7 @@ if (only !== 'renderer') {
   const common = { logOverride: { 'empty-import-meta': 'silent' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', external: ['electron', 'better-sqlite3'] };
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'index.ts')], outfile: join(root, 'dist', 'main', 'index.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'exportWorker.ts')], outfile: join(root, 'dist', 'main', 'exportWorker.cjs') });
+  await esbuild({ ...common, entryPoints: [join(root, 'main', 'verifyWorker.ts')], outfile: join(root, 'dist', 'main', 'verifyWorker.cjs') });
   // The sandboxed preload may only require('electron'); everything else is bundled in.
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'preload', 'index.ts')], outfile: join(root, 'dist', 'main', 'preload.cjs'), external: ['electron'] });
 }

@@ -13,8 +13,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bridgeFnName, OP_NAMES, type OpName } from '../app/contract/operations.js';
 import { createHandlers, disposeHandlers } from '../main/handlers.js';
+import { openJournal } from '../main/journal.js';
 import { fileRecentStore } from '../main/recent.js';
 import { workerExport } from '../main/workerExport.js';
+import { workerVerify } from '../main/workerVerify.js';
 import { contentSecurityPolicy } from '../main/security.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +41,9 @@ export interface Harness {
   queueDialog(p: string | null): void;
   /** URLs the app asked to open externally. */
   opened: string[];
+  /** Paths the app asked to show in their folder. */
+  shown: string[];
+  userDataDir: string;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,7 @@ function bridgeScript(token: string): string {
   Object.defineProperty(window, 'landscape', { value: Object.freeze({
 ${fns}
   pathForFile: () => null,
+  onMenuCommand: () => () => undefined,
 }), writable: false, configurable: false });
 })();
 `;
@@ -73,19 +79,28 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const tokenBuf = Buffer.from(token);
   const dialogQueue: Array<string | null> = [];
   const opened: string[] = [];
+  const shown: string[] = [];
+  const journal = openJournal(userDataDir);
+  const sample = path.join(ROOT, 'samples', 'sample.db');
   const csp = contentSecurityPolicy("'self'");
   const next = async () => (dialogQueue.length > 0 ? (dialogQueue.shift() ?? null) : null);
   const fb = opts.fallback;
   const log = { error: (m: string, e?: unknown) => console.error(`[harness] ${m}`, e), info: () => undefined };
   const handlers = createHandlers({
     // Exports run in a worker thread, exactly as in the app (here from the TypeScript source).
-    core: { exportRun: workerExport(path.join(ROOT, 'main', 'exportWorker.ts'), log) },
+    core: { exportRun: workerExport(path.join(ROOT, 'main', 'exportWorker.ts'), log), verify: workerVerify(path.join(ROOT, 'main', 'verifyWorker.ts'), log) },
     dialogs: {
       openDatabase: async () => (dialogQueue.length > 0 ? next() : (fb?.database ?? null)),
       chooseExportDestination: async (name) => (dialogQueue.length > 0 ? next() : fb?.exportDir ? path.join(fb.exportDir, name) : null),
       openSchemaFile: async () => next(),
+      openExport: async () => next(),
+      openPublicKey: async () => next(),
+      chooseJournalCsv: async () => (dialogQueue.length > 0 ? next() : fb?.exportDir ? path.join(fb.exportDir, 'export-journal.csv') : null),
     },
     openExternal: async (url) => void opened.push(url),
+    showInFolder: (p) => void shown.push(p),
+    journal,
+    samplePath: fs.existsSync(sample) ? sample : null,
     recent: fileRecentStore(userDataDir),
     log,
     env: opts.env ?? process.env,
@@ -159,9 +174,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     origin,
     token,
     opened,
+    shown,
+    userDataDir,
     queueDialog: (p) => void dialogQueue.push(p),
     async close() {
       disposeHandlers(handlers);
+      journal.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -5,7 +5,9 @@
  */
 import type { ErrorCode } from '../errors.js';
 import type { RowLineage } from '../query/lineage.js';
+import type { VerifyReport } from '../verify/report.js';
 
+export type { Check, Failure, FileResult, VerifyReport } from '../verify/report.js';
 export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
 
 /** Codes the bridge itself adds to the core's codes. */
@@ -20,6 +22,7 @@ export const BRIDGE_ERROR_CODES = [
   'ROW_NOT_FOUND',
   'FILE_NOT_GRANTED',
   'URL_NOT_ALLOWED',
+  'NOT_EXPORTED',
 ] as const;
 
 export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
@@ -112,6 +115,10 @@ export interface ExportStatus {
 
 export interface AppInfo {
   version: string;
+  /** Versions shown in About (electron/chrome only inside Electron). */
+  versions: { node: string; electron: string | null; chrome: string | null };
+  /** Path of the bundled sample database, null when this build has none. */
+  samplePath: string | null;
   /** Whether ELSPETH_SIGNING_KEY is set in main's environment (its value never leaves main). */
   envKeyAvailable: boolean;
   features: { schema: boolean; lineage: boolean; verify: boolean; drop: boolean };
@@ -186,6 +193,40 @@ export interface SchemaDiffView {
   notes: string[];
 }
 
+/** Which HMAC key verification uses: none, the environment variable, or a typed key (sent once). */
+export type VerifyKeyChoice = SigningChoice;
+
+export type JournalOutcome = 'success' | 'failed' | 'cancelled';
+
+/** One export in the local journal (main/journal.ts). */
+export interface JournalEntry {
+  id: number;
+  /** ISO 8601 UTC time the export ended. */
+  at: string;
+  dbPath: string;
+  dbSha256: string;
+  runId: string;
+  format: ExportFormatName;
+  profile: ProfileName;
+  signed: boolean;
+  destination: string;
+  receiptPath: string | null;
+  receiptSha256: string | null;
+  outcome: JournalOutcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** Commands the application menu sends to the renderer. */
+export type MenuCommand =
+  | { command: 'open' }
+  | { command: 'openPath'; path: string }
+  | { command: 'openSample' }
+  | { command: 'export' }
+  | { command: 'verify' }
+  | { command: 'history' }
+  | { command: 'close' };
+
 /** Operation name → input and result types. */
 export interface Operations {
   'app:info': { input: Record<string, never>; result: AppInfo };
@@ -225,6 +266,16 @@ export interface Operations {
     input: { handle: string; runId: string; rowIndex: number | null; tokenId: string | null };
     result: RowLineage;
   };
+  'dialog:openExport': { input: { kind: 'file' | 'folder' }; result: { path: string | null } };
+  'dialog:openPublicKey': { input: Record<string, never>; result: { path: string | null } };
+  'verify:run': {
+    input: { path: string; key: VerifyKeyChoice; publicKey: string | null; handle: string | null };
+    result: VerifyReport;
+  };
+  'journal:list': { input: Record<string, never>; result: { entries: JournalEntry[] } };
+  'dialog:chooseJournalCsv': { input: Record<string, never>; result: { path: string | null } };
+  'journal:exportCsv': { input: { destination: string }; result: { path: string; rows: number } };
+  'shell:showInFolder': { input: { path: string }; result: { shown: boolean } };
 }
 
 export type OpName = keyof Operations;
@@ -250,6 +301,13 @@ export const OP_NAMES = [
   'schema:get',
   'schema:diff',
   'lineage:get',
+  'dialog:openExport',
+  'dialog:openPublicKey',
+  'verify:run',
+  'journal:list',
+  'dialog:chooseJournalCsv',
+  'journal:exportCsv',
+  'shell:showInFolder',
 ] as const satisfies readonly OpName[];
 
 /** Error codes each operation can return besides BAD_INPUT, FORBIDDEN_SENDER and INTERNAL. */
@@ -271,6 +329,13 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'schema:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
   'schema:diff': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'FILE_NOT_GRANTED', 'SCHEMA_FILE', 'CORRUPT_JSON'],
   'lineage:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'ROW_NOT_FOUND'],
+  'dialog:openExport': [],
+  'dialog:openPublicKey': [],
+  'verify:run': ['FILE_NOT_GRANTED', 'UNKNOWN_HANDLE', 'SIGNING_KEY_MISSING', 'EXPORT_INPUT', 'USAGE', 'DB_NOT_FOUND', 'DB_NOT_SQLITE', 'DB_NOT_LANDSCAPE', 'DB_CORRUPT', 'NOT_AVAILABLE'],
+  'journal:list': ['NOT_AVAILABLE'],
+  'dialog:chooseJournalCsv': [],
+  'journal:exportCsv': ['DESTINATION_NOT_GRANTED', 'NOT_AVAILABLE', 'OUTPUT_UNWRITABLE', 'OUTPUT_NO_SPACE', 'OUTPUT_FAILED'],
+  'shell:showInFolder': ['NOT_EXPORTED'],
 };
 
 /** The bridge object the preload (or the harness) installs as `window.landscape`. */
@@ -279,6 +344,8 @@ export type LandscapeBridge = {
 } & {
   /** Path of a file dropped on the window, or null where the platform cannot tell. */
   pathForFile(file: unknown): string | null;
+  /** Subscribes to application-menu commands; returns the unsubscribe function. */
+  onMenuCommand(listener: (c: MenuCommand) => void): () => void;
 };
 
 /** `records:page` → `recordsPage`: the name of the bridge function of an operation. */

@@ -178,6 +178,21 @@ export const VALIDATORS: Validators = {
     const o = plainObject(v, 'input', ['handle', 'runId', 'rowIndex', 'tokenId']);
     return { handle: handle(o), runId: runId(o), ...lineageKey(o) };
   },
+  'dialog:openExport': (v) => ({ kind: oneOf(plainObject(v, 'input', ['kind']), 'kind', ['file', 'folder'] as const) }),
+  'dialog:openPublicKey': (v) => empty(v, 'dialog:openPublicKey input'),
+  'verify:run': (v) => {
+    const o = plainObject(v, 'input', ['path', 'key', 'publicKey', 'handle']);
+    return {
+      path: absolutePath(o, 'path'),
+      key: signing(o['key']),
+      publicKey: o['publicKey'] === null ? null : absolutePath(o, 'publicKey'),
+      handle: o['handle'] === null ? null : handle(o),
+    };
+  },
+  'journal:list': (v) => empty(v, 'journal:list input'),
+  'dialog:chooseJournalCsv': (v) => empty(v, 'dialog:chooseJournalCsv input'),
+  'journal:exportCsv': (v) => ({ destination: absolutePath(plainObject(v, 'input', ['destination']), 'destination') }),
+  'shell:showInFolder': (v) => ({ path: absolutePath(plainObject(v, 'input', ['path']), 'path') }),
 };
 
 /** Validates the input of `op`; throws {@link InputError} when it is not acceptable. */

@@ -150,3 +150,69 @@ export class RunPage {
     };
   }
 }
+
+/** The Verify view: choose an export, a key, run, read the verdict and failures. */
+export class VerifyPage {
+  constructor(private readonly page: Page) {}
+
+  async openFromHeader(): Promise<void> {
+    await this.page.getByTestId('nav-verify').click();
+    await this.page.locator('#verify-title').waitFor();
+  }
+
+  async target(): Promise<string> {
+    return this.page.getByTestId('verify-target').innerText();
+  }
+
+  async chooseFile(): Promise<void> {
+    await this.page.getByTestId('verify-choose-file').click();
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="verify-target"]')?.classList.contains('muted'));
+  }
+
+  async typeKey(key: string): Promise<void> {
+    await this.page.getByTestId('verify-key-typed').check();
+    await this.page.getByTestId('verify-key-input').fill(key);
+  }
+
+  /** Runs verification; the verdict ('pass' or 'fail') once the report is shown. */
+  async run(): Promise<string | null> {
+    await this.page.getByTestId('verify-run').click();
+    await this.page.getByTestId('verify-verdict').waitFor({ timeout: 60_000 });
+    return this.page.getByTestId('verify-verdict').getAttribute('data-verdict');
+  }
+
+  /** Failure rows: [record index, record type, kind, where, message]. */
+  async failures(): Promise<string[][]> {
+    return this.page.locator('[data-testid="verify-failures"] tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  }
+
+  async fileStatuses(): Promise<string[]> {
+    return this.page.locator('[data-testid="verify-files"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status') ?? ''));
+  }
+}
+
+/** The History view: the export journal. */
+export class HistoryPage {
+  constructor(private readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('nav-history').click();
+    await this.page.locator('#history-title').waitFor();
+  }
+
+  /** Outcome of each row, newest first. */
+  async outcomes(): Promise<string[]> {
+    await this.page.getByTestId('history-table').waitFor();
+    return this.page.locator('[data-testid="history-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome') ?? ''));
+  }
+
+  async exportCsv(): Promise<string> {
+    await this.page.getByTestId('journal-export-csv').click();
+    return this.page.getByTestId('journal-saved').innerText();
+  }
+
+  async verifyAgain(row = 0): Promise<void> {
+    await this.page.getByTestId('verify-again').nth(row).click();
+    await this.page.locator('#verify-title').waitFor();
+  }
+}

@@ -9,6 +9,7 @@ const goodExport = { handle: H, runId: 'run-1', format: 'json', profile: 'elspet
 const goodPage = { handle: H, runId: 'r', recordType: 'node_state', limit: 100, after: null };
 const goodDiff = { handle: H, runId: 'r', against: { kind: 'run', runId: 'r2' } };
 const goodLineage = { handle: H, runId: 'r', rowIndex: 3, tokenId: null };
+const goodVerify = { path: '/out/run.json', key: { mode: 'none' }, publicKey: null, handle: null };
 
 describe('contract validators', () => {
   test('there is one validator per operation', () => {
@@ -35,6 +36,16 @@ describe('contract validators', () => {
       ['lineage:get', goodLineage],
       ['lineage:get', { ...goodLineage, rowIndex: 0 }],
       ['lineage:get', { ...goodLineage, rowIndex: null, tokenId: '0fe510aa4d75bc7bd4' }],
+      ['dialog:openExport', { kind: 'file' }],
+      ['dialog:openExport', { kind: 'folder' }],
+      ['dialog:openPublicKey', {}],
+      ['verify:run', goodVerify],
+      ['verify:run', { ...goodVerify, key: { mode: 'env' }, publicKey: '/keys/a.pub', handle: H }],
+      ['verify:run', { ...goodVerify, key: { mode: 'key', key: 'secret' }, path: 'C:\\out\\csv-dir' }],
+      ['journal:list', {}],
+      ['dialog:chooseJournalCsv', {}],
+      ['journal:exportCsv', { destination: '/out/journal.csv' }],
+      ['shell:showInFolder', { path: '/out/run.json' }],
     ];
     for (const [op, input] of ok) {
       const out = validateInput(op, input);
@@ -103,6 +114,34 @@ describe('contract validators', () => {
     ['lineage token with quote', 'lineage:get', { ...goodLineage, rowIndex: null, tokenId: "x' OR 1=1" }],
     ['lineage oversized token', 'lineage:get', { ...goodLineage, rowIndex: null, tokenId: 'a'.repeat(LIMITS.id + 1) }],
     ['lineage empty token', 'lineage:get', { ...goodLineage, rowIndex: null, tokenId: '' }],
+    ['export dialog without kind', 'dialog:openExport', {}],
+    ['export dialog bad kind', 'dialog:openExport', { kind: 'device' }],
+    ['export dialog with a path', 'dialog:openExport', { kind: 'file', path: '/etc/passwd' }],
+    ['public key dialog with input', 'dialog:openPublicKey', { path: '/k.pub' }],
+    ['verify relative path', 'verify:run', { ...goodVerify, path: 'run.json' }],
+    ['verify path with NUL', 'verify:run', { ...goodVerify, path: '/run.json\0' }],
+    ['verify oversized path', 'verify:run', { ...goodVerify, path: `/${'a'.repeat(LIMITS.path)}` }],
+    ['verify missing key', 'verify:run', { path: '/r.json', publicKey: null, handle: null }],
+    ['verify key as string', 'verify:run', { ...goodVerify, key: 'secret' }],
+    ['verify key null', 'verify:run', { ...goodVerify, key: null }],
+    ['verify key unknown mode', 'verify:run', { ...goodVerify, key: { mode: 'file', path: '/k' } }],
+    ['verify key extra field', 'verify:run', { ...goodVerify, key: { mode: 'key', key: 'k', remember: true } }],
+    ['verify oversized key', 'verify:run', { ...goodVerify, key: { mode: 'key', key: 'k'.repeat(LIMITS.key + 1) } }],
+    ['verify relative public key', 'verify:run', { ...goodVerify, publicKey: 'a.pub' }],
+    ['verify public key as object', 'verify:run', { ...goodVerify, publicKey: { path: '/a.pub' } }],
+    ['verify handle with slash', 'verify:run', { ...goodVerify, handle: '../db' }],
+    ['verify handle number', 'verify:run', { ...goodVerify, handle: 1 }],
+    ['verify dbPath smuggled', 'verify:run', { ...goodVerify, dbPath: '/other.db' }],
+    ['verify __proto__', 'verify:run', JSON.parse('{"path": "/r.json", "key": {"mode": "none"}, "publicKey": null, "handle": null, "__proto__": {"x": 1}}')],
+    ['journal list with input', 'journal:list', { limit: 1e9 }],
+    ['journal csv dialog with input', 'dialog:chooseJournalCsv', { path: '/tmp/x.csv' }],
+    ['journal csv relative', 'journal:exportCsv', { destination: 'journal.csv' }],
+    ['journal csv missing destination', 'journal:exportCsv', {}],
+    ['journal csv destination array', 'journal:exportCsv', { destination: ['/a.csv'] }],
+    ['show in folder relative', 'shell:showInFolder', { path: 'run.json' }],
+    ['show in folder url', 'shell:showInFolder', { path: 'file:///etc/passwd' }],
+    ['show in folder NUL', 'shell:showInFolder', { path: '/out/run.json\0' }],
+    ['show in folder extra key', 'shell:showInFolder', { path: '/out/run.json', reveal: true }],
   ];
   for (const [name, op, input] of hostile) {
     test(`rejects ${name} (${op})`, () => {

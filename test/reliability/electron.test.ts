@@ -44,11 +44,19 @@ test('preload: exposes exactly one function per contract operation (+ pathForFil
   assert.deepEqual(Object.keys(exposed), ['landscape']);
   const bridge = exposed['landscape']!;
   assert.ok(Object.isFrozen(bridge));
-  assert.deepEqual(Object.keys(bridge).sort(), [...OP_NAMES.map((op) => bridgeFnName(op)), 'pathForFile'].sort());
+  assert.deepEqual(Object.keys(bridge).sort(), [...OP_NAMES.map((op) => bridgeFnName(op)), 'pathForFile', 'onMenuCommand'].sort());
   for (const [k, v] of Object.entries(bridge)) assert.equal(typeof v, 'function', k);
   for (const op of OP_NAMES) await bridge[bridgeFnName(op)]!({ probe: op });
   assert.deepEqual(invoked, OP_NAMES.map((op) => [op, { probe: op }]), 'each function invokes only its own channel');
   assert.ok(!Object.values(bridge).some((v) => v === electron.ipcRenderer.invoke), 'raw ipcRenderer never exposed');
+  // Menu commands: one fixed channel, only well-formed commands reach the page, never the event.
+  const listeners: Array<[string, Fn]> = [];
+  electron.ipcRenderer.on = ((ch: string, fn: Fn) => void listeners.push([ch, fn])) as never;
+  const got: unknown[] = [];
+  bridge['onMenuCommand']!((c: unknown) => got.push(c));
+  assert.deepEqual(listeners.map(([ch]) => ch), ['menu:command']);
+  for (const v of [{ command: 'verify' }, { command: 'openPath', path: '/a.db' }, { command: 'rm -rf' }, { command: 'openPath' }, null, 'open']) listeners[0]![1]!({ sender: 'event' }, v);
+  assert.deepEqual(got, [{ command: 'verify' }, { command: 'openPath', path: '/a.db' }]);
 });
 
 interface FakeContents {
@@ -91,8 +99,10 @@ before(async () => {
     }
   }
   const electron = {
-    app: { enableSandbox: () => undefined, on: (ev: string, fn: Fn) => void appEvents.set(ev, fn), whenReady: () => Promise.resolve(), getPath: () => userData, quit: () => undefined },
+    app: { enableSandbox: () => undefined, on: (ev: string, fn: Fn) => void appEvents.set(ev, fn), whenReady: () => Promise.resolve(), getPath: () => userData, quit: () => undefined, requestSingleInstanceLock: () => true, isPackaged: false },
     BrowserWindow,
+    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => undefined },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     dialog: {},
     ipcMain: { handle: (ch: string, fn: Fn) => void ipc.set(ch, fn), removeHandler: (ch: string) => void ipc.delete(ch) },
     session: { defaultSession: { webRequest: { onHeadersReceived: (fn: Fn) => void (headerHook = fn) }, setPermissionRequestHandler: (fn: Fn) => void (permissionHandler = fn) } },

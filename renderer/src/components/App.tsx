@@ -1,17 +1,28 @@
-/** The application shell: start screen until a database is open, then its runs and one run. */
+/**
+ * The application shell: start screen until a database is open, then its runs and one run; the
+ * Verify and History views are reachable from the header, the start screen and the app menu.
+ */
 import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, DbInfo } from '../../../app/contract/operations.js';
+import type { AppInfo, DbInfo, MenuCommand } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import { useMenuCommands } from '../useMenuCommands.js';
 import ErrorPanel from './ErrorPanel.js';
+import HistoryView from './HistoryView.js';
 import RunsTable from './RunsTable.js';
 import RunView from './RunView.js';
 import StartScreen from './StartScreen.js';
+import VerifyView from './VerifyView.js';
+
+type View = { kind: 'main' } | { kind: 'verify'; path: string | null; seq: number } | { kind: 'history' };
 
 export default function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [db, setDb] = useState<DbInfo | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
+  const [view, setView] = useState<View>({ kind: 'main' });
+  const [exportRequest, setExportRequest] = useState(0);
   const [fatal, setFatal] = useState<ReturnType<typeof failureOf> | null>(null);
+  const [openError, setOpenError] = useState<ReturnType<typeof failureOf> | null>(null);
 
   useEffect(() => {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
@@ -22,6 +33,54 @@ export default function App() {
     setDb(null);
     setRunId(null);
   }, [db]);
+
+  const opened = useCallback((next: DbInfo) => {
+    setDb(next);
+    setRunId(null);
+    setView({ kind: 'main' });
+  }, []);
+
+  /** Opens a database named by the menu (recent list or sample), closing the current one. */
+  async function openPath(p: string) {
+    setOpenError(null);
+    try {
+      await close();
+      opened(await call(bridge().dbOpen({ path: p })));
+    } catch (e) {
+      setOpenError(failureOf(e));
+    }
+  }
+
+  async function openViaDialog() {
+    try {
+      const r = await call(bridge().dialogOpenDatabase({}));
+      if (r.path) await openPath(r.path);
+    } catch (e) {
+      setOpenError(failureOf(e));
+    }
+  }
+
+  const verify = (path: string | null) => setView({ kind: 'verify', path, seq: Date.now() });
+
+  useMenuCommands((c: MenuCommand) => {
+    switch (c.command) {
+      case 'open':
+        return void openViaDialog();
+      case 'openPath':
+        return void openPath(c.path);
+      case 'openSample':
+        return void (info?.samplePath ? openPath(info.samplePath) : undefined);
+      case 'export':
+        if (runId) (setView({ kind: 'main' }), setExportRequest((n) => n + 1));
+        return undefined;
+      case 'verify':
+        return verify(null);
+      case 'history':
+        return setView({ kind: 'history' });
+      case 'close':
+        return void close();
+    }
+  });
 
   if (fatal) return <main className="app"><ErrorPanel failure={fatal} /></main>;
   if (!info) return <main className="app" aria-busy="true" />;
@@ -34,10 +93,10 @@ export default function App() {
         </span>
         {db && (
           <nav className="crumbs" aria-label="Location">
-            <button type="button" className="link" onClick={() => setRunId(null)} title={db.path}>
+            <button type="button" className="link" onClick={() => (setRunId(null), setView({ kind: 'main' }))} title={db.path}>
               {db.fileName}
             </button>
-            {runId && (
+            {runId && view.kind === 'main' && (
               <>
                 <span aria-hidden="true">›</span>
                 <span className="mono">{runId}</span>
@@ -46,6 +105,12 @@ export default function App() {
           </nav>
         )}
         <span className="spacer" />
+        <button type="button" className="btn" aria-pressed={view.kind === 'verify'} onClick={() => verify(null)} data-testid="nav-verify">
+          Verify
+        </button>
+        <button type="button" className="btn" aria-pressed={view.kind === 'history'} onClick={() => setView({ kind: 'history' })} data-testid="nav-history">
+          History
+        </button>
         {db && (
           <button type="button" className="btn" onClick={() => void close()}>
             Close database
@@ -53,9 +118,12 @@ export default function App() {
         )}
       </header>
       <main className="content">
-        {!db && <StartScreen info={info} onOpened={setDb} />}
-        {db && !runId && <RunsTable db={db} onOpenRun={setRunId} />}
-        {db && runId && <RunView db={db} info={info} runId={runId} onBack={() => setRunId(null)} />}
+        {openError && <ErrorPanel failure={openError} onDismiss={() => setOpenError(null)} />}
+        {view.kind === 'verify' && <VerifyView key={view.seq} info={info} db={db} initialPath={view.path} onBack={() => setView({ kind: 'main' })} />}
+        {view.kind === 'history' && <HistoryView onVerify={verify} onBack={() => setView({ kind: 'main' })} />}
+        {view.kind === 'main' && !db && <StartScreen info={info} onOpened={opened} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />}
+        {view.kind === 'main' && db && !runId && <RunsTable db={db} onOpenRun={setRunId} />}
+        {view.kind === 'main' && db && runId && <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => setRunId(null)} />}
       </main>
     </div>
   );

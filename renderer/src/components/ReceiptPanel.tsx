@@ -1,12 +1,24 @@
-/** The finished export: where it was written and the receipt's hashes. */
+/** The finished export: where it was written, the receipt's hashes, and "Show in folder". */
+import { useState } from 'react';
 import type { ExportStatus } from '../../../app/contract/operations.js';
+import { bridge, call, failureOf } from '../bridge.js';
 import { bytes, count } from '../format.js';
+import ErrorPanel from './ErrorPanel.js';
 
 export default function ReceiptPanel(props: { result: NonNullable<ExportStatus['result']> }) {
   const { target, receiptPath, receipt } = props.result;
+  const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
+  const show = () => call(bridge().shellShowInFolder({ path: target })).then(() => setError(null), (e: unknown) => setError(failureOf(e)));
   return (
     <div className="card receipt" data-testid="export-result">
-      <h2>Export complete</h2>
+      <div className="section-head">
+        <h2>Export complete</h2>
+        <span className="spacer" />
+        <button type="button" className="btn" onClick={() => void show()} data-testid="show-in-folder">
+          Show in folder
+        </button>
+      </div>
+      {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
       <dl className="meta">
         <div>
           <dt>Written to</dt>

@@ -15,7 +15,7 @@ import UnavailableTab from './UnavailableTab.js';
 const TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage'] as const;
 type Tab = (typeof TABS)[number];
 
-export default function RunView(props: { db: DbInfo; info: AppInfo; runId: string; onBack: () => void }) {
+export default function RunView(props: { db: DbInfo; info: AppInfo; runId: string; exportRequest?: number; onBack: () => void }) {
   const [detail, setDetail] = useState<RunDetailView | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   const [tab, setTab] = useState<Tab>('Overview');
@@ -23,6 +23,11 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
   useEffect(() => {
     call(bridge().runsDetail({ handle: props.db.handle, runId: props.runId })).then(setDetail, (e: unknown) => setError(failureOf(e)));
   }, [props.db.handle, props.runId]);
+
+  // The menu's File › Export… switches to the Export tab.
+  useEffect(() => {
+    if (props.exportRequest) setTab('Export');
+  }, [props.exportRequest]);
 
   function onTabKey(e: KeyboardEvent) {
     const i = TABS.indexOf(tab);

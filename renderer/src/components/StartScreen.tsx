@@ -5,7 +5,7 @@ import { bridge, call, failureOf } from '../bridge.js';
 import DropZone from './DropZone.js';
 import ErrorPanel from './ErrorPanel.js';
 
-export default function StartScreen(props: { info: AppInfo; onOpened: (db: DbInfo) => void }) {
+export default function StartScreen(props: { info: AppInfo; onOpened: (db: DbInfo) => void; onVerify: () => void; onHistory: () => void }) {
   const [recent, setRecent] = useState<RecentFile[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
@@ -43,9 +43,22 @@ export default function StartScreen(props: { info: AppInfo; onOpened: (db: DbInf
           Browse runs, inspect records and re-create ELSPETH’s signed exports. Databases are opened read-only from a private
           snapshot; the original file is never modified.
         </p>
-        <button type="button" className="btn primary" onClick={() => void choose()} disabled={busy} data-testid="open-database">
-          {busy ? 'Opening…' : 'Open database…'}
-        </button>
+        <div className="actions">
+          <button type="button" className="btn primary" onClick={() => void choose()} disabled={busy} data-testid="open-database">
+            {busy ? 'Opening…' : 'Open database…'}
+          </button>
+          {props.info.samplePath && (
+            <button type="button" className="btn" onClick={() => void open(props.info.samplePath as string)} disabled={busy} data-testid="open-sample">
+              Open sample
+            </button>
+          )}
+          <button type="button" className="btn" onClick={props.onVerify} data-testid="start-verify">
+            Verify an export…
+          </button>
+          <button type="button" className="btn" onClick={props.onHistory} data-testid="start-history">
+            Export history
+          </button>
+        </div>
       </div>
       {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
       <DropZone onPath={(p) => void open(p)} />

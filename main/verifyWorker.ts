@@ -1,0 +1,41 @@
+/**
+ * Verify worker (runs in a Node worker thread, started by workerVerify.ts). Verification hashes
+ * whole files and may re-export a run from the database, so it runs here and never blocks the
+ * main process. Message in: {type:'start', path, key, publicKey, dbPath}. Message out: done
+ * (the report) or error (code and message only; the stack as detail for main's log).
+ */
+import { parentPort } from 'node:worker_threads';
+import { isLandscapeError } from '../app/errors.js';
+import { verifyExport, type VerifyOptions } from '../app/verify/verify.js';
+
+interface StartMessage {
+  type: 'start';
+  path: string;
+  key: Uint8Array | null;
+  publicKey: string | null;
+  dbPath: string | null;
+}
+
+const port = parentPort;
+if (port) {
+  port.once('message', (m: StartMessage) => void run(m));
+
+  async function run(m: StartMessage): Promise<void> {
+    try {
+      const opts: VerifyOptions = { key: m.key ? Buffer.from(m.key) : null };
+      if (m.publicKey !== null) opts.publicKey = m.publicKey;
+      if (m.dbPath !== null) opts.dbPath = m.dbPath;
+      const report = await verifyExport(m.path, opts);
+      port?.postMessage({ type: 'done', report });
+    } catch (e) {
+      port?.postMessage({
+        type: 'error',
+        code: isLandscapeError(e) ? e.code : 'INTERNAL',
+        message: isLandscapeError(e) ? e.message : 'verification failed unexpectedly',
+        detail: e instanceof Error ? e.stack : String(e),
+      });
+    } finally {
+      port?.close();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Remembered window bounds, a small JSON file in the user-data folder. What is read back is
+ * untrusted (a damaged file, a monitor unplugged since): the bounds are clamped to sane sizes and
+ * must overlap a current display's work area, or the defaults are used.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface WindowState {
+  bounds: Rect;
+  maximized: boolean;
+}
+
+export const WINDOW_STATE_FILE = 'window-state.json';
+const MIN = { width: 900, height: 600 };
+const MAX_SIDE = 100_000;
+/** Pixels of the title bar that must be on a display for the window to be reachable. */
+const VISIBLE = 64;
+
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_SIDE ? Math.round(v) : null);
+
+/** Parses stored text; null when it is not a well-formed window state. */
+export function parseWindowState(text: string): WindowState | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!data || typeof data !== 'object') return null;
+  const b = (data as { bounds?: unknown }).bounds;
+  if (!b || typeof b !== 'object') return null;
+  const r = b as Record<string, unknown>;
+  const [x, y, width, height] = [int(r['x']), int(r['y']), int(r['width']), int(r['height'])];
+  if (x === null || y === null || width === null || height === null) return null;
+  return { bounds: { x, y, width, height }, maximized: (data as { maximized?: unknown }).maximized === true };
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
+}
+
+/**
+ * The bounds to open the window with: the saved ones, shrunk to at most the largest work area
+ * and at least the minimum size, when their title bar strip overlaps a display; else null
+ * (let the window use its defaults, centred).
+ */
+export function fitWindowState(saved: WindowState | null, workAreas: readonly Rect[]): WindowState | null {
+  if (!saved || workAreas.length === 0) return null;
+  const maxW = Math.max(...workAreas.map((w) => w.width));
+  const maxH = Math.max(...workAreas.map((w) => w.height));
+  const width = Math.min(Math.max(saved.bounds.width, MIN.width), Math.max(maxW, MIN.width));
+  const height = Math.min(Math.max(saved.bounds.height, MIN.height), Math.max(maxH, MIN.height));
+  const bounds = { x: saved.bounds.x, y: saved.bounds.y, width, height };
+  const titleBar = { x: bounds.x, y: bounds.y, width: bounds.width, height: VISIBLE };
+  if (!workAreas.some((w) => overlaps(titleBar, w))) return null;
+  return { bounds, maximized: saved.maximized };
+}
+
+/** Reads `<userData>/window-state.json` (null when missing or damaged). */
+export function loadWindowState(userDataDir: string): WindowState | null {
+  try {
+    return parseWindowState(fs.readFileSync(path.join(userDataDir, WINDOW_STATE_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the state through a temporary file renamed into place. */
+export function saveWindowState(userDataDir: string, state: WindowState): void {
+  fs.mkdirSync(userDataDir, { recursive: true });
+  const file = path.join(userDataDir, WINDOW_STATE_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(state)}\n`);
+  fs.renameSync(tmp, file);
+}

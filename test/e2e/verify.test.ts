@@ -1,0 +1,117 @@
+/**
+ * End-to-end, issue 5's desktop surface: a signed JSON export made in the test verifies (PASS);
+ * one changed byte fails with the record located; the History view lists the exports (also a
+ * cancelled one is journalled by the handlers), "Verify again" pre-fills the Verify view, and the
+ * journal exports as CSV. Every step also fails on console errors.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Papa from 'papaparse';
+import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
+import { tempDir } from '../helpers/paths.js';
+import { HistoryPage, RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
+import { buildRenderer, launchApp, type App } from './support.js';
+
+const KEY = 'e2e-verify-key';
+
+describe('Landscape Desk verify and history end to end', { timeout: 240_000 }, () => {
+  let app: App;
+  let dir: string;
+  let fx: BuildSummary;
+  let run: RunPage;
+  let out: string;
+
+  before(async () => {
+    buildRenderer();
+    dir = tempDir('ld-e2e-verify-');
+    fx = buildLandscape(path.join(dir, 'audit.db'), { runs: 1, rowsPerRun: 30, seed: 41 });
+    out = path.join(dir, 'signed.json');
+    app = await launchApp({});
+    app.harness.queueDialog(fx.path);
+    await new StartPage(app.page).openViaDialog();
+    await new RunsPage(app.page).waitForRuns(1);
+    run = await new RunsPage(app.page).openRun(fx.runs[0]!.runId);
+  });
+
+  after(async () => {
+    await app?.close();
+  });
+
+  const noConsoleErrors = () => assert.deepEqual(app.errors, [], 'console errors');
+
+  test('a signed JSON export made here verifies: PASS', async () => {
+    await run.tab('Export');
+    app.harness.queueDialog(out);
+    await run.chooseDestination();
+    await run.signWithTypedKey(KEY);
+    await run.startExport();
+    await run.waitForResult();
+    await app.page.getByTestId('show-in-folder').click();
+    await app.page.waitForFunction(() => true);
+    assert.deepEqual(app.harness.shown, [out]);
+    const verify = new VerifyPage(app.page);
+    await verify.openFromHeader();
+    app.harness.queueDialog(out);
+    await verify.chooseFile();
+    assert.equal(await verify.target(), out);
+    await verify.typeKey(KEY);
+    assert.equal(await verify.run(), 'pass');
+    assert.deepEqual(await verify.fileStatuses(), ['ok']);
+    assert.equal(await app.page.getByTestId('verify-key-input').count(), 0, 'the typed key field is cleared and closed');
+    await app.shot('30-verify-pass');
+    noConsoleErrors();
+  });
+
+  test('one changed byte fails, with the bad record located', async () => {
+    const text = fs.readFileSync(out, 'utf8');
+    const records = JSON.parse(text) as Array<Record<string, unknown>>;
+    const at = text.indexOf('"node_id": "') + '"node_id": "'.length;
+    assert.ok(at > 20);
+    const flipped = text[at] === 'x' ? 'y' : 'x';
+    fs.writeFileSync(out, text.slice(0, at) + flipped + text.slice(at + 1));
+    assert.equal(fs.statSync(out).size, Buffer.byteLength(text));
+    const expectedIndex = records.findIndex((r) => typeof r['node_id'] === 'string');
+    const verify = new VerifyPage(app.page);
+    await verify.typeKey(KEY);
+    assert.equal(await verify.run(), 'fail');
+    assert.deepEqual(await verify.fileStatuses(), ['mismatch']);
+    const located = (await verify.failures()).filter((f) => f[0] !== '—');
+    assert.ok(located.length > 0, 'a failure names a record');
+    assert.equal(Number(located[0]![0]), expectedIndex);
+    assert.equal(located[0]![1], records[expectedIndex]!['record_type']);
+    await app.shot('31-verify-fail');
+    noConsoleErrors();
+  });
+
+  test('History lists the exports; Verify again pre-fills; the journal exports as CSV', async () => {
+    // A second export that fails (the destination exists) is journalled too.
+    await app.page.getByTestId('nav-verify').click();
+    await app.page.getByRole('button', { name: '← Back' }).click();
+    await run.tab('Overview');
+    await run.tab('Export');
+    app.harness.queueDialog(out);
+    await run.chooseDestination();
+    await run.startExport();
+    await app.page.locator('.error-panel[data-code="OUTPUT_EXISTS"]').waitFor();
+    const history = new HistoryPage(app.page);
+    await history.open();
+    assert.deepEqual(await history.outcomes(), ['failed', 'success']);
+    await app.shot('32-history');
+    await history.verifyAgain(0);
+    assert.equal(await new VerifyPage(app.page).target(), out);
+    await history.open();
+    const csv = path.join(dir, 'journal.csv');
+    app.harness.queueDialog(csv);
+    assert.match(await history.exportCsv(), /Saved 2 entries/);
+    const rows = Papa.parse<Record<string, string>>(fs.readFileSync(csv, 'utf8').trimEnd(), { header: true, newline: '\r\n' }).data;
+    assert.deepEqual(rows.map((r) => r['outcome']), ['failed', 'success']);
+    assert.equal(rows[1]!['destination'], out);
+    assert.equal(rows[1]!['run_id'], fx.runs[0]!.runId);
+    assert.equal(rows[0]!['error_code'], 'OUTPUT_EXISTS');
+    assert.match(rows[1]!['receipt_sha256'] ?? '', /^[0-9a-f]{64}$/);
+    assert.ok(!fs.readFileSync(csv, 'utf8').includes(KEY));
+    noConsoleErrors();
+  });
+});
