@@ -59,25 +59,34 @@ export function stableHash(v: PyValue): string {
   return createHash('sha256').update(canonicalJson(v), 'utf8').digest('hex');
 }
 
-const sortedKeysByShape = new Map<string, string[]>();
+interface Shape {
+  keys: string[];
+  /** `{"key":` for the first key, `,"key":` for the others. */
+  prefixes: string[];
+}
+
+const shapes = new Map<string, Shape>();
 
 /**
  * Canonical JSON of an export record. Records of one type always carry the same keys in the
- * same order, so their sorted key list is computed once per type (and re-checked by length).
+ * same order, so their sorted keys and key texts are computed once per type (and re-checked).
  */
 export function canonicalRecord(record: { readonly record_type: string } & Record<string, PyValue>): string {
-  const keys = Object.keys(record);
-  let sorted = sortedKeysByShape.get(record.record_type);
-  if (!sorted || sorted.length !== keys.length) {
-    sorted = [...keys].sort();
-    sortedKeysByShape.set(record.record_type, sorted);
+  let shape = shapes.get(record.record_type);
+  let count = 0;
+  for (const _ in record) count++;
+  // Same number of keys and (checked below) every cached key present ⇒ the same key set.
+  if (!shape || shape.keys.length !== count) {
+    const keys = Object.keys(record).sort();
+    for (const k of keys) str(k);
+    shape = { keys, prefixes: keys.map((k, i) => (i ? ',' : '{') + JSON.stringify(k) + ':') };
+    shapes.set(record.record_type, shape);
   }
-  let out = '{';
-  for (let i = 0; i < sorted.length; i++) {
-    const k = sorted[i]!;
-    const v = record[k];
+  let out = '';
+  for (let i = 0; i < shape.keys.length; i++) {
+    const v = record[shape.keys[i]!];
     if (v === undefined) return canonicalJson(record);
-    out += (i ? ',' : '') + JSON.stringify(k) + ':' + canonicalJson(v);
+    out += shape.prefixes[i]! + canonicalJson(v);
   }
-  return out + '}';
+  return shape.keys.length ? out + '}' : '{}';
 }
