@@ -15,6 +15,7 @@ import type { DataRecordType } from '../app/export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
 import { toPlain, type PyValue } from '../app/json/value.js';
 import { rowLineage } from '../app/query/lineage.js';
+import { findRecord } from '../app/query/find.js';
 import { recordPage } from '../app/query/records.js';
 import { listRuns, runDetail } from '../app/query/runs.js';
 import { TOOL_VERSION } from '../app/version.js';
@@ -34,6 +35,7 @@ export interface Core {
   listRuns: typeof listRuns;
   runDetail: typeof runDetail;
   recordPage: typeof recordPage;
+  findRecord: typeof findRecord;
   rowLineage: typeof rowLineage;
   schemaView: typeof schemaView;
   exportRun: ExportFn;
@@ -88,6 +90,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listRuns,
     runDetail,
     recordPage,
+    findRecord,
     rowLineage,
     schemaView,
     exportRun,
@@ -153,6 +156,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         records: page.records.map((r) => toPlain(r as Record<string, PyValue>) as Record<string, unknown>),
         nextCursor: page.nextCursor,
       };
+    },
+    'records:find': ({ handle, runId, recordType, id }) => {
+      const record = core.findRecord(session.get(handle).db, runId, recordType as DataRecordType, id);
+      return { record: record ? (toPlain(record as Record<string, PyValue>) as Record<string, unknown>) : null };
     },
     'export:start': ({ handle, runId, format, profile, destination, signing, force }) => {
       const entry = session.get(handle);

@@ -245,6 +245,11 @@ export interface Operations {
     input: { handle: string; runId: string; recordType: string; limit: number; after: string | null };
     result: { records: Array<Record<string, unknown>>; nextCursor: string | null };
   };
+  /** One record by its id (see recordIds.ts); `record` is null when the run has no such record. */
+  'records:find': {
+    input: { handle: string; runId: string; recordType: string; id: string };
+    result: { record: Record<string, unknown> | null };
+  };
   'export:start': {
     input: {
       handle: string;
@@ -294,6 +299,7 @@ export const OP_NAMES = [
   'runs:list',
   'runs:detail',
   'records:page',
+  'records:find',
   'export:start',
   'export:status',
   'export:cancel',
@@ -322,6 +328,7 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],
   'runs:detail': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
   'records:page': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'RECORD_TYPE_UNKNOWN', 'BAD_CURSOR', 'CORRUPT_JSON'],
+  'records:find': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'CORRUPT_JSON'],
   'export:start': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'DESTINATION_NOT_GRANTED', 'EXPORT_BUSY', 'SIGNING_KEY_MISSING'],
   'export:status': ['UNKNOWN_JOB'],
   'export:cancel': ['UNKNOWN_JOB'],

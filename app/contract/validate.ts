@@ -4,6 +4,7 @@
  * Unknown keys, prototype-polluting keys and oversized strings are rejected, never ignored.
  */
 import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
+import { INTEGER_ID_TYPES, recordIdField } from './recordIds.js';
 import type { DiffTarget, OpInput, OpName, SigningChoice } from './operations.js';
 
 export const LIMITS = {
@@ -150,6 +151,14 @@ export const VALIDATORS: Validators = {
     }
     const after = o['after'] === null ? null : str(o, 'after', LIMITS.cursor, { pattern: /^[A-Za-z0-9_-]+$/ });
     return { handle: handle(o), runId: runId(o), recordType, limit, after };
+  },
+  'records:find': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'id']);
+    const recordType = str(o, 'recordType', 64);
+    if (!RECORD_TYPES.has(recordType) || recordIdField(recordType) === null) throw new InputError('recordType is not a record type that can be found by id');
+    // Row ids are row indexes: decimal digits only, within exact JS integers.
+    const id = INTEGER_ID_TYPES.has(recordType) ? str(o, 'id', 15, { pattern: /^\d+$/ }) : str(o, 'id', LIMITS.runId);
+    return { handle: handle(o), runId: runId(o), recordType, id };
   },
   'export:start': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId', 'format', 'profile', 'destination', 'signing', 'force']);

@@ -43,3 +43,9 @@ export function cell(v: unknown): string {
   const s = JSON.stringify(v);
   return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
+
+/** The exact value of a cell as text for the clipboard: strings as they are, anything else as JSON. */
+export function cellText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v === undefined ? null : v) ?? 'null';
+}

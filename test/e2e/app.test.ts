@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 import { RunPage, RunsPage, StartPage } from './pages.js';
@@ -91,6 +92,46 @@ describe('Landscape Desk end to end', { timeout: 240_000 }, () => {
     const json = await run.selectFirstRecord();
     assert.match(json, /"state_id"/);
     await app.shot('05-records');
+    noConsoleErrors();
+  });
+
+  test('records: hides a column, finds a node state by id, and opens its lineage', async () => {
+    const runId = small.runs[0]!.runId;
+    const raw = new Database(small.path, { readonly: true });
+    const target = raw.prepare('SELECT state_id, token_id FROM node_states WHERE run_id = ? ORDER BY state_id LIMIT 1 OFFSET 150').get(runId) as { state_id: string; token_id: string };
+    raw.close();
+
+    assert.ok((await run.columnHeaders()).includes('input_hash'));
+    await run.setColumnShown('input_hash', false);
+    const headers = await run.columnHeaders();
+    assert.ok(!headers.includes('input_hash') && headers.includes('state_id'), headers.join(','));
+    await app.shot('05c-records-column-hidden');
+    // Remembered per record type: other types keep all their columns, node_state keeps its choice.
+    await run.chooseRecordType('row');
+    await app.page.locator('[data-testid="records-grid"] [role="columnheader"]', { hasText: 'row_index' }).waitFor();
+    await run.chooseRecordType('node_state');
+    await app.page.locator('[data-testid="records-grid"] [role="columnheader"]', { hasText: 'state_id' }).waitFor();
+    assert.ok(!(await run.columnHeaders()).includes('input_hash'));
+
+    const found = await run.findById(target.state_id);
+    assert.ok('json' in found, 'found the node state');
+    assert.match(found.json, new RegExp(`"token_id": "${target.token_id}"`));
+    await app.shot('05d-records-found');
+    assert.deepEqual(await run.findById('no-such-state'), { note: 'No node_state record with state_id no-such-state.' });
+    assert.ok('json' in (await run.findById(target.state_id)));
+
+    const lineage = await run.showLineageOfSelected();
+    assert.equal(await run.selectedTab(), 'Lineage');
+    assert.equal(lineage.focused, target.token_id);
+    assert.ok(lineage.tokens.includes(target.token_id));
+    await app.shot('05e-records-lineage');
+
+    await run.tab('Records');
+    await run.chooseRecordType('node_state');
+    await app.page.locator('[data-testid="records-grid"] [role="columnheader"]', { hasText: 'state_id' }).waitFor();
+    assert.ok(!(await run.columnHeaders()).includes('input_hash'), 'still hidden after leaving the tab');
+    await run.setColumnShown('input_hash', true);
+    assert.ok((await run.columnHeaders()).includes('input_hash'));
     noConsoleErrors();
   });
 

@@ -81,6 +81,42 @@ export class RunPage {
     return this.page.getByTestId('json-view').innerText();
   }
 
+  /** Records grid: the column headers shown. */
+  async columnHeaders(): Promise<string[]> {
+    return this.page.locator('[data-testid="records-grid"] [role="columnheader"]').allInnerTexts();
+  }
+
+  /** Column chooser: shows or hides one column, then closes the menu. */
+  async setColumnShown(column: string, shown: boolean): Promise<void> {
+    await this.page.getByTestId('column-chooser').click();
+    await this.page.getByTestId('column-menu').getByLabel(column, { exact: true }).setChecked(shown);
+    await this.page.keyboard.press('Escape');
+    await this.page.getByTestId('column-menu').waitFor({ state: 'detached' });
+  }
+
+  /** Find by id: the JSON of the record shown, or the "no record" note. */
+  async findById(id: string): Promise<{ json: string } | { note: string }> {
+    await this.page.getByTestId('find-id').fill(id);
+    await this.page.getByTestId('find-submit').click();
+    const json = this.page.getByTestId('json-view').filter({ hasText: JSON.stringify(id) });
+    const note = this.page.getByTestId('find-note');
+    await json.or(note).first().waitFor();
+    return (await note.isVisible()) ? { note: await note.innerText() } : { json: await json.innerText() };
+  }
+
+  /** "Show lineage" of the selected record: the token ids shown and the focused one. */
+  async showLineageOfSelected(): Promise<{ tokens: string[]; focused: string | null }> {
+    await this.page.getByTestId('show-lineage').click();
+    await this.page.getByTestId('lineage-summary').waitFor();
+    const tokens = await this.page.getByTestId('lineage-token').evaluateAll((els) => els.map((e) => e.id.replace(/^token-/, '')));
+    const focused = await this.page.locator('[data-testid="lineage-token"].focused').getAttribute('id');
+    return { tokens, focused: focused?.replace(/^token-/, '') ?? null };
+  }
+
+  async selectedTab(): Promise<string> {
+    return this.page.locator('[role="tab"][aria-selected="true"]').innerText();
+  }
+
   async chooseDestination(): Promise<string> {
     await this.page.getByTestId('choose-destination').click();
     await this.page.waitForFunction(() => !document.querySelector('[data-testid="destination"]')?.classList.contains('muted'));
@@ -106,21 +142,29 @@ export class RunPage {
   /** Diff tab: compares with another run; the severities of the change rows ([] for "no changes"). */
   async diffWithRun(runId: string): Promise<string[] | 'no changes'> {
     await this.page.getByTestId('diff-run').selectOption(runId);
-    await this.page.getByTestId('diff-result').waitFor();
+    await this.page.locator(`[data-testid="diff-result"][data-target="run:${runId}"]`).waitFor();
     if (await this.page.getByTestId('no-changes').isVisible()) return 'no changes';
     return this.page.locator('[data-testid="change-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity') ?? ''));
   }
 
   async diffWithFile(): Promise<void> {
     await this.page.getByTestId('diff-file').click();
-    await this.page.getByTestId('diff-result').waitFor();
+    await this.page.locator('[data-testid="diff-result"][data-target^="file:"]').waitFor();
+  }
+
+  /** Lineage tab: asks for a key that does not exist; the error code shown. */
+  async showLineageError(query: string): Promise<string | null> {
+    await this.page.getByTestId('lineage-query').fill(query);
+    await this.page.getByTestId('lineage-show').click();
+    await this.page.locator('.error-panel').waitFor();
+    return this.page.locator('.error-panel').getAttribute('data-code');
   }
 
   /** Lineage tab: shows a row (index) or token; the number of tokens and node states shown. */
   async showLineage(query: string): Promise<{ tokens: number; states: number }> {
     await this.page.getByTestId('lineage-query').fill(query);
     await this.page.getByTestId('lineage-show').click();
-    await this.page.getByTestId('lineage-summary').waitFor();
+    await this.page.locator(`[data-testid="lineage-summary"][data-query="${query.trim()}"]`).waitFor();
     return {
       tokens: await this.page.getByTestId('lineage-token').count(),
       states: await this.page.getByTestId('node-state').count(),

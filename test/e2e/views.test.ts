@@ -83,9 +83,7 @@ describe('Landscape Desk views end to end', { timeout: 240_000 }, () => {
     const shown = await run.showLineage('0');
     assert.ok(shown.tokens >= 1 && shown.states >= shown.tokens);
     await app.shot('23-lineage');
-    const missing = await run.showLineage('999999').catch(() => null);
-    assert.equal(missing, null);
-    assert.equal(await app.page.locator('.error-panel').getAttribute('data-code'), 'ROW_NOT_FOUND');
+    assert.equal(await run.showLineageError('999999'), 'ROW_NOT_FOUND');
     noConsoleErrors();
   });
 

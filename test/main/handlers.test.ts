@@ -67,6 +67,21 @@ describe('bridge handlers', () => {
     assert.equal(code(await h['runs:list']({ handle: info.handle })), 'UNKNOWN_HANDLE');
   });
 
+  test('records:find returns a record by id, null for an unknown id, and vets its input', async () => {
+    const { handle } = value(await h['db:open']({ path: fx.path }));
+    const runId = fx.runs[0]!.runId;
+    const states = value(await h['records:page']({ handle, runId, recordType: 'node_state', limit: 3, after: null })).records;
+    const want = states[2]!;
+    const found = value(await h['records:find']({ handle, runId, recordType: 'node_state', id: want['state_id'] as string }));
+    assert.deepEqual(found.record, want);
+    assert.doesNotThrow(() => structuredClone(found));
+    assert.equal(value(await h['records:find']({ handle, runId, recordType: 'node_state', id: "nope' OR 1=1" })).record, null);
+    assert.equal(value(await h['records:find']({ handle, runId, recordType: 'row', id: '3' })).record?.['row_index'], 3);
+    assert.equal(code(await h['records:find']({ handle, runId, recordType: 'run', id: runId })), 'BAD_INPUT');
+    assert.equal(code(await h['records:find']({ handle, runId: 'no-such-run', recordType: 'row', id: '0' })), 'RUN_NOT_FOUND');
+    value(await h['db:close']({ handle }));
+  });
+
   test('open errors carry the chosen path but no other path or stack', async () => {
     const missing = path.join(dir, 'missing.db');
     const r = await h['db:open']({ path: missing });

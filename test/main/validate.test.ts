@@ -7,6 +7,7 @@ import { InputError, LIMITS, validateInput, VALIDATORS } from '../../app/contrac
 const H = 'a1b2c3';
 const goodExport = { handle: H, runId: 'run-1', format: 'json', profile: 'elspeth', destination: '/tmp/out.json', signing: { mode: 'none' }, force: false };
 const goodPage = { handle: H, runId: 'r', recordType: 'node_state', limit: 100, after: null };
+const goodFind = { handle: H, runId: 'r', recordType: 'node_state', id: 'state-0001' };
 const goodDiff = { handle: H, runId: 'r', against: { kind: 'run', runId: 'r2' } };
 const goodLineage = { handle: H, runId: 'r', rowIndex: 3, tokenId: null };
 const goodVerify = { path: '/out/run.json', key: { mode: 'none' }, publicKey: null, handle: null };
@@ -24,6 +25,9 @@ describe('contract validators', () => {
       ['runs:detail', { handle: H, runId: 'x' }],
       ['records:page', goodPage],
       ['records:page', { ...goodPage, after: 'WyJhYmMiXQ' }],
+      ['records:find', goodFind],
+      ['records:find', { ...goodFind, recordType: 'row', id: '0' }],
+      ['records:find', { ...goodFind, recordType: 'token_parent', id: "x' OR 1=1 --" }],
       ['export:start', goodExport],
       ['export:start', { ...goodExport, signing: { mode: 'key', key: '' } }],
       ['export:start', { ...goodExport, signing: { mode: 'env' } }],
@@ -81,6 +85,24 @@ describe('contract validators', () => {
     ['string limit', 'records:page', { ...goodPage, limit: '10' }],
     ['cursor with odd chars', 'records:page', { ...goodPage, after: "'; DROP TABLE runs; --" }],
     ['missing after', 'records:page', { handle: H, runId: 'r', recordType: 'row', limit: 1 }],
+    ['find without id', 'records:find', { handle: H, runId: 'r', recordType: 'node_state' }],
+    ['find empty id', 'records:find', { ...goodFind, id: '' }],
+    ['find number id', 'records:find', { ...goodFind, id: 42 }],
+    ['find null id', 'records:find', { ...goodFind, id: null }],
+    ['find id array', 'records:find', { ...goodFind, id: ['state-0001'] }],
+    ['find id with NUL', 'records:find', { ...goodFind, id: 'state\0' }],
+    ['find oversized id', 'records:find', { ...goodFind, id: 's'.repeat(LIMITS.runId + 1) }],
+    ['find unknown type', 'records:find', { ...goodFind, recordType: 'sqlite_master' }],
+    ['find run (no id)', 'records:find', { ...goodFind, recordType: 'run' }],
+    ['find schema contract (no id)', 'records:find', { ...goodFind, recordType: 'schema_contract' }],
+    ['find type __proto__', 'records:find', { ...goodFind, recordType: '__proto__' }],
+    ['find type toString', 'records:find', { ...goodFind, recordType: 'toString' }],
+    ['find row by text', 'records:find', { ...goodFind, recordType: 'row', id: 'abc' }],
+    ['find negative row', 'records:find', { ...goodFind, recordType: 'row', id: '-1' }],
+    ['find fractional row', 'records:find', { ...goodFind, recordType: 'row', id: '1.5' }],
+    ['find unsafe row', 'records:find', { ...goodFind, recordType: 'row', id: '9'.repeat(16) }],
+    ['find extra key', 'records:find', { ...goodFind, limit: 1 }],
+    ['find __proto__', 'records:find', JSON.parse('{"handle": "a1", "runId": "r", "recordType": "row", "id": "1", "__proto__": {"x": 1}}')],
     ['bad format', 'export:start', { ...goodExport, format: 'xml' }],
     ['bad profile', 'export:start', { ...goodExport, profile: 'all' }],
     ['force as string', 'export:start', { ...goodExport, force: 'yes' }],

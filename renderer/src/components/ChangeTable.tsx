@@ -3,6 +3,7 @@ import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, use
 import { useState } from 'react';
 import type { SchemaChangeView } from '../../../app/contract/operations.js';
 import SeverityBadge from './SeverityBadge.js';
+import SortableHead from './SortableHead.js';
 
 const RANK: Record<string, number> = { breaks: 0, changes: 1, compatible: 2 };
 const col = createColumnHelper<SchemaChangeView>();
@@ -36,27 +37,7 @@ export default function ChangeTable(props: { changes: SchemaChangeView[] }) {
   return (
     <div className="table-wrap">
       <table className="grid compact changes" data-testid="change-table">
-        <thead>
-          {table.getHeaderGroups().map((hg) => (
-            <tr key={hg.id}>
-              {hg.headers.map((h) => {
-                const dir = h.column.getIsSorted();
-                return (
-                  <th key={h.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
-                    {h.column.getCanSort() ? (
-                      <button type="button" className="th-sort" onClick={h.column.getToggleSortingHandler()}>
-                        {flexRender(h.column.columnDef.header, h.getContext())}
-                        <span aria-hidden="true" className="sort-mark">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}</span>
-                      </button>
-                    ) : (
-                      flexRender(h.column.columnDef.header, h.getContext())
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
+        <SortableHead table={table} />
         <tbody>
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} data-severity={row.original.severity}>

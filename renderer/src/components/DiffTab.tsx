@@ -12,6 +12,8 @@ export default function DiffTab(props: { db: DbInfo; runId: string }) {
   const [runs, setRuns] = useState<RunSummaryView[]>([]);
   const [otherRun, setOtherRun] = useState('');
   const [diff, setDiff] = useState<SchemaDiffView | null>(null);
+  // What the shown result compares with (`run:<id>` or `file:<path>`), to tell it from the previous one.
+  const [shownTarget, setShownTarget] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
 
@@ -25,6 +27,7 @@ export default function DiffTab(props: { db: DbInfo; runId: string }) {
     setDiff(null);
     try {
       setDiff(await call(bridge().schemaDiff({ handle: props.db.handle, runId: props.runId, against })));
+      setShownTarget(against.kind === 'run' ? `run:${against.runId}` : `file:${against.path}`);
     } catch (e) {
       setError(failureOf(e));
     } finally {
@@ -76,7 +79,7 @@ export default function DiffTab(props: { db: DbInfo; runId: string }) {
       {busy && <p className="muted" aria-busy="true">Comparing…</p>}
       {!diff && !busy && !error && <p className="muted empty">Pick another run or a JSON schema file to see what changes for rows recorded under this run.</p>}
       {diff && (
-        <div className="card" data-testid="diff-result">
+        <div className="card" data-testid="diff-result" data-target={shownTarget}>
           <h2>
             This run → {diff.against}
             {diff.changes.length > 0 && (

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { JournalEntry } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import ErrorPanel from './ErrorPanel.js';
+import SortableHead from './SortableHead.js';
 
 const col = createColumnHelper<JournalEntry>();
 const OUTCOME_CLASS: Record<JournalEntry['outcome'], string> = { success: 'sev-ok', failed: 'sev-bad', cancelled: 'sev-none' };
@@ -84,27 +85,7 @@ export default function HistoryView(props: { onVerify: (path: string) => void; o
       {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
       <div className="table-wrap">
         <table className="grid" data-testid="history-table">
-          <thead>
-            {table.getHeaderGroups().map((hg) => (
-              <tr key={hg.id}>
-                {hg.headers.map((h) => {
-                  const dir = h.column.getIsSorted();
-                  return (
-                    <th key={h.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
-                      {h.column.getCanSort() ? (
-                        <button type="button" className="th-sort" onClick={h.column.getToggleSortingHandler()}>
-                          {flexRender(h.column.columnDef.header, h.getContext())}
-                          <span aria-hidden="true" className="sort-mark">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}</span>
-                        </button>
-                      ) : (
-                        flexRender(h.column.columnDef.header, h.getContext())
-                      )}
-                    </th>
-                  );
-                })}
-              </tr>
-            ))}
-          </thead>
+          <SortableHead table={table} />
           <tbody>
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id} data-outcome={row.original.outcome}>

@@ -7,7 +7,7 @@ import ErrorPanel from './ErrorPanel.js';
 import ExportTab from './ExportTab.js';
 import LineageTab from './LineageTab.js';
 import OverviewTab from './OverviewTab.js';
-import RecordsTab from './RecordsTab.js';
+import RecordsTab, { type LineageKey } from './RecordsTab.js';
 import SchemaTab from './SchemaTab.js';
 import StatusBadge from './StatusBadge.js';
 import UnavailableTab from './UnavailableTab.js';
@@ -19,6 +19,8 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
   const [detail, setDetail] = useState<RunDetailView | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   const [tab, setTab] = useState<Tab>('Overview');
+  // A record's "Show lineage" opens the Lineage tab on that row or token.
+  const [lineageRequest, setLineageRequest] = useState<LineageKey | null>(null);
 
   useEffect(() => {
     call(bridge().runsDetail({ handle: props.db.handle, runId: props.runId })).then(setDetail, (e: unknown) => setError(failureOf(e)));
@@ -70,11 +72,24 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
         {tab === 'Overview' && <OverviewTab detail={detail} />}
-        {tab === 'Records' && <RecordsTab db={props.db} detail={detail} />}
+        {tab === 'Records' && (
+          <RecordsTab
+            db={props.db}
+            detail={detail}
+            {...(props.info.features.lineage
+              ? {
+                  onShowLineage: (key: LineageKey) => {
+                    setLineageRequest(key);
+                    setTab('Lineage');
+                  },
+                }
+              : {})}
+          />
+        )}
         {tab === 'Export' && <ExportTab db={props.db} info={props.info} detail={detail} />}
         {tab === 'Schema' && (props.info.features.schema ? <SchemaTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema reconstruction" />)}
         {tab === 'Diff' && (props.info.features.schema ? <DiffTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema diff" />)}
-        {tab === 'Lineage' && (props.info.features.lineage ? <LineageTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Token lineage" />)}
+        {tab === 'Lineage' && (props.info.features.lineage ? <LineageTab db={props.db} runId={detail.run_id} request={lineageRequest} /> : <UnavailableTab feature="Token lineage" />)}
       </div>
     </section>
   );

@@ -15,6 +15,7 @@ import { bridge, call, failureOf } from '../bridge.js';
 import { count, duration, utc } from '../format.js';
 import ErrorPanel from './ErrorPanel.js';
 import StatusBadge from './StatusBadge.js';
+import SortableHead from './SortableHead.js';
 
 const col = createColumnHelper<RunSummaryView>();
 
@@ -83,23 +84,7 @@ export default function RunsTable(props: { db: DbInfo; onOpenRun: (runId: string
       ))}
       <div className="table-wrap">
         <table className="grid" data-testid="runs-table">
-          <thead>
-            {table.getHeaderGroups().map((hg) => (
-              <tr key={hg.id}>
-                {hg.headers.map((h) => {
-                  const dir = h.column.getIsSorted();
-                  return (
-                    <th key={h.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
-                      <button type="button" className="th-sort" onClick={h.column.getToggleSortingHandler()}>
-                        {flexRender(h.column.columnDef.header, h.getContext())}
-                        <span aria-hidden="true" className="sort-mark">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}</span>
-                      </button>
-                    </th>
-                  );
-                })}
-              </tr>
-            ))}
-          </thead>
+          <SortableHead table={table} />
           <tbody>
             {table.getRowModel().rows.map((row) => (
               <tr
