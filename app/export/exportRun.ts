@@ -6,7 +6,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import { pyJson } from '../json/pyjson.js';
 import type { PyValue } from '../json/value.js';
@@ -59,7 +59,7 @@ export interface ExportResult {
 const YIELD_EVERY = 4096;
 
 /** Resolves `latest` to the most recently started run; other ids pass through. */
-export function resolveRunId(db: LandscapeDb, runId: string): string {
+export function resolveRunId(db: Landscape, runId: string): string {
   if (runId !== 'latest') return runId;
   const row = db.get<{ run_id: string }>('SELECT runs.run_id AS run_id FROM runs ORDER BY runs.started_at DESC, runs.run_id DESC LIMIT 1');
   if (!row) throw new LandscapeError('RUN_NOT_FOUND', `${db.path} contains no runs`);
@@ -166,7 +166,7 @@ function placeDbError(e: unknown, runId: string): unknown {
 }
 
 /** Exports one run. Nothing is left under the destination's name unless it succeeds. */
-export async function exportRun(db: LandscapeDb, opts: ExportOptions): Promise<ExportResult> {
+export async function exportRun(db: Landscape, opts: ExportOptions): Promise<ExportResult> {
   const profile = opts.profile ?? 'elspeth';
   if (opts.spreadsheetSafe && opts.format !== 'csv') {
     throw new LandscapeError('USAGE', 'the spreadsheet-safe option applies to CSV exports only');

@@ -5,7 +5,7 @@
  * and the recorded outcomes. Pure core: one read transaction over an open Landscape database,
  * plain JSON values out (stored integers arrive as bigint and are converted here).
  */
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 
 /** Most tokens shown for one row; a row fanning out further is reported as truncated. */
@@ -120,7 +120,7 @@ function group<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
  * The lineage of one row of a run. Throws RUN_NOT_FOUND for an unknown run; returns null when the
  * run has no such row (or no such token).
  */
-export function rowLineage(db: LandscapeDb, runId: string, target: LineageTarget): RowLineage | null {
+export function rowLineage(db: Landscape, runId: string, target: LineageTarget): RowLineage | null {
   const s = db.schema;
   return db.read(() => {
     if (!db.get('SELECT 1 AS x FROM runs WHERE runs.run_id = :run', { run: runId })) {
@@ -211,7 +211,7 @@ export function rowLineage(db: LandscapeDb, runId: string, target: LineageTarget
 }
 
 /** Node states with their routing events and calls, attached to their tokens in step order. */
-function loadStates(db: LandscapeDb, lin: string, p: { row: string }, tokens: Map<string, LineageToken>): void {
+function loadStates(db: Landscape, lin: string, p: { row: string }, tokens: Map<string, LineageToken>): void {
   const s = db.schema;
   if (!s.hasTable('node_states')) return;
   const states = db.all<Row>(

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 import type { ExportRecord } from '../export/build.js';
 import { cellText, csvHeader, flattenRecord } from '../export/csv.js';
 import { CSV_FILE_NAMES, type Profile, type RecordType } from '../export/recordTypes.js';
@@ -46,7 +46,7 @@ export class JsonDbComparator {
   private compared = 0;
 
   constructor(
-    private readonly db: LandscapeDb,
+    private readonly db: Landscape,
     private readonly runId: string | null,
     private readonly profile: Profile,
     private readonly key: Buffer | null,
@@ -128,7 +128,7 @@ function csvExportedAt(dir: string): string | null {
 }
 
 /** Compares a CSV export folder with the database's re-export, cell by cell. */
-export function compareCsvWithDb(db: LandscapeDb, dir: string, runId: string, profile: Profile, key: Buffer | null, report: ReportBuilder): void {
+export function compareCsvWithDb(db: Landscape, dir: string, runId: string, profile: Profile, key: Buffer | null, report: ReportBuilder): void {
   const dirName = path.basename(dir);
   const files = new Map<string, CsvFile | null>();
   let signed = false;

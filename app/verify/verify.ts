@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Landscape } from '../db/landscape.js';
 import { LandscapeDb } from '../db/open.js';
 import { LandscapeError } from '../errors.js';
 import type { ExportFormat } from '../export/receipt.js';
@@ -148,7 +149,7 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   return report.build();
 }
 
-function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: LandscapeDb | null, key: Buffer | null, profile: Profile, report: ReportBuilder): void {
+function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landscape | null, key: Buffer | null, profile: Profile, report: ReportBuilder): void {
   const why =
     'per-record signatures and the final hash cannot be re-checked from CSV files alone: CSV loses null vs empty, ' +
     'number vs text and nesting (FORMAT.md §5.7.3); give --db to compare the rows with the database';
