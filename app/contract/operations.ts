@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../errors.js';
 import type { RowLineage } from '../query/lineage.js';
 import type { VerifyReport } from '../verify/report.js';
+import type { RunSummary } from '../query/runs.js';
 
 export type { Check, Failure, FileResult, VerifyReport } from '../verify/report.js';
 export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
@@ -53,21 +54,8 @@ export interface DbInfo {
   warnings: OpenWarningView[];
 }
 
-export interface RunSummaryView {
-  run_id: string;
-  status: string;
-  started_at: string | null;
-  completed_at: string | null;
-  duration_ms: number | null;
-  reproducibility_grade: string | null;
-  export_status: string | null;
-  export_format: string | null;
-  export_sink: string | null;
-  exported_at: string | null;
-  export_error: string | null;
-  record_counts?: Record<string, number>;
-  record_total?: number;
-}
+/** One run in the runs table: the core's run summary, as it crosses the bridge. */
+export type RunSummaryView = RunSummary;
 
 export interface RunDetailView extends RunSummaryView {
   config_hash: string | null;

@@ -79,6 +79,19 @@ function firstError(r: Reconstruction): string {
   return e ? `${e.code}${e.path ? ` at ${e.path}` : ''}` : 'no model';
 }
 
+/** A nullability change: losing null breaks stored nulls; gaining it is compatible. */
+function pushNullable(a: boolean, b: boolean, path: string, out: SchemaChange[]): void {
+  if (a === b) return;
+  out.push({
+    path,
+    kind: 'nullable_changed',
+    from: a ? 'nullable' : 'not nullable',
+    to: b ? 'nullable' : 'not nullable',
+    severity: a ? 'breaks' : 'compatible',
+    reason: a ? 'recorded null values are rejected under B' : 'B also accepts null',
+  });
+}
+
 /** The changes between two source schemas, in A's field order then B's additions. */
 export function diffSchemas(a: SchemaInput, b: SchemaInput): SchemaChange[] {
   const ra = toReconstruction(a);
@@ -162,16 +175,7 @@ function compareField(fa: FieldInfo, fb: FieldInfo, path: string, out: SchemaCha
     const v = classifyTypeChange(fa.type, fb.type);
     out.push({ path, kind: 'type_changed', from: fa.type, to: fb.type, ...v });
   }
-  if (fa.nullable !== fb.nullable) {
-    out.push({
-      path,
-      kind: 'nullable_changed',
-      from: fa.nullable ? 'nullable' : 'not nullable',
-      to: fb.nullable ? 'nullable' : 'not nullable',
-      severity: fa.nullable ? 'breaks' : 'compatible',
-      reason: fa.nullable ? 'recorded null values are rejected under B' : 'B also accepts null',
-    });
-  }
+  pushNullable(fa.nullable, fb.nullable, path, out);
   pushRequired(fa.required, fb.required, path, out);
   const da = defaultText(fa);
   const db = defaultText(fb);
@@ -277,16 +281,7 @@ function compareContractField(fa: ContractField, fb: ContractField, out: SchemaC
   if (fa.python_type !== fb.python_type) {
     out.push({ path, kind: 'type_changed', from: fa.python_type, to: fb.python_type, ...classifyTypeChange(fa.python_type, fb.python_type) });
   }
-  if (fa.nullable !== fb.nullable) {
-    out.push({
-      path,
-      kind: 'nullable_changed',
-      from: fa.nullable ? 'nullable' : 'not nullable',
-      to: fb.nullable ? 'nullable' : 'not nullable',
-      severity: fa.nullable ? 'breaks' : 'compatible',
-      reason: fa.nullable ? 'recorded null values are rejected under B' : 'B also accepts null',
-    });
-  }
+  pushNullable(fa.nullable, fb.nullable, path, out);
   pushRequired(fa.required, fb.required, path, out);
   if (fa.original_name !== fb.original_name) {
     out.push({
