@@ -1,15 +1,18 @@
 /**
- * Export worker (runs in a Node worker thread, started by workerExport.ts). It opens its own
- * read-only snapshot of the database and runs the core exporter there, so a long export never
- * blocks the main process. Messages in: {type:'start', path, opts} then optionally {type:'cancel'}.
+ * Export worker (runs in a Node worker thread, started by workerExport.ts). It attaches a second
+ * read-only connection to the session's private snapshot (so it exports exactly what the user
+ * browsed, without copying the database again) and runs the core exporter there, so a long export
+ * never blocks the main process. Messages in: {type:'start', path, snapshot, opts} then optionally
+ * {type:'cancel'}.
  * Messages out: progress, done (result) or error (code and message only).
  */
 import { parentPort } from 'node:worker_threads';
 import { LandscapeDb } from '../app/db/open.js';
+import type { SnapshotFiles } from '../app/db/snapshot.js';
 import { isLandscapeError } from '../app/errors.js';
 import { exportRun, type ExportOptions } from '../app/export/exportRun.js';
 
-type StartMessage = { type: 'start'; path: string; opts: Omit<ExportOptions, 'onProgress' | 'signal' | 'key'> & { key: Uint8Array | null } };
+type StartMessage = { type: 'start'; path: string; snapshot: SnapshotFiles; opts: Omit<ExportOptions, 'onProgress' | 'signal' | 'key'> & { key: Uint8Array | null } };
 type InMessage = StartMessage | { type: 'cancel' };
 
 const port = parentPort;
@@ -23,7 +26,7 @@ if (port) {
   async function run(m: StartMessage): Promise<void> {
     let db: LandscapeDb | undefined;
     try {
-      db = LandscapeDb.open(m.path);
+      db = LandscapeDb.attach(m.path, m.snapshot);
       const key = m.opts.key ? Buffer.from(m.opts.key) : null;
       const result = await exportRun(db, {
         ...m.opts,

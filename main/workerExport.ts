@@ -18,10 +18,13 @@ export function workerExport(entry: string, log: Logger): ExportFn {
   return (db, opts) =>
     new Promise<ExportResult>((resolve, reject) => {
       const worker = startWorker(entry);
+      // The worker reads this session's snapshot: keep it on disk until the worker is done.
+      const release = db.lease();
       let settled = false;
       const finish = (f: () => void) => {
         if (!settled) {
           settled = true;
+          release();
           f();
         }
       };
@@ -42,6 +45,6 @@ export function workerExport(entry: string, log: Logger): ExportFn {
         finish(() => reject(new LandscapeError('INTERNAL', 'the export worker stopped unexpectedly')));
       });
       const { signal: _s, onProgress: _p, key, ...rest } = opts;
-      worker.postMessage({ type: 'start', path: db.path, opts: { ...rest, key: key ? new Uint8Array(key) : null } });
+      worker.postMessage({ type: 'start', path: db.path, snapshot: db.snapshotFiles, opts: { ...rest, key: key ? new Uint8Array(key) : null } });
     });
 }

@@ -99,6 +99,9 @@ export class LandscapeDb implements Landscape {
   private closed = false;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly columnNames = new WeakMap<Database.Statement, string[]>();
+  /** Whether closing removes the snapshot (false for {@link attach}ed connections). */
+  private owned = true;
+  private leases = 0;
 
   private constructor(
     /** Absolute path of the user's file. */
@@ -136,22 +139,57 @@ export class LandscapeDb implements Landscape {
       done += n;
       opts.onBytes?.(done, size);
     });
+    return LandscapeDb.connect(abs, snap, true);
+  }
+
+  /**
+   * A second read-only connection to a snapshot another LandscapeDb took (for a worker thread),
+   * so the worker reads exactly what the user browsed without copying the database again. It
+   * never removes the snapshot; the owner keeps it while leased (see {@link lease}).
+   */
+  static attach(file: string, snap: SnapshotFiles): LandscapeDb {
+    return LandscapeDb.connect(path.resolve(file), snap, false);
+  }
+
+  private static connect(abs: string, snap: SnapshotFiles, owned: boolean): LandscapeDb {
     let conn: Database.Database | undefined;
     try {
       conn = withSqlite(abs, () => new Database(snap.dbPath, { readonly: true, fileMustExist: true, timeout: 5000 }));
       const c = conn;
       withSqlite(abs, () => c.pragma('query_only = ON'));
       const { schema, userVersion, warnings } = withSqlite(abs, () => inspect(c, abs, snap));
-      return new LandscapeDb(abs, c, snap, schema, userVersion, warnings);
+      const db = new LandscapeDb(abs, c, snap, schema, userVersion, warnings);
+      db.owned = owned;
+      return db;
     } catch (e) {
       try {
         conn?.close();
       } catch {
         // already failing; the original error matters
       }
-      removeSnapshot(snap.dir);
+      if (owned) removeSnapshot(snap.dir);
       throw mapSqliteError(e, abs);
     }
+  }
+
+  /** The private snapshot this connection reads (for {@link attach} in a worker). */
+  get snapshotFiles(): SnapshotFiles {
+    return { ...this.snap };
+  }
+
+  /**
+   * Keeps the snapshot on disk while another connection (a worker) reads it, even if this one is
+   * closed meanwhile; call the returned function when that reader is done.
+   */
+  lease(): () => void {
+    this.leases++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.leases--;
+      if (this.closed && this.leases === 0 && this.owned) removeSnapshot(this.snap.dir);
+    };
   }
 
   /**
@@ -272,7 +310,7 @@ export class LandscapeDb implements Landscape {
     try {
       this.conn.close();
     } finally {
-      removeSnapshot(this.snap.dir);
+      if (this.owned && this.leases === 0) removeSnapshot(this.snap.dir);
     }
   }
 
