@@ -6,7 +6,7 @@
 import type { ErrorCode } from '../errors.js';
 import type { RowLineage } from '../query/lineage.js';
 import type { VerifyReport } from '../verify/report.js';
-import type { RunSummary } from '../query/runs.js';
+import type { RunDetail, RunSummary } from '../query/runs.js';
 
 export type { Check, Failure, FileResult, VerifyReport } from '../verify/report.js';
 export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
@@ -57,19 +57,8 @@ export interface DbInfo {
 /** One run in the runs table: the core's run summary, as it crosses the bridge. */
 export type RunSummaryView = RunSummary;
 
-export interface RunDetailView extends RunSummaryView {
-  config_hash: string | null;
-  canonical_version: string | null;
-  settings_json: string | null;
-  source_schema_json: string | null;
-  schema_contract_json: string | null;
-  schema_contract_hash: string | null;
-  record_counts: Record<string, number>;
-  record_total: number;
-  nodes: Array<Record<string, string | number | null>>;
-  edges: Array<Record<string, string | null>>;
-  node_state_counts: Record<string, Record<string, number>>;
-}
+/** One run in detail (overview tab): the core's run detail, as it crosses the bridge. */
+export type RunDetailView = RunDetail;
 
 export interface RecentFile {
   path: string;

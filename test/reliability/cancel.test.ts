@@ -11,32 +11,21 @@ import { after, before, test } from 'node:test';
 import { LandscapeDb } from '../../app/db/open.js';
 import { exportRun, type ExportResult } from '../../app/export/exportRun.js';
 import { workerExport } from '../../main/workerExport.js';
-import { buildLandscape } from '../fixtures/builder.js';
 import { Prng } from '../fixtures/prng.js';
-import { REPO_ROOT, tempDir } from '../helpers/paths.js';
-import { fdCount, snapshotDirs, treeFingerprint } from './support.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { fdCount, snapshotDirs, openEvidence } from './support.js';
 
 const FORMATS = ['json', 'jsonl', 'csv'] as const;
 let dir: string;
-let dbDir: string;
 let db: LandscapeDb;
 let runId: string;
-let evidence: Record<string, string>;
+let done: () => void;
 
 before(() => {
-  dir = tempDir('ld-cancel-');
-  dbDir = path.join(dir, 'evidence');
-  fs.mkdirSync(dbDir);
   // ~20,000 records: several progress reports (one per 4096 records) to cancel at.
-  const built = buildLandscape(path.join(dbDir, 'audit.db'), { runs: 1, rowsPerRun: 800, seed: 4 });
-  runId = built.runs[0]!.runId;
-  evidence = treeFingerprint(dbDir);
-  db = LandscapeDb.open(path.join(dbDir, 'audit.db'));
+  ({ dir, db, runId, done } = openEvidence('ld-cancel-', 800, 4));
 });
-after(() => {
-  db.close();
-  assert.deepEqual(treeFingerprint(dbDir), evidence);
-});
+after(() => done());
 
 const threads = () => fs.readdirSync('/proc/self/task').length;
 

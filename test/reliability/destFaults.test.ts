@@ -10,30 +10,18 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LandscapeDb } from '../../app/db/open.js';
 import { exportRun, type ExportOptions } from '../../app/export/exportRun.js';
-import { buildLandscape } from '../fixtures/builder.js';
-import { tempDir } from '../helpers/paths.js';
-import { fdCount, mountReadOnly, mountTmpfs, partials, treeFingerprint } from './support.js';
+import { fdCount, mountReadOnly, mountTmpfs, partials, openEvidence } from './support.js';
 
 const FORMATS = ['json', 'jsonl', 'csv'] as const;
 let dir: string;
-let dbDir: string;
 let db: LandscapeDb;
 let runId: string;
-let evidence: Record<string, string>;
+let done: () => void;
 
 before(() => {
-  dir = tempDir('ld-dest-');
-  dbDir = path.join(dir, 'evidence');
-  fs.mkdirSync(dbDir);
-  const built = buildLandscape(path.join(dbDir, 'audit.db'), { runs: 1, rowsPerRun: 400, seed: 2 });
-  runId = built.runs[0]!.runId;
-  evidence = treeFingerprint(dbDir);
-  db = LandscapeDb.open(path.join(dbDir, 'audit.db'));
+  ({ dir, db, runId, done } = openEvidence('ld-dest-', 400, 2));
 });
-after(() => {
-  db.close();
-  assert.deepEqual(treeFingerprint(dbDir), evidence, 'the database folder is unchanged');
-});
+after(() => done());
 
 function outDir(name: string): string {
   const d = path.join(dir, name);

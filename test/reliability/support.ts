@@ -3,11 +3,15 @@
  * folders, tiny tmpfs / read-only bind mounts (root only; callers skip when unavailable), and
  * fingerprints of a whole folder tree.
  */
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LandscapeDb } from '../../app/db/open.js';
+import { buildLandscape } from '../fixtures/builder.js';
+import { tempDir } from '../helpers/paths.js';
 
 // Each test process gets its own temp folder, so the "no snapshot folder left behind" checks see
 // only this process's snapshots, not those of test files running in parallel (or a soak run).
@@ -127,4 +131,27 @@ export function permissionsBite(dir: string): boolean {
 /** Names in `dir` that look like the exporter's temporaries. */
 export function partials(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => n.includes('.partial'));
+}
+
+/**
+ * A fixture database alone in an "evidence" folder of a fresh temp dir, opened, with the folder's
+ * fingerprint taken first: `done()` closes it and asserts the folder is byte-for-byte unchanged.
+ */
+export function openEvidence(prefix: string, rowsPerRun: number, seed: number) {
+  const dir = tempDir(prefix);
+  const dbDir = path.join(dir, 'evidence');
+  fs.mkdirSync(dbDir);
+  const built = buildLandscape(path.join(dbDir, 'audit.db'), { runs: 1, rowsPerRun, seed });
+  const evidence = treeFingerprint(dbDir);
+  const db = LandscapeDb.open(path.join(dbDir, 'audit.db'));
+  return {
+    dir,
+    dbDir,
+    db,
+    runId: built.runs[0]!.runId,
+    done(): void {
+      db.close();
+      assert.deepEqual(treeFingerprint(dbDir), evidence, 'the database folder is unchanged');
+    },
+  };
 }
