@@ -11,8 +11,12 @@ import { buildExportQueries } from './queries.js';
 import { RECORD_FIELDS, type Profile } from './recordTypes.js';
 import type { Row } from './convert.js';
 
-/** Source rows read per chunk; bounds memory (every child of a chunk's rows is held at once). */
-export const ROW_CHUNK = 512;
+/**
+ * Source rows read per chunk; bounds memory (every child of a chunk's rows is held at once).
+ * Small chunks keep a chunk's rows short-lived, so they die in V8's young generation instead of
+ * being promoted: measured faster and with a third less peak RSS than 512 (`npm run bench`).
+ */
+export const ROW_CHUNK = 32;
 const PAGE = 1000;
 const MIN_INT64 = -(2n ** 63n);
 

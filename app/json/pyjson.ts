@@ -5,29 +5,20 @@
  */
 import { PyFloat, type PyValue } from './value.js';
 
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const SHORT_ESCAPES: Record<number, string> = {
-  0x22: '\\"',
-  0x5c: '\\\\',
-  0x0a: '\\n',
-  0x0d: '\\r',
-  0x09: '\\t',
-  0x08: '\\b',
-  0x0c: '\\f',
-};
+/** Characters `JSON.stringify` leaves as they are but Python's `ensure_ascii` escapes. */
+const NON_ASCII = /[\x7f-\uffff]/;
+const NON_ASCII_ALL = /[\x7f-\uffff]/g;
+const uEscape = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
 
-/** Python `json.dumps(str)` with `ensure_ascii=True`: every code unit outside printable ASCII is `\uXXXX`. */
+/**
+ * Python `json.dumps(str)` with `ensure_ascii=True`. `JSON.stringify` already writes what Python
+ * writes for `"`, `\`, control characters (short forms `\b \f \n \r \t`, otherwise lowercase
+ * `\u00xx`) and lone surrogates (lowercase `\udxxx`); Python also escapes DEL and every code unit
+ * above it, a non-BMP character as its two surrogate escapes.
+ */
 export function pyString(s: string): string {
-  if (PLAIN_ASCII.test(s)) return `"${s}"`;
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const short = SHORT_ESCAPES[c];
-    if (short !== undefined) out += short;
-    else if (c >= 0x20 && c <= 0x7e) out += s[i];
-    else out += '\\u' + c.toString(16).padStart(4, '0');
-  }
-  return out + '"';
+  const j = JSON.stringify(s);
+  return NON_ASCII.test(j) ? j.replace(NON_ASCII_ALL, uEscape) : j;
 }
 
 /**
@@ -87,14 +78,14 @@ export function pyJson(v: PyValue): string {
     for (let i = 0; i < v.length; i++) out += (i ? ', ' : '') + pyJson(v[i]!);
     return out + ']';
   }
-  let out = '{';
-  let first = true;
-  const entries = v instanceof Map ? v.entries() : Object.entries(v);
-  for (const [k, x] of entries) {
-    out += (first ? '' : ', ') + keyText(k) + pyJson(x);
-    first = false;
+  let out = '';
+  if (v instanceof Map) {
+    for (const [k, x] of v) out += (out ? ', ' : '{') + keyText(k) + pyJson(x);
+  } else {
+    // A plain record's keys are never integer-like, so for-in visits them in insertion order.
+    for (const k in v) out += (out ? ', ' : '{') + keyText(k) + pyJson(v[k]!);
   }
-  return out + '}';
+  return out ? out + '}' : '{}';
 }
 
 /** `"key": ` texts of the keys seen most (record field names), computed once. */

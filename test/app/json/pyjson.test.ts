@@ -24,6 +24,26 @@ test('json.dumps string escaping with ensure_ascii (§10.2)', () => {
   assert.equal(pyString('plain ascii ~'), '"plain ascii ~"');
 });
 
+test('json.dumps string escaping agrees with Python\'s rule for every UTF-16 code unit', () => {
+  // Python's ensure_ascii encoder, transcribed from its documented behaviour: `"` and `\\` and the
+  // five short control escapes, everything else outside printable ASCII (0x20–0x7e) as \\u%04x.
+  const SHORT: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
+  const python = (s: string) => {
+    let out = '"';
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      out += SHORT[c] ?? (c >= 0x20 && c <= 0x7e ? s[i] : '\\u' + c.toString(16).padStart(4, '0'));
+    }
+    return out + '"';
+  };
+  for (let c = 0; c <= 0xffff; c++) {
+    const s = `a${String.fromCharCode(c)}b`;
+    assert.equal(pyString(s), python(s), `U+${c.toString(16)}`);
+  }
+  const mixed = 'x"\\\u0000\u001f\u007f\u0080é😀\ud800\udfff\ud83d\u2028~ ';
+  assert.equal(pyString(mixed), python(mixed));
+});
+
 test('json.dumps of containers keeps key order, including integer-like keys', () => {
   const v = parsePyJson('{"10": 1, "2": [1.0, 2, "x"], "a": {}, "b": [], "c": {"z": null, "y": true}}');
   assert.equal(pyJson(v), '{"10": 1, "2": [1.0, 2, "x"], "a": {}, "b": [], "c": {"z": null, "y": true}}');
