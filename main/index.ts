@@ -148,7 +148,7 @@ function createWindow(): void {
     recent: recentStore ?? fileRecentStore(userData),
     log,
     core: {
-      exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log),
+      exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log, path.join(__dirname, 'chunkWorker.cjs')),
       verify: workerVerify(path.join(__dirname, 'verifyWorker.cjs'), log),
     },
     ...(journal ? { journal } : {}),

@@ -7,14 +7,15 @@ import { LandscapeError, ERROR_CODES, type ErrorCode } from '../app/errors.js';
 import type { ExportResult } from '../app/export/exportRun.js';
 import type { ExportFn } from './exportJobs.js';
 import type { Logger } from './results.js';
-import { startWorker } from './workerThread.js';
+import { startWorker } from '../app/worker.js';
 
 /**
  * `entry` is the worker script: the bundled `exportWorker.cjs` in the app, or the TypeScript
  * source under tsx (tests, harness), which is loaded through a tiny eval stub because Node
- * refuses `.ts` worker files directly.
+ * refuses `.ts` worker files directly. `chunkEntry` is the bundled chunk worker of the parallel
+ * exporter (app/export/chunkWorker.ts); without it the exporter looks beside its own module.
  */
-export function workerExport(entry: string, log: Logger): ExportFn {
+export function workerExport(entry: string, log: Logger, chunkEntry?: string): ExportFn {
   return (db, opts) =>
     new Promise<ExportResult>((resolve, reject) => {
       const worker = startWorker(entry);
@@ -45,6 +46,8 @@ export function workerExport(entry: string, log: Logger): ExportFn {
         finish(() => reject(new LandscapeError('INTERNAL', 'the export worker stopped unexpectedly')));
       });
       const { signal: _s, onProgress: _p, key, ...rest } = opts;
-      worker.postMessage({ type: 'start', path: db.path, snapshot: db.snapshotFiles, opts: { ...rest, key: key ? new Uint8Array(key) : null } });
+      // In the bundle the exporter cannot find its chunk worker beside itself: it is told where it is.
+      const parallel = chunkEntry ? { parallel: { ...rest.parallel, workerEntry: chunkEntry } } : {};
+      worker.postMessage({ type: 'start', path: db.path, snapshot: db.snapshotFiles, opts: { ...rest, ...parallel, key: key ? new Uint8Array(key) : null } });
     });
 }

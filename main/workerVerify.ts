@@ -6,7 +6,7 @@
 import { ERROR_CODES, LandscapeError, type ErrorCode } from '../app/errors.js';
 import type { VerifyReport } from '../app/verify/report.js';
 import type { Logger } from './results.js';
-import { startWorker } from './workerThread.js';
+import { startWorker } from '../app/worker.js';
 
 export interface VerifyRequest {
   path: string;

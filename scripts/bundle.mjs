@@ -16,6 +16,7 @@ if (only !== 'renderer') {
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'index.ts')], outfile: join(root, 'dist', 'main', 'index.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'exportWorker.ts')], outfile: join(root, 'dist', 'main', 'exportWorker.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'verifyWorker.ts')], outfile: join(root, 'dist', 'main', 'verifyWorker.cjs') });
+  await esbuild({ ...common, entryPoints: [join(root, 'app', 'export', 'chunkWorker.ts')], outfile: join(root, 'dist', 'main', 'chunkWorker.cjs') });
   // The sandboxed preload may only require('electron'); everything else is bundled in.
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'preload', 'index.ts')], outfile: join(root, 'dist', 'main', 'preload.cjs'), external: ['electron'] });
 }

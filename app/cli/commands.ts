@@ -19,7 +19,7 @@ export const USAGE = `usage:
   landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--json]
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
                          [--sign] [--key-env NAME] [--profile elspeth|complete] [--force] [--spreadsheet-safe]
-                         [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>]
+                         [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>] [--threads N]
   landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db>] [--json]
                          (HMAC key from ELSPETH_SIGNING_KEY unless --key-env; receipt read from <export>.receipt.json)
   landscape-desk keygen  --out <name> [--passphrase-env NAME]   (writes <name>.key, mode 0600, and <name>.pub)
@@ -93,11 +93,13 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     {
       run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, sign: { type: 'boolean' },
       'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' }, 'spreadsheet-safe': { type: 'boolean' },
-      'sign-receipt': { type: 'string' }, 'passphrase-env': { type: 'string' }, previous: { type: 'string' },
+      'sign-receipt': { type: 'string' }, 'passphrase-env': { type: 'string' }, previous: { type: 'string' }, threads: { type: 'string' },
     },
     ['db'],
   );
   const format = str(values, 'format', true);
+  const threadsText = str(values, 'threads');
+  if (threadsText !== undefined && !/^[1-9][0-9]?$/.test(threadsText)) throw new LandscapeError('USAGE', '--threads must be a whole number from 1 to 99');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new LandscapeError('USAGE', `--format must be one of ${EXPORT_FORMATS.join(', ')}`);
   const profile = str(values, 'profile') ?? 'elspeth';
   if (!isProfile(profile)) throw new LandscapeError('USAGE', '--profile must be elspeth or complete');
@@ -119,6 +121,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
         runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']), spreadsheetSafe: Boolean(values['spreadsheet-safe']),
         signal: controller.signal, env: io.env, onProgress: (p) => bar.update(p.done, p.total),
         ...(receiptKey ? { receiptKey } : {}), ...(previousReceipt !== undefined ? { previousReceipt } : {}),
+        ...(threadsText !== undefined ? { parallel: { threads: Number(threadsText) } } : {}),
       });
       bar.clear();
       const r = result.receipt;

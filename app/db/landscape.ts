@@ -5,6 +5,16 @@
  */
 import type { OpenWarning } from './open.js';
 import type { SchemaInfo } from './schemaInfo.js';
+import type { SnapshotFiles } from './snapshot.js';
+
+/** What another thread needs to open a reader on the same consistent state as a Landscape. */
+export type ReaderHandle = { kind: 'sqlite-snapshot'; path: string; snapshot: SnapshotFiles };
+
+export interface SharedState {
+  handle: ReaderHandle;
+  /** Call when the other readers are done; until then the state stays readable. */
+  release(): void;
+}
 
 export interface Landscape {
   /** Where the database lives (a file path, or a connection label). */
@@ -27,6 +37,11 @@ export interface Landscape {
   iterate<T = Record<string, unknown>>(sql: string, ...params: unknown[]): IterableIterator<T>;
   /** Streams rows as arrays (integers as plain numbers), with the column names. */
   iterateArrays(sql: string, ...params: unknown[]): { columns: string[]; rows: IterableIterator<unknown[]> };
+  /**
+   * Lets readers in other threads see exactly the state this one reads (the parallel exporter).
+   * Absent when a backend cannot share its state; callers then read on this connection alone.
+   */
+  share?(): SharedState;
   /** Runs `fn` inside one read transaction (one consistent snapshot). */
   read<T>(fn: () => T): T;
   beginRead(): void;

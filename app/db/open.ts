@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
-import type { Landscape } from './landscape.js';
+import type { Landscape, ReaderHandle, SharedState } from './landscape.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
 import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
 import { mapSqliteError, withSqlite } from './sqliteErrors.js';
@@ -175,6 +175,11 @@ export class LandscapeDb implements Landscape {
   /** The private snapshot this connection reads (for {@link attach} in a worker). */
   get snapshotFiles(): SnapshotFiles {
     return { ...this.snap };
+  }
+
+  /** The private snapshot is immutable, so every connection attached to it reads the same state. */
+  share(): SharedState {
+    return { handle: { kind: 'sqlite-snapshot', path: this.path, snapshot: this.snapshotFiles }, release: this.lease() };
   }
 
   /**
@@ -365,4 +370,9 @@ function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
     });
   }
   return { schema, userVersion, warnings };
+}
+
+/** Opens a reader on state another thread shared with {@link LandscapeDb.share}. */
+export function openShared(handle: ReaderHandle): LandscapeDb {
+  return LandscapeDb.attach(handle.path, handle.snapshot);
 }

@@ -99,6 +99,12 @@ export function totalRecords(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
+/** The run's source rows (cheap: one index count). */
+export function sourceRowCount(db: Landscape, runId: string): number {
+  const sql = countSql(db, 'row');
+  return sql ? Number(db.value(sql, { run: runId }) ?? 0) : 0;
+}
+
 /**
  * A progress estimator for an export: exact counts are too slow to take first on a large run
  * (they need the same random index walks as the export), so the total is estimated from cheap

@@ -8,18 +8,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
-import { pyJson } from '../json/pyjson.js';
 import type { PyValue } from '../json/value.js';
 import { exportClock, isoUtcWithOffset } from '../time.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { ExportRecord } from './build.js';
-import { progressEstimator } from './counts.js';
-import { csvField, csvHeader, csvLine, flattenRecord, neutraliseFormula } from './csv.js';
+import { progressEstimator, sourceRowCount } from './counts.js';
+import { csvField, csvHeader, csvLine, neutraliseFormula } from './csv.js';
+import { BatchEncoder, JSON_ITEM_SEPARATOR, type EncodedBatch } from './encode.js';
 import { abandon, commit, createTempDir, HashingFile, planDestination, type Destination } from './output.js';
 import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt, type ReceiptFile } from './receipt.js';
 import { CSV_FILE_NAMES, type Profile, type RecordType } from './recordTypes.js';
-import { signedStream, type StreamSummary } from './signedStream.js';
-import { loadRunRow } from './stream.js';
+import { ChunkPool, defaultThreads, defaultWorkerEntry } from './parallel.js';
+import { RecordSigner } from './sign.js';
+import type { Row } from './convert.js';
+import { chunkRecords, headRecords, loadRunRow, outcomeTieOrder, rowChunks, tailRecords } from './stream.js';
 import { signReceipt } from '../verify/keys.js';
 
 export interface ExportProgress {
@@ -47,16 +49,36 @@ export interface ExportOptions {
   receiptKey?: KeyObject;
   /** Path of an earlier receipt whose SHA-256 this receipt records, chaining hand-exports. */
   previousReceipt?: string;
+  /** How the source rows are spread over worker threads (parallel.ts); the bytes never depend on it. */
+  parallel?: ParallelOptions;
 }
+
+export interface ParallelOptions {
+  /** Worker threads; 1 keeps everything on the calling thread. Default: the cores, at most two. */
+  threads?: number;
+  /** Runs with fewer source rows are exported on the calling thread (starting workers costs more). */
+  minRows?: number;
+  /** The chunk worker's script, where it cannot be found beside this module (bundles). */
+  workerEntry?: string;
+}
+
+/** Below this many source rows, worker start-up costs more than it saves. */
+const PARALLEL_MIN_ROWS = 2048;
 
 export interface ExportResult {
   target: string;
   receiptPath: string;
   receipt: Receipt;
+  /** Threads that built the run's source rows (1 unless the parallel exporter ran); the bytes never depend on it. */
+  threads: number;
 }
 
 /** Records between yields to the event loop (lets cancellation and progress through). */
 const YIELD_EVERY = 4096;
+/** Head and tail records encoded per batch. */
+const BATCH = 1024;
+/** Chunks waiting to be written at most, when this thread builds chunks while a worker is busy. */
+const LOCAL_AHEAD = 12;
 
 /** Resolves `latest` to the most recently started run; other ids pass through. */
 export function resolveRunId(db: Landscape, runId: string): string {
@@ -67,7 +89,7 @@ export function resolveRunId(db: Landscape, runId: string): string {
 }
 
 interface Writer {
-  write(record: ExportRecord): void;
+  write(batch: EncodedBatch): void;
   finish(): ReceiptFile[];
   discard(): void;
 }
@@ -76,13 +98,11 @@ function fileWriter(d: Destination, format: 'json' | 'jsonl'): Writer {
   const file = new HashingFile(d.temp);
   let first = true;
   return {
-    write(record) {
-      const text = pyJson(record as Record<string, PyValue>);
-      if (format === 'jsonl') file.write(`${text}\n`);
-      else {
-        file.write(first ? `[${text}` : `, ${text}`);
-        first = false;
-      }
+    write(batch) {
+      if (batch.bytes.length === 0) return;
+      if (format === 'json') file.write(first ? '[' : JSON_ITEM_SEPARATOR);
+      file.writeBytes(batch.bytes);
+      first = false;
     },
     finish() {
       if (format === 'json') file.write(first ? '[]' : ']');
@@ -93,18 +113,13 @@ function fileWriter(d: Destination, format: 'json' | 'jsonl'): Writer {
   };
 }
 
-/** Types whose records hold nested objects (settings, config): buffered to learn the header. */
-const BUFFERED: ReadonlySet<string> = new Set(['run', 'node']);
-
 function csvWriter(d: Destination, spreadsheetSafe: boolean): Writer {
-  const cell = spreadsheetSafe ? neutraliseFormula : undefined;
   createTempDir(d);
   const files = new Map<string, { file: HashingFile; header: string[]; name: string }>();
   const buffered = new Map<string, Array<Map<string, PyValue>>>();
-  const open = (type: string, keys: Iterable<string>) => {
+  const open = (type: string, header: string[]) => {
     const name = CSV_FILE_NAMES[type as RecordType];
     if (!name) throw new LandscapeError('INTERNAL', `no CSV file name for record type ${type}`);
-    const header = csvHeader(keys);
     const file = new HashingFile(path.join(d.temp, name));
     file.write(header.map(csvField).join(',') + '\r\n');
     const entry = { file, header, name };
@@ -112,25 +127,26 @@ function csvWriter(d: Destination, spreadsheetSafe: boolean): Writer {
     return entry;
   };
   return {
-    write(record) {
-      const flat = flattenRecord(record as Record<string, PyValue>);
-      if (BUFFERED.has(record.record_type)) {
-        let list = buffered.get(record.record_type);
-        if (!list) buffered.set(record.record_type, (list = []));
+    write(batch) {
+      for (const { type, flat } of batch.buffered) {
+        let list = buffered.get(type);
+        if (!list) buffered.set(type, (list = []));
         list.push(flat);
-        return;
       }
-      const entry = files.get(record.record_type) ?? open(record.record_type, flat.keys());
-      if (flat.size !== entry.header.length || [...flat.keys()].some((k) => !entry.header.includes(k))) {
-        throw new LandscapeError('INTERNAL', `record of type ${record.record_type} has unexpected keys`);
+      for (const block of batch.csv) {
+        const entry = files.get(block.type) ?? open(block.type, block.header);
+        if (entry.header.length !== block.header.length || entry.header.some((k, i) => k !== block.header[i])) {
+          throw new LandscapeError('INTERNAL', `record of type ${block.type} has unexpected keys`);
+        }
+        entry.file.writeBytes(block.lines);
       }
-      entry.file.write(csvLine(entry.header, flat, cell));
     },
     finish() {
+      const cell = spreadsheetSafe ? neutraliseFormula : undefined;
       for (const [type, list] of buffered) {
         const keys = new Set<string>();
         for (const flat of list) for (const k of flat.keys()) keys.add(k);
-        const entry = open(type, keys);
+        const entry = open(type, csvHeader(keys));
         for (const flat of list) entry.file.write(csvLine(entry.header, flat, cell));
       }
       const out: ReceiptFile[] = [];
@@ -165,6 +181,55 @@ function placeDbError(e: unknown, runId: string): unknown {
   return e;
 }
 
+/**
+ * Worker threads for the run's source rows, when they pay off: the backend can share its state,
+ * the run is large enough, more than one thread is allowed and a worker script is at hand.
+ */
+function startPool(db: Landscape, opts: ExportOptions, runId: string, ties: Map<string, string[]>): ChunkPool | null {
+  const p = opts.parallel ?? {};
+  const threads = p.threads ?? defaultThreads();
+  const entry = p.workerEntry ?? defaultWorkerEntry();
+  if (threads < 2 || !entry || !db.share || sourceRowCount(db, runId) < (p.minRows ?? PARALLEL_MIN_ROWS)) return null;
+  return new ChunkPool({ entry, threads: threads - 1, shared: db.share(), runId, ties, format: opts.format, key: opts.key ?? null, spreadsheetSafe: opts.spreadsheetSafe ?? false });
+}
+
+/**
+ * Builds the chunks with a worker pool and hands their batches to `emit` in emission order. Each
+ * chunk goes to a worker, or is built on this thread while the worker is busy with the chunk that
+ * is due, so both keep working; at most {@link LOCAL_AHEAD} chunks wait to be written.
+ */
+async function buildChunksWith(
+  pool: ChunkPool,
+  chunks: Iterator<Row[]>,
+  encodeChunk: (chunk: Row[]) => EncodedBatch,
+  emit: (batch: EncodedBatch, rowCount: number) => Promise<void>,
+): Promise<void> {
+  const queue: Array<{ rows: number; seq: number } | { rows: number; batch: EncodedBatch }> = [];
+  let more = true;
+  const nextChunk = (): Row[] | undefined => {
+    const c = chunks.next();
+    if (c.done) more = false;
+    return c.done ? undefined : c.value;
+  };
+  for (;;) {
+    while (more && pool.room > 0) {
+      const c = nextChunk();
+      if (c) queue.push({ rows: c.length, seq: pool.submit(c) });
+    }
+    const head = queue[0];
+    if (!head) return;
+    if ('seq' in head && !pool.ready(head.seq) && more && queue.length < LOCAL_AHEAD) {
+      const c = nextChunk();
+      if (c) queue.push({ rows: c.length, batch: encodeChunk(c) });
+      // Lets the worker's finished batches in (they arrive as events).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      continue;
+    }
+    queue.shift();
+    await emit('seq' in head ? await pool.take(head.seq) : head.batch, head.rows);
+  }
+}
+
 /** Exports one run. Nothing is left under the destination's name unless it succeeds. */
 export async function exportRun(db: Landscape, opts: ExportOptions): Promise<ExportResult> {
   const profile = opts.profile ?? 'elspeth';
@@ -183,17 +248,67 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     const estimate = progressEstimator(db, runId, opts.key ? 1 : 0);
     checkCancelled(opts.signal);
     writer = opts.format === 'csv' ? csvWriter(dest, opts.spreadsheetSafe ?? false) : fileWriter(dest, opts.format);
-    const summary: StreamSummary = { recordCount: 0, counts: {}, finalHash: null };
+    const w = writer;
+    const key = opts.key ?? null;
+    const signer = key ? new RecordSigner(key) : null;
+    const encoder = new BatchEncoder({ format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe ?? false });
+    const summary = { recordCount: 0, counts: {} as Record<string, number>, finalHash: null as string | null };
     const rows = { rowsDone: 0 };
     let done = 0;
-    opts.onProgress?.({ done, total: estimate(0, rows.rowsDone) });
-    for (const record of signedStream(db, runId, { profile, key: opts.key ?? null, exportedAt, progress: rows }, summary)) {
-      writer.write(record);
-      if (++done % YIELD_EVERY === 0) {
+    let reported = 0;
+    opts.onProgress?.({ done, total: estimate(0, 0) });
+    /** Writes a batch in emission order; every few thousand records lets progress and cancellation through. */
+    const emit = async (batch: EncodedBatch) => {
+      w.write(batch);
+      signer?.absorb(batch.signatures, batch.count);
+      summary.recordCount += batch.count;
+      for (const [type, n] of Object.entries(batch.counts)) summary.counts[type] = (summary.counts[type] ?? 0) + n;
+      done += batch.count + (batch.counts['manifest'] ?? 0);
+      if (done - reported >= YIELD_EVERY) {
+        reported = done;
         opts.onProgress?.({ done, total: estimate(done, rows.rowsDone) });
         await new Promise<void>((resolve) => setImmediate(resolve));
         checkCancelled(opts.signal);
       }
+    };
+    const encodeAll = async (records: Iterable<ExportRecord>) => {
+      for (const record of records) {
+        encoder.add(record);
+        if (encoder.size >= BATCH) await emit(encoder.take());
+      }
+      await emit(encoder.take());
+    };
+
+    const runRow = loadRunRow(db, runId);
+    await encodeAll(headRecords(db, runId, runRow));
+    const ties = outcomeTieOrder(db, runId);
+    const encodeChunk = (chunk: Row[]) => {
+      for (const record of chunkRecords(db, runId, chunk, ties)) encoder.add(record);
+      return encoder.take();
+    };
+    const pool = startPool(db, opts, runId, ties);
+    if (pool) {
+      try {
+        await buildChunksWith(pool, rowChunks(db, runId), encodeChunk, async (batch, rowCount) => {
+          await emit(batch);
+          rows.rowsDone += rowCount;
+        });
+      } finally {
+        await pool.close();
+      }
+    } else {
+      for (const chunk of rowChunks(db, runId)) {
+        const batch = encodeChunk(chunk);
+        rows.rowsDone += chunk.length;
+        await emit(batch);
+      }
+    }
+    await encodeAll(tailRecords(db, runId, runRow, profile));
+    if (signer) {
+      const { record, finalHash } = signer.manifest(runId, exportedAt);
+      summary.finalHash = finalHash;
+      encoder.addManifest(record);
+      await emit(encoder.take());
     }
     const files = writer.finish();
     checkCancelled(opts.signal);
@@ -220,7 +335,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     receiptFile.write(receiptText(receipt));
     receiptFile.finish();
     commit(dest);
-    return { target: dest.target, receiptPath: dest.receipt, receipt };
+    return { target: dest.target, receiptPath: dest.receipt, receipt, threads: pool ? pool.size + 1 : 1 };
   } catch (e) {
     writer?.discard();
     abandon(dest);

@@ -47,21 +47,34 @@ export class HashingFile {
     if (this.used + text.length * 3 > this.buf.length) {
       this.flush();
       if (text.length * 3 > this.buf.length) {
-        this.writeBytes(Buffer.from(text, 'utf8'));
+        this.writeOut(Buffer.from(text, 'utf8'));
         return;
       }
     }
     this.used += this.buf.write(text, this.used, 'utf8');
   }
 
+  /** Appends bytes already encoded as UTF-8 (large blocks go straight to the file). */
+  writeBytes(data: Uint8Array): void {
+    if (this.used + data.length > this.buf.length) {
+      this.flush();
+      if (data.length > this.buf.length) {
+        this.writeOut(data);
+        return;
+      }
+    }
+    this.buf.set(data, this.used);
+    this.used += data.length;
+  }
+
   private flush(): void {
     if (this.used === 0) return;
     const data = this.buf.subarray(0, this.used);
     this.used = 0;
-    this.writeBytes(data);
+    this.writeOut(data);
   }
 
-  private writeBytes(data: Buffer): void {
+  private writeOut(data: Uint8Array): void {
     if (this.fd === null) return;
     this.hash.update(data);
     this.bytes += data.length;

@@ -30,7 +30,7 @@ const COLS = {
   preflight_results: ['result_id', 'run_id', 'result_type', 'name', 'result_json', 'created_at'],
 } as const;
 
-export type ExportQueries = ReturnType<typeof buildExportQueries>;
+export type ExportQueries = ReturnType<typeof statements>;
 
 /**
  * The rows of a chunk (`rows.run_id = :run AND rows.row_index BETWEEN :lo AND :hi`) and their
@@ -48,8 +48,16 @@ const CHUNK_WHERE = 'WHERE rows.run_id = :run AND rows.row_index BETWEEN :lo AND
  */
 const IDS = '(SELECT value FROM json_each(:ids))';
 
-/** Every statement the exporter needs, for one file's schema. `null` when a table is absent. */
-export function buildExportQueries(s: SchemaInfo) {
+const built = new WeakMap<SchemaInfo, ExportQueries>();
+
+/** Every statement the exporter needs, for one file's schema (built once per schema). `null` when a table is absent. */
+export function buildExportQueries(s: SchemaInfo): ExportQueries {
+  let q = built.get(s);
+  if (!q) built.set(s, (q = statements(s)));
+  return q;
+}
+
+function statements(s: SchemaInfo) {
   const sel = (t: keyof typeof COLS) => s.cols(t, COLS[t]);
   const has = (t: keyof typeof COLS) => s.hasTable(t);
   // The unary + keeps SQLite from using a run_id index for an inner loop of a chunk join.

@@ -33,10 +33,14 @@ export function hmacHex(key: Buffer, canonical: string): string {
   return createHmac('sha256', key).update(canonical, 'utf8').digest('hex');
 }
 
-/** Signatures fed to the running hash at a time. */
-const CHAIN_BATCH = 256;
+/** Signature text gathered before it is fed to the running hash (256 signatures). */
+const CHAIN_BATCH = 64 * 256;
 
-/** Signs records in order and keeps the running hash. */
+/**
+ * Keeps the running hash over the data records' signatures, in emission order, and signs the
+ * manifest. Records are signed here ({@link sign}) or by an encoder that hands their signatures
+ * over in order ({@link absorb}).
+ */
 export class RecordSigner {
   private readonly chain: Hash = createHash('sha256');
   private count = 0;
@@ -47,10 +51,16 @@ export class RecordSigner {
   /** Appends `signature` to a data record and feeds it into the running hash. */
   sign(record: ExportRecord): ExportRecord {
     const signature = hmacHex(this.key, canonicalRecord(record));
-    // The running hash is fed in batches: hashing a concatenation equals hashing its parts in turn.
-    this.pending += signature;
-    if (++this.count % CHAIN_BATCH === 0) this.flushChain();
+    this.absorb(signature, 1);
     return Object.assign(record, { signature });
+  }
+
+  /** Feeds the next `count` data records' signatures (hex, concatenated in order) into the running hash. */
+  absorb(signatures: string, count: number): void {
+    // Hashing a concatenation equals hashing its parts in turn, so the text is fed in batches.
+    this.pending += signatures;
+    this.count += count;
+    if (this.pending.length >= CHAIN_BATCH) this.flushChain();
   }
 
   private flushChain(): void {

@@ -49,8 +49,9 @@ export function loadRunRow(db: Landscape, runId: string): Row {
  * Order of token outcomes that tie on (token_id, recorded_at), as ELSPETH's own statement returns
  * them. Only tokens with ties are kept, so memory stays proportional to the ties.
  */
-function outcomeTieOrder(db: Landscape, sql: string | null, runId: string): Map<string, string[]> {
-  const ties = new Map<string, string[]>();
+export function outcomeTieOrder(db: Landscape, runId: string): TieOrder {
+  const ties: TieOrder = new Map();
+  const sql = buildExportQueries(db.schema).tokenOutcomesExact;
   if (!sql) return ties;
   const { columns, rows } = db.iterateArrays(sql, { run: runId });
   const [ID, TOKEN, AT] = ['outcome_id', 'token_id', 'recorded_at'].map((c) => columns.indexOf(c)) as [number, number, number];
@@ -68,6 +69,9 @@ function outcomeTieOrder(db: Landscape, sql: string | null, runId: string): Map<
   return ties;
 }
 
+/** Outcome ids of tokens whose outcomes tie, in ELSPETH's statement order (by token id). */
+export type TieOrder = Map<string, string[]>;
+
 /** Reorders a token's outcomes so tied ones follow ELSPETH's statement order. */
 function applyTies(outcomes: Row[], order: string[] | undefined): Row[] {
   if (!order) return outcomes;
@@ -83,13 +87,24 @@ function applyTies(outcomes: Row[], order: string[] | undefined): Row[] {
     .map((x) => x.r);
 }
 
-/** Yields the run's records (without signatures). */
+/** Yields the run's records (without signatures): head, every chunk of source rows, tail. */
 export function* exportRecords(db: Landscape, runId: string, opts: StreamOptions = {}): Generator<ExportRecord> {
-  const q = buildExportQueries(db.schema);
   const runRow = loadRunRow(db, runId);
+  yield* headRecords(db, runId, runRow);
+  const ties = outcomeTieOrder(db, runId);
+  const progress = opts.progress ?? { rowsDone: 0 };
+  for (const rows of rowChunks(db, runId)) {
+    progress.rowsDone += rows.length;
+    yield* chunkRecords(db, runId, rows, ties);
+  }
+  yield* tailRecords(db, runId, runRow, opts.profile ?? 'elspeth');
+}
+
+/** The records before the source rows: the run, secret resolutions, nodes, edges, operations with their calls. */
+export function* headRecords(db: Landscape, runId: string, runRow: Row): Generator<ExportRecord> {
+  const q = buildExportQueries(db.schema);
   const run = { run: runId };
   yield B.runRecord(runRow, runId);
-
   if (q.secretResolutions) for (const r of db.allNumbers<Row>(q.secretResolutions, run)) yield B.secretResolutionRecord(r, runId);
   for (const r of db.allNumbers<Row>(q.nodes, run)) yield B.nodeRecord(r, runId);
   for (const r of db.allNumbers<Row>(q.edges, run)) yield B.edgeRecord(r, runId);
@@ -99,50 +114,64 @@ export function* exportRecords(db: Landscape, runId: string, opts: StreamOptions
       if (q.operationCalls) for (const c of db.allNumbers<Row>(q.operationCalls, { op: op['operation_id'] })) yield B.callRecord(c, runId, 'operation');
     }
   }
+}
 
-  const ties = outcomeTieOrder(db, q.tokenOutcomesExact, runId);
-  const progress = opts.progress ?? { rowsDone: 0 };
+/** The run's source rows in `row_index` order, {@link ROW_CHUNK} at a time. */
+export function* rowChunks(db: Landscape, runId: string): Generator<Row[]> {
+  const q = buildExportQueries(db.schema);
   let after: bigint | number = MIN_INT64;
   for (;;) {
     const rows = db.allNumbers<Row>(q.rowsChunk, { run: runId, after, limit: ROW_CHUNK });
-    if (rows.length === 0) break;
-    const range = { run: runId, lo: rows[0]!['row_index'], hi: rows[rows.length - 1]!['row_index'] };
-    after = range.hi as number;
-    const tokenRows = db.allNumbers<Row>(q.tokens, range);
-    const tokens = groupBy(tokenRows, 'row_id');
-    const tokenIds = { run: runId, ids: JSON.stringify(tokenRows.map((t) => t['token_id'])) };
-    const parents = groupBy(db.allNumbers<Row>(q.tokenParents, { ids: tokenIds.ids }), 'token_id');
-    const outcomes = q.tokenOutcomes ? groupBy(db.allNumbers<Row>(q.tokenOutcomes, tokenIds), 'token_id') : new Map<unknown, Row[]>();
-    const stateRows = db.allNumbers<Row>(q.nodeStates, tokenIds);
-    const states = groupBy(stateRows, 'token_id');
-    const stateIds = { ids: JSON.stringify(stateRows.map((s) => s['state_id'])) };
-    const events = groupBy(db.allNumbers<Row>(q.routingEvents, stateIds), 'state_id');
-    const calls = groupBy(db.allNumbers<Row>(q.stateCalls, stateIds), 'state_id');
-    progress.rowsDone += rows.length;
-    for (const row of rows) {
-      yield B.rowRecord(row, runId);
-      for (const t of tokens.get(row['row_id']) ?? []) {
-        const tokenId = t['token_id'];
-        yield B.tokenRecord(t, runId);
-        for (const p of parents.get(tokenId) ?? []) yield B.tokenParentRecord(p, runId);
-        for (const o of applyTies(outcomes.get(tokenId) ?? [], ties.get(String(tokenId)))) yield B.tokenOutcomeRecord(o, runId);
-        for (const s of states.get(tokenId) ?? []) {
-          yield B.nodeStateRecord(s, runId);
-          for (const e of events.get(s['state_id']) ?? []) yield B.routingEventRecord(e, runId);
-          for (const c of calls.get(s['state_id']) ?? []) yield B.callRecord(c, runId, 'state');
-        }
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < ROW_CHUNK) return;
+    after = rows[rows.length - 1]!['row_index'] as number;
+  }
+}
+
+/**
+ * The records of consecutive source rows (one chunk from {@link rowChunks}): each row followed by
+ * its tokens, and each token by its parents, outcomes and node states with their routing events
+ * and calls. Chunks are independent of each other, so they can be built on several connections.
+ */
+export function* chunkRecords(db: Landscape, runId: string, rows: Row[], ties: TieOrder): Generator<ExportRecord> {
+  const q = buildExportQueries(db.schema);
+  const range = { run: runId, lo: rows[0]!['row_index'], hi: rows[rows.length - 1]!['row_index'] };
+  const tokenRows = db.allNumbers<Row>(q.tokens, range);
+  const tokens = groupBy(tokenRows, 'row_id');
+  const tokenIds = { run: runId, ids: JSON.stringify(tokenRows.map((t) => t['token_id'])) };
+  const parents = groupBy(db.allNumbers<Row>(q.tokenParents, { ids: tokenIds.ids }), 'token_id');
+  const outcomes = q.tokenOutcomes ? groupBy(db.allNumbers<Row>(q.tokenOutcomes, tokenIds), 'token_id') : new Map<unknown, Row[]>();
+  const stateRows = db.allNumbers<Row>(q.nodeStates, tokenIds);
+  const states = groupBy(stateRows, 'token_id');
+  const stateIds = { ids: JSON.stringify(stateRows.map((s) => s['state_id'])) };
+  const events = groupBy(db.allNumbers<Row>(q.routingEvents, stateIds), 'state_id');
+  const calls = groupBy(db.allNumbers<Row>(q.stateCalls, stateIds), 'state_id');
+  for (const row of rows) {
+    yield B.rowRecord(row, runId);
+    for (const t of tokens.get(row['row_id']) ?? []) {
+      const tokenId = t['token_id'];
+      yield B.tokenRecord(t, runId);
+      for (const p of parents.get(tokenId) ?? []) yield B.tokenParentRecord(p, runId);
+      for (const o of applyTies(outcomes.get(tokenId) ?? [], ties.get(String(tokenId)))) yield B.tokenOutcomeRecord(o, runId);
+      for (const s of states.get(tokenId) ?? []) {
+        yield B.nodeStateRecord(s, runId);
+        for (const e of events.get(s['state_id']) ?? []) yield B.routingEventRecord(e, runId);
+        for (const c of calls.get(s['state_id']) ?? []) yield B.callRecord(c, runId, 'state');
       }
     }
-    if (rows.length < ROW_CHUNK) break;
   }
+}
 
+/** The records after the source rows: batches with their members, artifacts, and the `complete` profile's extras. */
+export function* tailRecords(db: Landscape, runId: string, runRow: Row, profile: Profile): Generator<ExportRecord> {
+  const q = buildExportQueries(db.schema);
   for (const batch of keyset(db, q.batchesChunk, runId, 'batch_id')) {
     yield B.batchRecord(batch, runId);
     for (const m of db.allNumbers<Row>(q.batchMembers, { batch: batch['batch_id'] })) yield B.batchMemberRecord(m, runId);
   }
   for (const a of keyset(db, q.artifactsChunk, runId, 'artifact_id')) yield B.artifactRecord(a, runId);
-
-  if (opts.profile === 'complete') yield* extraRecords(db, runId, runRow, q);
+  if (profile === 'complete') yield* extraRecords(db, runId, runRow, q);
 }
 
 /** Pages through a `(created_at, id) > (:afterCreated, :afterId)` statement. */

@@ -1,0 +1,57 @@
+/**
+ * Chunk worker of the parallel exporter (parallel.ts), in its own thread: it opens a reader on
+ * the state the exporting connection shared, then builds, signs and encodes the chunks of source
+ * rows it is given, answering each with its encoded batch (or its error) under the chunk's number.
+ * Messages in: init, then chunk…, then close. Messages out: batch or error.
+ */
+import { parentPort } from 'node:worker_threads';
+import { openShared } from '../db/open.js';
+import { isLandscapeError } from '../errors.js';
+import type { ChunkMessage, WorkerReply } from './parallel.js';
+import { BatchEncoder } from './encode.js';
+import { chunkRecords, type TieOrder } from './stream.js';
+import type { LandscapeDb } from '../db/open.js';
+
+const port = parentPort;
+if (port) {
+  let db: LandscapeDb | undefined;
+  let encoder: BatchEncoder | undefined;
+  let ties: TieOrder = new Map();
+  let runId = '';
+  const reply = (m: WorkerReply) => port.postMessage(m);
+  const fail = (seq: number, e: unknown) =>
+    reply(
+      isLandscapeError(e)
+        ? { type: 'error', seq, code: e.code, message: e.message, details: e.details ?? {} }
+        : { type: 'error', seq, code: 'INTERNAL', message: 'the export failed unexpectedly', details: {}, stack: e instanceof Error ? e.stack ?? e.message : String(e) },
+    );
+
+  port.on('message', (m: ChunkMessage) => {
+    if (m.type === 'init') {
+      try {
+        db = openShared(m.handle);
+        db.beginRead();
+        runId = m.runId;
+        ties = new Map(m.ties);
+        encoder = new BatchEncoder({ format: m.format, key: m.key ? Buffer.from(m.key) : null, spreadsheetSafe: m.spreadsheetSafe });
+      } catch (e) {
+        fail(-1, e);
+      }
+    } else if (m.type === 'chunk') {
+      if (!db || !encoder) return;
+      try {
+        for (const record of chunkRecords(db, runId, m.rows, ties)) encoder.add(record);
+        const batch = encoder.take();
+        // The encoded bytes move to the writer's thread instead of being copied.
+        port.postMessage({ type: 'batch', seq: m.seq, batch } satisfies WorkerReply, [batch.bytes.buffer as ArrayBuffer, ...batch.csv.map((b) => b.lines.buffer as ArrayBuffer)]);
+      } catch (e) {
+        encoder.take();
+        fail(m.seq, e);
+      }
+    } else {
+      db?.endRead();
+      db?.close();
+      port.close();
+    }
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * Encoding export records into the bytes of the chosen format, a batch at a time. The exporter's
+ * main thread and its chunk workers (parallel.ts) use the same encoder, so a record's bytes do not
+ * depend on which thread built it: signing (the record's HMAC), the JSON text (Python `json.dumps`)
+ * or the CSV lines of each record type. The running hash over the signatures stays with the
+ * writer, which receives batches in emission order.
+ */
+import { LandscapeError } from '../errors.js';
+import { canonicalRecord } from '../json/canonical.js';
+import { pyJson } from '../json/pyjson.js';
+import type { PyValue } from '../json/value.js';
+import type { ExportRecord } from './build.js';
+import { csvHeader, csvLine, flattenRecord, neutraliseFormula } from './csv.js';
+import type { ExportFormat } from './receipt.js';
+import { hmacHex } from './sign.js';
+
+/** Between two records of a JSON array, as Python's `json.dumps` separates list items. */
+export const JSON_ITEM_SEPARATOR = ', ';
+
+/** Record types written to CSV only at the end: their nested objects make the header the union of their keys. */
+export const CSV_BUFFERED_TYPES: ReadonlySet<string> = new Set(['run', 'node']);
+
+/** One record type's CSV lines in a batch (UTF-8), with the header its first record gave. */
+export interface CsvBlock {
+  type: string;
+  header: string[];
+  lines: Uint8Array;
+}
+
+/** Encoded records, ready for the writer (structured-cloneable, so workers can send it). */
+export interface EncodedBatch {
+  /** Data records in the batch (the manifest is not a data record). */
+  count: number;
+  counts: Record<string, number>;
+  /** The data records' signature hex strings, concatenated in order ('' when unsigned). */
+  signatures: string;
+  /** JSON: the records' texts joined by {@link JSON_ITEM_SEPARATOR}; JSONL: each text and a newline (UTF-8). */
+  bytes: Uint8Array;
+  /** CSV: lines per record type, in first-seen order. */
+  csv: CsvBlock[];
+  /** CSV: flattened records of {@link CSV_BUFFERED_TYPES}, written when the export ends. */
+  buffered: Array<{ type: string; flat: Map<string, PyValue> }>;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export interface EncoderOptions {
+  format: ExportFormat;
+  /** HMAC key; records are signed exactly when given. */
+  key: Buffer | null;
+  /** CSV only: neutralise cells that spreadsheets would run as formulas. */
+  spreadsheetSafe?: boolean;
+}
+
+/**
+ * UTF-8 bytes appended a text at a time. Each record's text is encoded as soon as it is made:
+ * joining many texts first builds one large string that is slow to flatten and, if any piece is
+ * two-byte, twice the size.
+ */
+class ByteSink {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+
+  get empty(): boolean {
+    return this.used === 0;
+  }
+
+  append(text: string): void {
+    // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
+    const need = this.used + text.length * 3;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
+  }
+
+  /** The bytes so far, in their own buffer (transferable); the sink starts empty again. */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.used);
+    out.set(this.buf.subarray(0, this.used));
+    this.used = 0;
+    return out;
+  }
+}
+
+export class BatchEncoder {
+  private batch!: EncodedBatch;
+  private readonly json = new ByteSink();
+  private readonly csvBlocks = new Map<string, { block: CsvBlock; lines: ByteSink }>();
+  private readonly cell: ((text: string) => string) | undefined;
+
+  constructor(private readonly opts: EncoderOptions) {
+    this.cell = opts.spreadsheetSafe ? neutraliseFormula : undefined;
+    this.reset();
+  }
+
+  get size(): number {
+    return this.batch.count;
+  }
+
+  /** Signs (when keyed) and encodes a data record. */
+  add(record: ExportRecord): void {
+    const b = this.batch;
+    if (this.opts.key) {
+      const signature = hmacHex(this.opts.key, canonicalRecord(record));
+      (record as Record<string, PyValue>)['signature'] = signature;
+      b.signatures += signature;
+    }
+    b.count++;
+    b.counts[record.record_type] = (b.counts[record.record_type] ?? 0) + 1;
+    this.encode(record);
+  }
+
+  /** Encodes the manifest, which arrives signed and is not a data record. */
+  addManifest(manifest: ExportRecord): void {
+    this.batch.counts['manifest'] = 1;
+    this.encode(manifest);
+  }
+
+  /** The batch so far; the encoder starts a new one. */
+  take(): EncodedBatch {
+    const b = this.batch;
+    b.bytes = this.json.take();
+    for (const { block, lines } of this.csvBlocks.values()) block.lines = lines.take();
+    this.reset();
+    return b;
+  }
+
+  private reset(): void {
+    this.batch = { count: 0, counts: {}, signatures: '', bytes: EMPTY, csv: [], buffered: [] };
+    this.csvBlocks.clear();
+  }
+
+  private encode(record: ExportRecord): void {
+    const b = this.batch;
+    if (this.opts.format === 'json') {
+      if (!this.json.empty) this.json.append(JSON_ITEM_SEPARATOR);
+      this.json.append(pyJson(record as Record<string, PyValue>));
+      return;
+    }
+    if (this.opts.format === 'jsonl') {
+      this.json.append(pyJson(record as Record<string, PyValue>));
+      this.json.append('\n');
+      return;
+    }
+    const flat = flattenRecord(record as Record<string, PyValue>);
+    if (CSV_BUFFERED_TYPES.has(record.record_type)) {
+      b.buffered.push({ type: record.record_type, flat });
+      return;
+    }
+    let entry = this.csvBlocks.get(record.record_type);
+    if (!entry) {
+      entry = { block: { type: record.record_type, header: csvHeader(flat.keys()), lines: EMPTY }, lines: new ByteSink() };
+      this.csvBlocks.set(record.record_type, entry);
+      b.csv.push(entry.block);
+    }
+    checkKeys(record.record_type, entry.block.header, flat);
+    entry.lines.append(csvLine(entry.block.header, flat, this.cell));
+  }
+}
+
+/** Every record of a type has the same flattened keys (the header); anything else is a bug. */
+export function checkKeys(type: string, header: readonly string[], flat: ReadonlyMap<string, PyValue>): void {
+  if (flat.size !== header.length || header.some((k) => !flat.has(k))) {
+    throw new LandscapeError('INTERNAL', `record of type ${type} has unexpected keys`);
+  }
+}
