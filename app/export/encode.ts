@@ -7,7 +7,7 @@
  */
 import { LandscapeError } from '../errors.js';
 import { canonicalRecord } from '../json/canonical.js';
-import { pyJson } from '../json/pyjson.js';
+import { RecordTexts } from '../json/recordText.js';
 import type { PyValue } from '../json/value.js';
 import type { ExportRecord } from './build.js';
 import { csvHeader, csvLine, flattenRecord, neutraliseFormula } from './csv.js';
@@ -88,6 +88,7 @@ class ByteSink {
 export class BatchEncoder {
   private batch!: EncodedBatch;
   private readonly json = new ByteSink();
+  private readonly texts = new RecordTexts();
   private readonly csvBlocks = new Map<string, { block: CsvBlock; lines: ByteSink }>();
   private readonly cell: ((text: string) => string) | undefined;
 
@@ -103,20 +104,32 @@ export class BatchEncoder {
   /** Signs (when keyed) and encodes a data record. */
   add(record: ExportRecord): void {
     const b = this.batch;
-    if (this.opts.key) {
-      const signature = hmacHex(this.opts.key, canonicalRecord(record));
-      (record as Record<string, PyValue>)['signature'] = signature;
-      b.signatures += signature;
-    }
     b.count++;
     b.counts[record.record_type] = (b.counts[record.record_type] ?? 0) + 1;
-    this.encode(record);
+    const key = this.opts.key;
+    if (this.opts.format === 'csv') {
+      if (key) {
+        const signature = hmacHex(key, canonicalRecord(record));
+        (record as Record<string, PyValue>)['signature'] = signature;
+        b.signatures += signature;
+      }
+      this.csvRecord(record);
+      return;
+    }
+    // JSON text and canonical JSON from one pass; the signature is the last key (FORMAT.md §5.4).
+    const body = this.texts.encode(record, key !== null);
+    if (key) {
+      const signature = hmacHex(key, this.texts.canonical);
+      b.signatures += signature;
+      this.jsonText(`${body}, "signature": "${signature}"}`);
+    } else this.jsonText(body + '}');
   }
 
   /** Encodes the manifest, which arrives signed and is not a data record. */
   addManifest(manifest: ExportRecord): void {
     this.batch.counts['manifest'] = 1;
-    this.encode(manifest);
+    if (this.opts.format === 'csv') this.csvRecord(manifest);
+    else this.jsonText(this.texts.encode(manifest, false) + '}');
   }
 
   /** The batch so far; the encoder starts a new one. */
@@ -133,18 +146,18 @@ export class BatchEncoder {
     this.csvBlocks.clear();
   }
 
-  private encode(record: ExportRecord): void {
-    const b = this.batch;
+  private jsonText(text: string): void {
     if (this.opts.format === 'json') {
       if (!this.json.empty) this.json.append(JSON_ITEM_SEPARATOR);
-      this.json.append(pyJson(record as Record<string, PyValue>));
-      return;
-    }
-    if (this.opts.format === 'jsonl') {
-      this.json.append(pyJson(record as Record<string, PyValue>));
+      this.json.append(text);
+    } else {
+      this.json.append(text);
       this.json.append('\n');
-      return;
     }
+  }
+
+  private csvRecord(record: ExportRecord): void {
+    const b = this.batch;
     const flat = flattenRecord(record as Record<string, PyValue>);
     if (CSV_BUFFERED_TYPES.has(record.record_type)) {
       b.buffered.push({ type: record.record_type, flat });

@@ -17,8 +17,12 @@ const uEscape = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, 
  * above it, a non-BMP character as its two surrogate escapes.
  */
 export function pyString(s: string): string {
-  const j = JSON.stringify(s);
-  return NON_ASCII.test(j) ? j.replace(NON_ASCII_ALL, uEscape) : j;
+  return ensureAscii(JSON.stringify(s));
+}
+
+/** Python's `ensure_ascii` form of a string literal `JSON.stringify` wrote. */
+export function ensureAscii(json: string): string {
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, uEscape) : json;
 }
 
 /**

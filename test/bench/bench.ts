@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: builds fixture databases of increasing size, exports the largest run signed
- * and unsigned in every format (each in a fresh process) and prints records, seconds, records/s
- * and peak RSS, plus the time of a raw `sqlite3 -json` dump of the same run's rows when the
- * sqlite3 command exists (the physical floor). Figures only: no thresholds, machines are noisy.
+ * and unsigned in every format (each in a fresh process, with the compiled core) and prints
+ * threads, records, seconds, records/s and peak RSS, plus the time of a raw `sqlite3 -json` dump
+ * of the same run's rows when the sqlite3 command exists (the physical floor). Signed JSON runs
+ * once on one thread and once with the default threads. Figures only: no thresholds, machines
+ * are noisy.
  * Options: --sizes 5000,50000 (source rows per run).
  */
 import { spawnSync } from 'node:child_process';
@@ -43,6 +45,10 @@ function sqliteFloor(dbPath: string, runId: string): number | null {
   return res.status === 0 ? s : null;
 }
 
+// Exports run the compiled core, as `landscape-desk` does: compile it first so it is current.
+const tsc = spawnSync(process.execPath, [path.join(here, '../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../../tsconfig.build.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(1);
+const exportOne = path.join(here, 'exportOne.mjs');
 const line = (cells: Array<string | number>) => console.log(cells.map((c, i) => String(c).padStart(i === 0 ? 0 : 12)).join(''));
 for (const rows of sizes) {
   const dbPath = path.join(work, `bench-${rows}.db`);
@@ -57,22 +63,21 @@ for (const rows of sizes) {
   console.log(`\n${rows} source rows: run ${run.run_id}, ${run.record_total} records, database ${(size / 2 ** 20).toFixed(0)} MiB`);
   const floor = sqliteFloor(dbPath, run.run_id);
   if (floor !== null) console.log(`raw sqlite3 -json dump of the run's rows: ${floor.toFixed(2)} s`);
-  line(['case', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB']);
-  for (const format of ['json', 'jsonl', 'csv']) {
-    for (const mode of ['signed', 'plain']) {
-      const out = path.join(work, `out-${format}-${mode}`);
-      fs.rmSync(out, { recursive: true, force: true });
-      fs.rmSync(`${out}.receipt.json`, { force: true });
-      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'exportOne.ts'), dbPath, run.run_id, format, mode, out], { encoding: 'utf8' });
-      if (r.status !== 0) {
-        console.log(`${format} ${mode}: failed: ${r.stderr.trim().split('\n')[0]}`);
-        continue;
-      }
-      const m = JSON.parse(r.stdout) as { records: number; openSeconds: number; exportSeconds: number; peakRssMb: number };
-      line([`${format} ${mode}`, m.records, m.openSeconds.toFixed(2), m.exportSeconds.toFixed(2), Math.round(m.records / m.exportSeconds),
-        floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb]);
-      fs.rmSync(out, { recursive: true, force: true });
-      fs.rmSync(`${out}.receipt.json`, { force: true });
+  line(['case', 'threads', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB']);
+  const cases: Array<[string, string, string | undefined]> = [['json', 'signed', '1'], ['json', 'signed', undefined], ['json', 'plain', undefined], ['jsonl', 'signed', undefined], ['jsonl', 'plain', undefined], ['csv', 'signed', undefined], ['csv', 'plain', undefined]];
+  for (const [format, mode, threads] of cases) {
+    const out = path.join(work, `out-${format}-${mode}`);
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(`${out}.receipt.json`, { force: true });
+    const r = spawnSync(process.execPath, [exportOne, dbPath, run.run_id, format, mode, out, ...(threads ? [threads] : [])], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`${format} ${mode}: failed: ${r.stderr.trim().split('\n')[0]}`);
+      continue;
     }
+    const m = JSON.parse(r.stdout) as { records: number; threads: number; openSeconds: number; exportSeconds: number; peakRssMb: number };
+    line([`${format} ${mode}`, m.threads, m.records, m.openSeconds.toFixed(2), m.exportSeconds.toFixed(2), Math.round(m.records / m.exportSeconds),
+      floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb]);
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(`${out}.receipt.json`, { force: true });
   }
 }

@@ -81,6 +81,38 @@ test('in-process: cancel before, at a random progress report, or after a random 
   assert.deepEqual([...snapshotDirs()].filter((d) => !snaps.has(d)), []);
 });
 
+test('parallel: cancel at a random progress report leaves nothing, leaks no fd, and the chunk worker is gone', async () => {
+  const rng = new Prng(0x9a7a);
+  const snaps = snapshotDirs();
+  // The first worker thread of a process opens one descriptor that stays for the process's life
+  // (measured: constant from then on), so a completed parallel export comes before the baseline.
+  const warm = path.join(dir, 'parallel-warm.json');
+  const w = await exportRun(db, { runId, format: 'json', out: warm, parallel: { threads: 2, minRows: 0 } });
+  assert.equal(w.threads, 2);
+  fs.rmSync(w.target);
+  fs.rmSync(w.receiptPath);
+  const threadsBefore = threads();
+  let cancelled = 0;
+  for (const format of FORMATS) {
+    const outDir = path.join(dir, `parallel-${format}`);
+    fs.mkdirSync(outDir);
+    const out = path.join(outDir, `x.${format}`);
+    const fds = fdCount();
+    for (let i = 0; i < 3; i++) {
+      const ac = new AbortController();
+      const at = rng.int(4);
+      let reports = 0;
+      const onProgress = () => void (reports++ === at && ac.abort());
+      const parallel = { threads: 2, minRows: 0 };
+      const r = await settle(exportRun(db, { runId, format, out, signal: ac.signal, onProgress, key: i % 2 ? Buffer.from('k') : null, parallel }));
+      cancelled += Number(check(r, out, fds, `${format} parallel, at report ${at}`));
+    }
+  }
+  assert.ok(cancelled >= 6, `only ${cancelled} attempts were actually cancelled`);
+  assert.ok(threads() <= threadsBefore, `threads ${threads()} > ${threadsBefore}: a chunk worker outlived its export`);
+  assert.deepEqual([...snapshotDirs()].filter((d) => !snaps.has(d)), []);
+});
+
 test('worker thread: cancel mid-export leaves nothing, and the worker and its snapshot are gone', async () => {
   const run = workerExport(path.join(REPO_ROOT, 'main', 'exportWorker.ts'), { error: () => undefined, info: () => undefined });
   const snaps = snapshotDirs();

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { canonicalJson } from '../../app/json/canonical.js';
 import { parsePyJson } from '../../app/json/parse.js';
 import { pyJson } from '../../app/json/pyjson.js';
+import { RecordTexts } from '../../app/json/recordText.js';
 import { PyFloat, type PyValue } from '../../app/json/value.js';
 
 const RUNS = Number(process.env['LD_PROP_RUNS'] ?? 300);
@@ -135,5 +136,42 @@ test('the parser never throws anything but JsonSyntaxError on arbitrary text', (
       }
     }),
     { numRuns: RUNS * 3 },
+  );
+});
+
+test('the one-pass record encoder gives exactly json.dumps and canonical JSON, and refuses what they refuse', () => {
+  // Records as the exporter builds them: a type, then scalar (and occasionally nested) values.
+  const value = pyValue({ wellFormed: false, nonFinite: true, big: true });
+  const record = fc.tuple(fc.constantFrom('row', 'token', 'node'), fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 6 }), value), { maxLength: 8 }));
+  fc.assert(
+    fc.property(record, fc.boolean(), ([type, entries], signing) => {
+      hostileInputs.count++;
+      const r: Record<string, PyValue> = { record_type: type, run_id: 'r' };
+      // Integer-like keys would be reordered by any JS object; the builders never make them.
+      for (const [k, v] of entries) if (!/^(0|[1-9][0-9]*)$/.test(k) && k !== '__proto__') r[`f_${k}`] = v;
+      const texts = new RecordTexts();
+      // Twice: the first call learns the type's shape, the second uses it.
+      for (let i = 0; i < 2; i++) {
+        let expected: string | Error;
+        try {
+          expected = signing ? canonicalJson(r) : '';
+        } catch (e) {
+          expected = e as Error;
+        }
+        if (expected instanceof Error) {
+          assert.throws(() => texts.encode(r as never, signing), { code: 'CANONICAL_JSON' });
+          continue;
+        }
+        assert.equal(texts.encode(r as never, signing) + '}', pyJson(r));
+        if (signing) assert.equal(texts.canonical, expected);
+      }
+      // A record of the same type with other keys or another order is not forced into the learned shape.
+      const other: Record<string, PyValue> = { record_type: type, ...Object.fromEntries(Object.entries(r).slice(1).reverse()), extra: null };
+      if (!signing || (() => { try { canonicalJson(other); return true; } catch { return false; } })()) {
+        assert.equal(texts.encode(other as never, signing) + '}', pyJson(other));
+        if (signing) assert.equal(texts.canonical, canonicalJson(other));
+      }
+    }),
+    { numRuns: RUNS * 5 },
   );
 });

@@ -1,0 +1,27 @@
+/**
+ * One benchmark export in its own process, so peak RSS is this export's alone. It runs the
+ * compiled core (dist/app, what `landscape-desk` runs), not the sources under a loader. Prints one
+ * JSON line: records, threads, seconds to open (private snapshot), seconds to export, peak RSS MiB.
+ * Usage: exportOne.mjs <db> <runId> <json|jsonl|csv> <signed|plain> <out> [threads]
+ */
+import { LandscapeDb } from '../../dist/app/db/open.js';
+import { exportRun } from '../../dist/app/export/exportRun.js';
+
+const [dbPath, runId, format, mode, out, threads] = process.argv.slice(2);
+const t0 = process.hrtime.bigint();
+const db = LandscapeDb.open(dbPath);
+const t1 = process.hrtime.bigint();
+const result = await exportRun(db, {
+  runId, format, out, key: mode === 'signed' ? Buffer.from('bench-key', 'utf8') : null, ...(threads ? { parallel: { threads: Number(threads) } } : {}),
+});
+const t2 = process.hrtime.bigint();
+db.close();
+process.stdout.write(
+  `${JSON.stringify({
+    records: result.receipt.record_count + (result.receipt.signed ? 1 : 0),
+    threads: result.threads,
+    openSeconds: Number(t1 - t0) / 1e9,
+    exportSeconds: Number(t2 - t1) / 1e9,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  })}\n`,
+);
