@@ -2,7 +2,7 @@
  * Chunk worker of the parallel exporter (parallel.ts), in its own thread: it opens a reader on
  * the state the exporting connection shared, then builds, signs and encodes the chunks of source
  * rows it is given, answering each with its encoded batch (or its error) under the chunk's number.
- * Messages in: init, then chunk…, then close. Messages out: batch or error.
+ * Messages in: init, ties, then chunk…, then close. Messages out: batch or error.
  */
 import { parentPort } from 'node:worker_threads';
 import { openShared } from '../db/open.js';
@@ -32,11 +32,12 @@ if (port) {
         db = openShared(m.handle);
         db.beginRead();
         runId = m.runId;
-        ties = new Map(m.ties);
         encoder = new BatchEncoder({ format: m.format, key: m.key ? Buffer.from(m.key) : null, spreadsheetSafe: m.spreadsheetSafe });
       } catch (e) {
         fail(-1, e);
       }
+    } else if (m.type === 'ties') {
+      ties = new Map(m.ties);
     } else if (m.type === 'chunk') {
       if (!db || !encoder) return;
       try {

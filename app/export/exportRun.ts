@@ -185,12 +185,12 @@ function placeDbError(e: unknown, runId: string): unknown {
  * Worker threads for the run's source rows, when they pay off: the backend can share its state,
  * the run is large enough, more than one thread is allowed and a worker script is at hand.
  */
-function startPool(db: Landscape, opts: ExportOptions, runId: string, ties: Map<string, string[]>): ChunkPool | null {
+function startPool(db: Landscape, opts: ExportOptions, runId: string): ChunkPool | null {
   const p = opts.parallel ?? {};
   const threads = p.threads ?? defaultThreads();
   const entry = p.workerEntry ?? defaultWorkerEntry();
   if (threads < 2 || !entry || !db.share || sourceRowCount(db, runId) < (p.minRows ?? PARALLEL_MIN_ROWS)) return null;
-  return new ChunkPool({ entry, threads: threads - 1, shared: db.share(), runId, ties, format: opts.format, key: opts.key ?? null, spreadsheetSafe: opts.spreadsheetSafe ?? false });
+  return new ChunkPool({ entry, threads: threads - 1, shared: db.share(), runId, format: opts.format, key: opts.key ?? null, spreadsheetSafe: opts.spreadsheetSafe ?? false });
 }
 
 /**
@@ -241,10 +241,12 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
   const exportedAt = isoUtcWithOffset(clock.epochMs);
   const previousSha256 = opts.previousReceipt === undefined ? undefined : previousReceiptHash(opts.previousReceipt);
   let writer: Writer | undefined;
+  let pool: ChunkPool | null = null;
+  let threads = 1;
   db.beginRead();
   try {
     const runId = resolveRunId(db, opts.runId);
-    loadRunRow(db, runId);
+    const runRow = loadRunRow(db, runId);
     const estimate = progressEstimator(db, runId, opts.key ? 1 : 0);
     checkCancelled(opts.signal);
     writer = opts.format === 'csv' ? csvWriter(dest, opts.spreadsheetSafe ?? false) : fileWriter(dest, opts.format);
@@ -279,23 +281,22 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
       await emit(encoder.take());
     };
 
-    const runRow = loadRunRow(db, runId);
+    // Workers (if any) start now and open their readers while this thread does the head.
+    pool = startPool(db, opts, runId);
     await encodeAll(headRecords(db, runId, runRow));
     const ties = outcomeTieOrder(db, runId);
     const encodeChunk = (chunk: Row[]) => {
       for (const record of chunkRecords(db, runId, chunk, ties)) encoder.add(record);
       return encoder.take();
     };
-    const pool = startPool(db, opts, runId, ties);
     if (pool) {
-      try {
-        await buildChunksWith(pool, rowChunks(db, runId), encodeChunk, async (batch, rowCount) => {
-          await emit(batch);
-          rows.rowsDone += rowCount;
-        });
-      } finally {
-        await pool.close();
-      }
+      pool.setTies(ties);
+      await buildChunksWith(pool, rowChunks(db, runId), encodeChunk, async (batch, rowCount) => {
+        await emit(batch);
+        rows.rowsDone += rowCount;
+      });
+      threads = pool.size + 1;
+      await pool.close();
     } else {
       for (const chunk of rowChunks(db, runId)) {
         const batch = encodeChunk(chunk);
@@ -335,8 +336,9 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     receiptFile.write(receiptText(receipt));
     receiptFile.finish();
     commit(dest);
-    return { target: dest.target, receiptPath: dest.receipt, receipt, threads: pool ? pool.size + 1 : 1 };
+    return { target: dest.target, receiptPath: dest.receipt, receipt, threads };
   } catch (e) {
+    await pool?.close();
     writer?.discard();
     abandon(dest);
     throw placeDbError(e, opts.runId);

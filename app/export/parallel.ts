@@ -21,7 +21,8 @@ import type { ExportFormat } from './receipt.js';
 import type { TieOrder } from './stream.js';
 
 export type ChunkMessage =
-  | { type: 'init'; handle: ReaderHandle; runId: string; ties: Array<[string, string[]]>; format: ExportFormat; key: Uint8Array | null; spreadsheetSafe: boolean }
+  | { type: 'init'; handle: ReaderHandle; runId: string; format: ExportFormat; key: Uint8Array | null; spreadsheetSafe: boolean }
+  | { type: 'ties'; ties: Array<[string, string[]]> }
   | { type: 'chunk'; seq: number; rows: Row[] }
   | { type: 'close' };
 
@@ -60,7 +61,6 @@ export interface PoolOptions {
   /** The exporting connection's shared state; released when the pool closes. */
   shared: SharedState;
   runId: string;
-  ties: TieOrder;
   format: ExportFormat;
   key: Buffer | null;
   spreadsheetSafe: boolean;
@@ -82,7 +82,7 @@ export class ChunkPool {
   constructor(private readonly opts: PoolOptions) {
     const key = opts.key ? new Uint8Array(opts.key) : null;
     const init: ChunkMessage = {
-      type: 'init', handle: opts.shared.handle, runId: opts.runId, ties: [...opts.ties], format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe,
+      type: 'init', handle: opts.shared.handle, runId: opts.runId, format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe,
     };
     this.workers = [];
     try {
@@ -112,6 +112,15 @@ export class ChunkPool {
   /** How many more chunks may be submitted before one is taken back. */
   get room(): number {
     return this.workers.length * IN_FLIGHT_PER_WORKER - (this.submitted - this.taken);
+  }
+
+  /**
+   * The order of tied token outcomes, which chunks need: sent once the exporting thread has read
+   * it, while the workers started up meanwhile. Chunks may only be submitted after it.
+   */
+  setTies(ties: TieOrder): void {
+    const m: ChunkMessage = { type: 'ties', ties: [...ties] };
+    for (const w of this.workers) w.postMessage(m);
   }
 
   /** Hands a chunk to the next worker; returns its number, for {@link ready} and {@link take}. */
