@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
 
-const FLUSH_AT = 1 << 20;
+/** Bytes a file buffers before writing (one per CSV file, so it stays small). */
+const BUFFER_BYTES = 1 << 20;
 
 /** Maps a file-system error onto an output error code. */
 export function outputError(e: unknown, what: string): LandscapeError {
@@ -29,7 +30,7 @@ export function outputError(e: unknown, what: string): LandscapeError {
 /** A file written through a buffer, hashing what it writes. */
 export class HashingFile {
   private fd: number | null;
-  private readonly buf = Buffer.allocUnsafe(FLUSH_AT * 4);
+  private readonly buf = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
   private readonly hash: Hash = createHash('sha256');
   private bytes = 0;
