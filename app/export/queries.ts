@@ -82,6 +82,10 @@ function statements(s: SchemaInfo) {
     tokenOutcomes: has('token_outcomes')
       ? `SELECT ${sel('token_outcomes')} FROM token_outcomes WHERE ${runFilter('token_outcomes')}token_outcomes.token_id IN ${IDS} ORDER BY token_outcomes.token_id, token_outcomes.recorded_at`
       : null,
+    /** Whether any of the run's token outcomes tie on (token_id, recorded_at): a scan in SQLite alone. */
+    tokenOutcomeTiesExist: has('token_outcomes') && s.hasColumn('token_outcomes', 'run_id')
+      ? 'SELECT 1 FROM token_outcomes WHERE token_outcomes.run_id = :run GROUP BY token_outcomes.token_id, token_outcomes.recorded_at HAVING count(*) > 1 LIMIT 1'
+      : null,
     /** ELSPETH's own statement, scanned once to learn the order of recorded_at ties. */
     tokenOutcomesExact: has('token_outcomes') && s.hasColumn('token_outcomes', 'run_id')
       ? `SELECT ${sel('token_outcomes')} FROM token_outcomes WHERE token_outcomes.run_id = :run ORDER BY token_outcomes.token_id, token_outcomes.recorded_at`

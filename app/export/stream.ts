@@ -51,8 +51,10 @@ export function loadRunRow(db: Landscape, runId: string): Row {
  */
 export function outcomeTieOrder(db: Landscape, runId: string): TieOrder {
   const ties: TieOrder = new Map();
-  const sql = buildExportQueries(db.schema).tokenOutcomesExact;
-  if (!sql) return ties;
+  const q = buildExportQueries(db.schema);
+  const sql = q.tokenOutcomesExact;
+  // Reading every outcome into JavaScript costs several times more than SQLite's own check.
+  if (!sql || db.value(q.tokenOutcomeTiesExist!, { run: runId }) === undefined) return ties;
   const { columns, rows } = db.iterateArrays(sql, { run: runId });
   const [ID, TOKEN, AT] = ['outcome_id', 'token_id', 'recorded_at'].map((c) => columns.indexOf(c)) as [number, number, number];
   let prev: unknown[] | undefined;
