@@ -106,6 +106,8 @@ test('usage and input problems give one-line coded errors and the documented exi
     [['export', db, '--run', run, '--format', 'json', '--out', path.join(out, 'k.json'), '--sign'], {}, 2, /SIGNING_KEY_MISSING/],
     [['export', db, '--run', run, '--format', 'xml', '--out', path.join(out, 'x')], {}, 2, /USAGE/],
     [['export', db, '--run', 'nope', '--format', 'json', '--out', path.join(out, 'n.json')], {}, 3, /RUN_NOT_FOUND/],
+    [['export', db, '--run', run, '--format', 'json', '--out', path.join(out, 't.json'), '--threads', '0'], {}, 2, /--threads must be a whole number/],
+    [['export', db, '--run', run, '--format', 'json', '--out', path.join(out, 't.json'), '--threads', 'two'], {}, 2, /--threads must be a whole number/],
     [['runs', broken.randomBytes], {}, 3, /DB_NOT_SQLITE/],
     [['runs', broken.truncated], {}, 3, /DB_TRUNCATED/],
     [['runs', broken.encryptedLike], {}, 3, /DB_ENCRYPTED/],
