@@ -1,9 +1,9 @@
 /**
- * Encoding export records into the bytes of the chosen format, a batch at a time. The exporter's
- * main thread and its chunk workers (parallel.ts) use the same encoder, so a record's bytes do not
+ * Encoding export records into the bytes of the chosen format, a batch at a time. The exporting
+ * thread and its chunk workers (parallel.ts) use the same encoder, so a record's bytes do not
  * depend on which thread built it: signing (the record's HMAC), the JSON text (Python `json.dumps`)
  * or the CSV lines of each record type. The running hash over the signatures stays with the
- * writer, which receives batches in emission order.
+ * exporting thread (RecordSigner), which takes the batches in emission order.
  */
 import { LandscapeError } from '../errors.js';
 import { canonicalRecord } from '../json/canonical.js';
