@@ -21,6 +21,7 @@ import { listRuns, runDetail } from '../app/query/runs.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { verifyExport } from '../app/verify/verify.js';
 import { ExportJobs, type ExportFn } from './exportJobs.js';
+import { VerifyJobs } from './verifyJobs.js';
 import { writeJournalCsv, type Journal } from './journal.js';
 import type { RecentStore } from './recent.js';
 import { BridgeError, failure, type Logger } from './results.js';
@@ -39,7 +40,7 @@ export interface Core {
   rowLineage: typeof rowLineage;
   schemaView: typeof schemaView;
   exportRun: ExportFn;
-  /** Runs a verification (in the app and harness: a worker thread per call). */
+  /** Runs a verification (in the app and harness: a worker thread per call), with progress and cancel. */
   verify: VerifyFn;
 }
 
@@ -94,11 +95,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     rowLineage,
     schemaView,
     exportRun,
-    verify: (r) => verifyExport(r.path, { key: r.key, ...(r.publicKey !== null ? { publicKey: r.publicKey } : {}), ...(r.dbPath !== null ? { dbPath: r.dbPath } : {}) }),
+    verify: (r) =>
+      verifyExport(r.path, {
+        key: r.key,
+        ...(r.publicKey !== null ? { publicKey: r.publicKey } : {}),
+        ...(r.dbPath !== null ? { dbPath: r.dbPath } : {}),
+        ...(r.onProgress ? { onProgress: r.onProgress } : {}),
+        ...(r.signal ? { signal: r.signal } : {}),
+      }),
     ...deps.core,
   };
   const session = new Session(newId);
   const jobs = new ExportJobs({ newId, now, log: deps.log, exportRun: core.exportRun });
+  const verifications = new VerifyJobs({ newId, now, log: deps.log, verify: core.verify });
 
   type Impl = { [K in OpName]: (input: ReturnType<typeof validateInput<K>>) => Promise<OpResult<K>> | OpResult<K> };
   const impl: Impl = {
@@ -146,6 +155,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'db:close': ({ handle }) => {
       const e = session.get(handle);
       if (e.activeExport) jobs.cancel(e.activeExport);
+      verifications.cancelUsing(handle);
       return { closed: session.close(handle) };
     },
     'runs:list': ({ handle }) => ({ runs: core.listRuns(session.get(handle).db, { counts: true }) }),
@@ -200,7 +210,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'dialog:openExport': async ({ kind }) => readGrant(await needDialog(deps.dialogs.openExport)(kind)),
     'dialog:openPublicKey': async () => readGrant(await needDialog(deps.dialogs.openPublicKey)()),
-    'verify:run': async ({ path: target, key, publicKey, handle }) => {
+    'verify:start': ({ path: target, key, publicKey, handle }) => {
       // The export (or a journalled export of ours) and the public key must come from dialogs.
       if (!session.isReadGranted(target) && !deps.journal?.hasSuccessfulExport(target)) {
         throw new BridgeError('FILE_NOT_GRANTED', 'choose the export with the Choose… button first');
@@ -209,8 +219,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const hmac = key.mode === 'none' ? null : key.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(key.key, 'utf8');
       const dbPath = handle === null ? null : session.get(handle).db.path;
       session.grantRead(target);
-      return core.verify({ path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath });
+      const request = { path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath };
+      return { jobId: verifications.start(request, handle, () => session.shownPaths()) };
     },
+    'verify:status': ({ jobId }) => verifications.status(jobId),
+    'verify:cancel': ({ jobId }) => ({ cancelled: verifications.cancel(jobId) }),
     'journal:list': () => ({ entries: needJournal().list() }),
     'dialog:chooseJournalCsv': async () => {
       const chosen = await needDialog(deps.dialogs.chooseJournalCsv)();
@@ -300,12 +313,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const result = handlers as Handlers;
   disposers.set(result, () => {
     jobs.cancelAll();
+    verifications.cancelAll();
     session.closeAll();
   });
   return result;
 }
 
-/** Ends a session: cancels its exports and closes its databases. */
+/** Ends a session: cancels its exports and verifications and closes its databases. */
 export function disposeHandlers(h: Handlers): void {
   disposers.get(h)?.();
   disposers.delete(h);

@@ -1,8 +1,9 @@
 /**
  * Verify worker (runs in a Node worker thread, started by workerVerify.ts). Verification hashes
  * whole files and may re-export a run from the database, so it runs here and never blocks the
- * main process. Message in: {type:'start', path, key, publicKey, dbPath}. Message out: done
- * (the report) or error (code and message only; the stack as detail for main's log).
+ * main process. Messages in: {type:'start', path, key, publicKey, dbPath}, then optionally
+ * {type:'cancel'}. Messages out: progress (phase, bytes done and total), then done (the report)
+ * or error (code and message only; the stack as detail for main's log).
  */
 import { parentPort } from 'node:worker_threads';
 import { isLandscapeError } from '../app/errors.js';
@@ -16,13 +17,27 @@ interface StartMessage {
   dbPath: string | null;
 }
 
+type InMessage = StartMessage | { type: 'cancel' };
+
 const port = parentPort;
 if (port) {
-  port.once('message', (m: StartMessage) => void run(m));
+  const controller = new AbortController();
+  let started = false;
+  port.on('message', (m: InMessage) => {
+    if (m.type === 'cancel') controller.abort();
+    else if (!started) {
+      started = true;
+      void run(m);
+    }
+  });
 
   async function run(m: StartMessage): Promise<void> {
     try {
-      const opts: VerifyOptions = { key: m.key ? Buffer.from(m.key) : null };
+      const opts: VerifyOptions = {
+        key: m.key ? Buffer.from(m.key) : null,
+        signal: controller.signal,
+        onProgress: (progress) => port?.postMessage({ type: 'progress', progress }),
+      };
       if (m.publicKey !== null) opts.publicKey = m.publicKey;
       if (m.dbPath !== null) opts.dbPath = m.dbPath;
       const report = await verifyExport(m.path, opts);

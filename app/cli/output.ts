@@ -28,9 +28,12 @@ export class ProgressBar {
   private last = 0;
   private readonly started = Date.now();
 
-  constructor(private readonly io: Io, private readonly label: string) {}
+  /** `unit` formats the counts (records by default; e.g. MiB for bytes). */
+  constructor(private readonly io: Io, private label: string, private readonly unit: (n: number) => string = String) {}
 
-  update(done: number, total: number): void {
+  /** Redraws the bar (at most every 100 ms); `label` replaces the label from now on. */
+  update(done: number, total: number, label?: string): void {
+    if (label !== undefined) this.label = label;
     if (!this.io.isTTY) return;
     const now = Date.now();
     if (now - this.last < 100 && done < total) return;
@@ -40,7 +43,7 @@ export class ProgressBar {
     const filled = Math.round(frac * width);
     const secs = (now - this.started) / 1000;
     const rate = secs > 0 ? Math.round(done / secs) : 0;
-    this.io.stderr(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} (${rate}/s)`);
+    this.io.stderr(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${this.unit(done)}/${this.unit(total)} (${this.unit(rate)}/s)\x1b[K`);
   }
 
   clear(): void {

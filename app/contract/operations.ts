@@ -5,10 +5,12 @@
  */
 import type { ErrorCode } from '../errors.js';
 import type { RowLineage } from '../query/lineage.js';
+import type { VerifyPhase } from '../verify/progress.js';
 import type { VerifyReport } from '../verify/report.js';
 import type { RunDetail, RunSummary } from '../query/runs.js';
 
 export type { Check, Failure, FileResult, VerifyReport } from '../verify/report.js';
+export type { VerifyPhase } from '../verify/progress.js';
 export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
 
 /** Codes the bridge itself adds to the core's codes. */
@@ -18,6 +20,7 @@ export const BRIDGE_ERROR_CODES = [
   'UNKNOWN_JOB',
   'DESTINATION_NOT_GRANTED',
   'EXPORT_BUSY',
+  'VERIFY_BUSY',
   'FORBIDDEN_SENDER',
   'NOT_AVAILABLE',
   'ROW_NOT_FOUND',
@@ -173,6 +176,29 @@ export interface SchemaDiffView {
 /** Which HMAC key verification uses: none, the environment variable, or a typed key (sent once). */
 export type VerifyKeyChoice = SigningChoice;
 
+export type VerifyState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/**
+ * A verification job. Progress is in bytes read, over all its steps (`phase`, in order: the
+ * receipt's files hashed, the database copied for the comparison, the export's records checked).
+ */
+export interface VerifyStatus {
+  jobId: string;
+  state: VerifyState;
+  /** The step under way (or the last one reached); null until the first progress report. */
+  phase: VerifyPhase | null;
+  done: number;
+  total: number;
+  /** Bytes per second since the start. */
+  rate: number;
+  /** Estimated milliseconds left, null when unknown. */
+  etaMs: number | null;
+  /** The report, when the state is `done` (a failed verdict is still `done`). */
+  report?: VerifyReport;
+  /** Why it could not verify, when the state is `failed` (or `cancelled`). */
+  error?: { code: ResultCode; message: string };
+}
+
 export type JournalOutcome = 'success' | 'failed' | 'cancelled';
 
 /** One export in the local journal (main/journal.ts). */
@@ -250,10 +276,14 @@ export interface Operations {
   };
   'dialog:openExport': { input: { kind: 'file' | 'folder' }; result: { path: string | null } };
   'dialog:openPublicKey': { input: Record<string, never>; result: { path: string | null } };
-  'verify:run': {
+  /** Starts verifying in the background; poll `verify:status`. */
+  'verify:start': {
     input: { path: string; key: VerifyKeyChoice; publicKey: string | null; handle: string | null };
-    result: VerifyReport;
+    result: { jobId: string };
   };
+  /** A job's progress, then its report or error. A finished job is forgotten once this has returned its end. */
+  'verify:status': { input: { jobId: string }; result: VerifyStatus };
+  'verify:cancel': { input: { jobId: string }; result: { cancelled: boolean } };
   'journal:list': { input: Record<string, never>; result: { entries: JournalEntry[] } };
   'dialog:chooseJournalCsv': { input: Record<string, never>; result: { path: string | null } };
   'journal:exportCsv': { input: { destination: string }; result: { path: string; rows: number } };
@@ -286,7 +316,9 @@ export const OP_NAMES = [
   'lineage:get',
   'dialog:openExport',
   'dialog:openPublicKey',
-  'verify:run',
+  'verify:start',
+  'verify:status',
+  'verify:cancel',
   'journal:list',
   'dialog:chooseJournalCsv',
   'journal:exportCsv',
@@ -315,7 +347,9 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'lineage:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'ROW_NOT_FOUND'],
   'dialog:openExport': [],
   'dialog:openPublicKey': [],
-  'verify:run': ['FILE_NOT_GRANTED', 'UNKNOWN_HANDLE', 'SIGNING_KEY_MISSING', 'EXPORT_INPUT', 'USAGE', 'DB_NOT_FOUND', 'DB_NOT_SQLITE', 'DB_NOT_LANDSCAPE', 'DB_CORRUPT', 'NOT_AVAILABLE'],
+  'verify:start': ['FILE_NOT_GRANTED', 'UNKNOWN_HANDLE', 'SIGNING_KEY_MISSING', 'VERIFY_BUSY', 'NOT_AVAILABLE'],
+  'verify:status': ['UNKNOWN_JOB'],
+  'verify:cancel': ['UNKNOWN_JOB'],
   'journal:list': ['NOT_AVAILABLE'],
   'dialog:chooseJournalCsv': [],
   'journal:exportCsv': ['DESTINATION_NOT_GRANTED', 'NOT_AVAILABLE', 'OUTPUT_UNWRITABLE', 'OUTPUT_NO_SPACE', 'OUTPUT_FAILED'],

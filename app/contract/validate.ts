@@ -73,6 +73,8 @@ function bool(o: Obj, k: string): boolean {
 const ID = /^[A-Za-z0-9_-]+$/;
 const handle = (o: Obj) => str(o, 'handle', LIMITS.id, { pattern: ID });
 const runId = (o: Obj) => str(o, 'runId', LIMITS.runId);
+/** The whole input of a job operation: `{ jobId }`. */
+const jobId = (v: unknown) => str(plainObject(v, 'input', ['jobId']), 'jobId', LIMITS.id, { pattern: ID });
 
 function absolutePath(o: Obj, k: string): string {
   const p = str(o, k, LIMITS.path);
@@ -172,8 +174,8 @@ export const VALIDATORS: Validators = {
       force: bool(o, 'force'),
     };
   },
-  'export:status': (v) => ({ jobId: str(plainObject(v, 'input', ['jobId']), 'jobId', LIMITS.id, { pattern: ID }) }),
-  'export:cancel': (v) => ({ jobId: str(plainObject(v, 'input', ['jobId']), 'jobId', LIMITS.id, { pattern: ID }) }),
+  'export:status': (v) => ({ jobId: jobId(v) }),
+  'export:cancel': (v) => ({ jobId: jobId(v) }),
   'dialog:openSchemaFile': (v) => empty(v, 'dialog:openSchemaFile input'),
   'schema:get': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId']);
@@ -189,7 +191,7 @@ export const VALIDATORS: Validators = {
   },
   'dialog:openExport': (v) => ({ kind: oneOf(plainObject(v, 'input', ['kind']), 'kind', ['file', 'folder'] as const) }),
   'dialog:openPublicKey': (v) => empty(v, 'dialog:openPublicKey input'),
-  'verify:run': (v) => {
+  'verify:start': (v) => {
     const o = plainObject(v, 'input', ['path', 'key', 'publicKey', 'handle']);
     return {
       path: absolutePath(o, 'path'),
@@ -198,6 +200,8 @@ export const VALIDATORS: Validators = {
       handle: o['handle'] === null ? null : handle(o),
     };
   },
+  'verify:status': (v) => ({ jobId: jobId(v) }),
+  'verify:cancel': (v) => ({ jobId: jobId(v) }),
   'journal:list': (v) => empty(v, 'journal:list input'),
   'dialog:chooseJournalCsv': (v) => empty(v, 'dialog:chooseJournalCsv input'),
   'journal:exportCsv': (v) => ({ destination: absolutePath(plainObject(v, 'input', ['destination']), 'destination') }),

@@ -6,8 +6,9 @@
 import { LandscapeError } from '../errors.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
 import { parse, str } from '../cli/args.js';
-import type { Io } from '../cli/output.js';
+import { ProgressBar, type Io } from '../cli/output.js';
 import { keygen } from './keys.js';
+import type { VerifyPhase } from './progress.js';
 import type { VerifyReport } from './report.js';
 import { verifyExport } from './verify.js';
 
@@ -24,6 +25,11 @@ export function passphraseFromEnv(name: string | undefined, env: NodeJS.ProcessE
   if (v === undefined) throw new LandscapeError('USAGE', `the environment variable ${name} (passphrase) is not set`);
   return v;
 }
+
+const PHASE_LABELS: Record<VerifyPhase, string> = { files: 'file hashes', database: 'copying the database', records: 'records' };
+
+/** Bytes as MiB with one decimal, for the progress bar. */
+const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 const MARK = { pass: 'pass', fail: 'FAIL', skipped: 'skip' } as const;
 const SHOWN_FAILURES = 50;
@@ -64,7 +70,20 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const key = keyEnv !== undefined ? signingKeyFromEnv(keyEnv, io.env) : io.env[DEFAULT_KEY_ENV] !== undefined ? signingKeyFromEnv(DEFAULT_KEY_ENV, io.env) : null;
   const publicKey = str(values, 'public-key');
   const dbPath = str(values, 'db');
-  const report = await verifyExport(positionals[0]!, { key, ...(publicKey !== undefined ? { publicKey } : {}), ...(dbPath !== undefined ? { dbPath } : {}) });
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const bar = new ProgressBar(io, 'verifying', mib);
+  let report: VerifyReport;
+  try {
+    report = await verifyExport(positionals[0]!, {
+      key, ...(publicKey !== undefined ? { publicKey } : {}), ...(dbPath !== undefined ? { dbPath } : {}),
+      signal: controller.signal, onProgress: (p) => bar.update(p.done, p.total, `verifying (${PHASE_LABELS[p.phase]})`),
+    });
+  } finally {
+    bar.clear();
+    process.removeListener('SIGINT', onSigint);
+  }
   io.stdout(values['json'] ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   if (report.verdict === 'pass') return 0;
   throw new LandscapeError('VERIFY_FAILED', `verification failed: ${report.summary}`);

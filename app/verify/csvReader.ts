@@ -23,6 +23,8 @@ export class CsvRecordReader {
   constructor(
     readonly file: string,
     private readonly maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
+    /** Called with the length of every chunk read (progress). */
+    private readonly onBytes?: (n: number) => void,
   ) {
     try {
       this.fd = fs.openSync(file, 'r');
@@ -34,6 +36,7 @@ export class CsvRecordReader {
   private fill(): boolean {
     if (this.eof || this.fd === null) return false;
     const n = fs.readSync(this.fd, this.chunk, 0, CHUNK, this.offset);
+    if (n > 0) this.onBytes?.(n);
     let text: string;
     try {
       text = this.decoder.decode(this.chunk.subarray(0, n), { stream: n > 0 });

@@ -14,6 +14,7 @@ import { signedStream, type StreamSummary } from '../export/signedStream.js';
 import { pyJson } from '../json/pyjson.js';
 import type { PyDict, PyValue } from '../json/value.js';
 import { CsvRecordReader, splitCsvFields } from './csvReader.js';
+import type { VerifyTracker } from './progress.js';
 import type { ReportBuilder } from './report.js';
 
 const NAME = 'database comparison';
@@ -86,6 +87,11 @@ export class JsonDbComparator {
     }
   };
 
+  /** Ends the re-export early (on an error or a cancel), releasing its statements. */
+  close(): void {
+    this.gen?.return(undefined);
+  }
+
   /** Reports records the database has beyond the end of the export, and the check's verdict. */
   finish(index: number): void {
     if (!this.gen) {
@@ -127,8 +133,12 @@ function csvExportedAt(dir: string): string | null {
   }
 }
 
-/** Compares a CSV export folder with the database's re-export, cell by cell. */
-export function compareCsvWithDb(db: Landscape, dir: string, runId: string, profile: Profile, key: Buffer | null, report: ReportBuilder): void {
+/**
+ * Compares a CSV export folder with the database's re-export, cell by cell. `progress` counts the
+ * CSV bytes read and is checked per record for cancellation; every reader is closed however this
+ * ends.
+ */
+export async function compareCsvWithDb(db: Landscape, dir: string, runId: string, profile: Profile, key: Buffer | null, report: ReportBuilder, progress?: VerifyTracker): Promise<void> {
   const dirName = path.basename(dir);
   const files = new Map<string, CsvFile | null>();
   let signed = false;
@@ -138,6 +148,7 @@ export function compareCsvWithDb(db: Landscape, dir: string, runId: string, prof
     differing++;
     report.fail({ kind: 'db_mismatch', message, ...extra });
   };
+  const onBytes = progress ? (n: number) => progress.add(n) : undefined;
   const open = (type: string): CsvFile | null => {
     if (files.has(type)) return files.get(type)!;
     const name = CSV_FILE_NAMES[type as RecordType];
@@ -145,10 +156,11 @@ export function compareCsvWithDb(db: Landscape, dir: string, runId: string, prof
     let entry: CsvFile | null = null;
     if (!name || !fs.existsSync(full)) fail(`the database has ${type} records but the export has no ${name ?? type} file`, { record_type: type, file: `${dirName}/${name ?? type}` });
     else {
-      const reader = new CsvRecordReader(full);
-      const header = splitCsvFields(reader.next() ?? '');
-      signed ||= header.includes('signature');
-      entry = { reader, header, keys: new Set(), row: 0 };
+      entry = { reader: new CsvRecordReader(full, undefined, onBytes), header: [], keys: new Set(), row: 0 };
+      // Registered before the header is read, so the reader is closed even if reading it fails.
+      files.set(type, entry);
+      entry.header = splitCsvFields(entry.reader.next() ?? '');
+      signed ||= entry.header.includes('signature');
     }
     files.set(type, entry);
     return entry;
@@ -162,6 +174,7 @@ export function compareCsvWithDb(db: Landscape, dir: string, runId: string, prof
   try {
     let index = 0;
     for (const record of signedStream(db, runId, { profile, key: withKey ? key : null, exportedAt: exportedAt ?? '' }, summary)) {
+      if (progress?.step()) await progress.pause();
       const type = record.record_type;
       const at = index++;
       const f = open(type);
@@ -183,19 +196,22 @@ export function compareCsvWithDb(db: Landscape, dir: string, runId: string, prof
       else if (cells.length !== f.header.length) fail(`row has ${cells.length} cells, the header ${f.header.length}`, { index: at, record_type: type, file, row: f.row });
       else if (col !== -1) fail(`row differs from the database in column ${JSON.stringify(f.header[col])}`, { index: at, record_type: type, file, row: f.row });
     }
-  } finally {
-    db.endRead();
+    // Rows the database does not have: only worth reading when the comparison ran to its end.
     for (const [type, f] of files) {
       if (!f) continue;
       const file = `${dirName}/${CSV_FILE_NAMES[type as RecordType]}`;
       let extra = 0;
-      while (f.reader.next() !== null) extra++;
-      f.reader.close();
+      while (f.reader.next() !== null) {
+        if (++extra % 1024 === 0) await progress?.pause();
+      }
       if (extra) fail(`${extra} row(s) beyond the database's records (inserted rows)`, { record_type: type, file, row: f.row + 1 });
       if (signed && !withKey) f.keys.add('signature');
       const want = csvHeader(f.keys);
       if (want.join(',') !== f.header.join(',')) fail('the header differs from the database records\' columns', { record_type: type, file });
     }
+  } finally {
+    db.endRead();
+    for (const f of files.values()) f?.reader.close();
   }
   report.check(NAME, differing ? 'fail' : 'pass', differing ? `${differing} difference(s) from the database` : `${compared} CSV row(s) identical to the database's records`);
 }

@@ -21,6 +21,8 @@ export interface RawRecord {
 export interface SplitOptions {
   maxRecordChars?: number;
   chunkBytes?: number;
+  /** Called with the length of every chunk read (progress). */
+  onBytes?: (n: number) => void;
 }
 
 function inputError(file: string, message: string, details: Record<string, unknown> = {}): LandscapeError {
@@ -37,7 +39,7 @@ export function isTruncation(e: unknown): e is LandscapeError {
 }
 
 /** Yields the file as strictly decoded UTF-8 text chunks. */
-async function* textChunks(file: string, chunkBytes: number): AsyncGenerator<string> {
+async function* textChunks(file: string, chunkBytes: number, onBytes?: (n: number) => void): AsyncGenerator<string> {
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, 'r');
@@ -51,6 +53,7 @@ async function* textChunks(file: string, chunkBytes: number): AsyncGenerator<str
   try {
     for (;;) {
       const { bytesRead } = await handle.read(buf, 0, chunkBytes, offset);
+      if (bytesRead > 0) onBytes?.(bytesRead);
       let text: string;
       try {
         text = decoder.decode(buf.subarray(0, bytesRead), { stream: bytesRead > 0 });
@@ -94,7 +97,7 @@ class Piece {
 export async function* jsonlRecords(file: string, opts: SplitOptions = {}): AsyncGenerator<RawRecord> {
   const piece = new Piece(file, opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS);
   let index = 0;
-  for await (const chunk of textChunks(file, opts.chunkBytes ?? CHUNK)) {
+  for await (const chunk of textChunks(file, opts.chunkBytes ?? CHUNK, opts.onBytes)) {
     let start = 0;
     for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
       piece.add(chunk.slice(start, nl), index);
@@ -131,7 +134,7 @@ export async function* jsonArrayRecords(file: string, opts: SplitOptions = {}): 
   let depth = 0;
   let inString = false;
   let escape = false;
-  for await (const chunk of textChunks(file, opts.chunkBytes ?? CHUNK)) {
+  for await (const chunk of textChunks(file, opts.chunkBytes ?? CHUNK, opts.onBytes)) {
     let elementStart = state === State.InElement ? 0 : -1;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;

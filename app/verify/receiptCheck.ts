@@ -11,9 +11,11 @@ import { LandscapeError } from '../errors.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import type { PyDict, PyValue } from '../json/value.js';
 import { fingerprint, receiptSigningBytes, verifyEd25519 } from './keys.js';
+import type { VerifyTracker } from './progress.js';
 import type { FileResult, ReportBuilder } from './report.js';
 
 const MAX_RECEIPT_BYTES = 32 * 1024 * 1024;
+const CHUNK = 1 << 20;
 const HEX64 = /^[0-9a-f]{64}$/;
 const SAFE_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[^/\\\0]+(?:\/[^/\\\0]+)*$/;
 
@@ -77,22 +79,55 @@ export function loadReceipt(file: string, report: ReportBuilder): LoadedReceipt 
   return { path: file, data, files };
 }
 
-async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+/**
+ * SHA-256 and length of a file, read in chunks. The handle is closed before this settles, also
+ * when verification is cancelled between chunks.
+ */
+async function hashFile(file: string, progress?: VerifyTracker): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(CHUNK);
   let size = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, CHUNK, size);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      size += bytesRead;
+      progress?.add(bytesRead);
+      progress?.check();
+    }
+  } finally {
+    await handle.close();
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/** Where a listed file lies, or null when its path is unsafe (it is then never opened). */
+function listedPath(receipt: LoadedReceipt, f: ListedFile): string | null {
+  return SAFE_PATH.test(f.path) ? path.join(path.dirname(receipt.path), ...f.path.split('/')) : null;
+}
+
+/** Bytes {@link checkReceiptFiles} will read: the sizes of the listed files that are safe regular files. */
+export function listedFileBytes(receipt: LoadedReceipt): number {
+  let n = 0;
+  for (const f of receipt.files) {
+    const full = listedPath(receipt, f);
+    try {
+      const st = full === null ? undefined : fs.lstatSync(full, { throwIfNoEntry: false });
+      if (st?.isFile()) n += st.size;
+    } catch {
+      // Reported when the file is checked; a budget only sizes the progress bar.
+    }
+  }
+  return n;
 }
 
 /**
  * Checks every file the receipt lists (relative to the receipt's folder), and that the export
  * holds nothing the receipt does not list.
  */
-export async function checkReceiptFiles(receipt: LoadedReceipt, target: string, isDir: boolean, report: ReportBuilder): Promise<void> {
-  const base = path.dirname(receipt.path);
+export async function checkReceiptFiles(receipt: LoadedReceipt, target: string, isDir: boolean, report: ReportBuilder, progress?: VerifyTracker): Promise<void> {
   const targetName = path.basename(target);
   const listed = new Set<string>();
   let bad = 0;
@@ -105,11 +140,12 @@ export async function checkReceiptFiles(receipt: LoadedReceipt, target: string, 
       bad++;
       report.fail({ kind: 'file', message: `${f.path}: ${message}`, file: f.path });
     };
-    if (!SAFE_PATH.test(f.path)) {
+    progress?.check();
+    const full = listedPath(receipt, f);
+    if (full === null) {
       fail('unsafe', 'the receipt lists a path outside the export folder; it was not opened');
       continue;
     }
-    const full = path.join(base, ...f.path.split('/'));
     const st = fs.lstatSync(full, { throwIfNoEntry: false });
     if (!st) {
       fail('missing', 'listed in the receipt but missing');
@@ -119,7 +155,7 @@ export async function checkReceiptFiles(receipt: LoadedReceipt, target: string, 
       fail('unsafe', 'is not a regular file (a link or folder); it was not read');
       continue;
     }
-    const actual = await hashFile(full);
+    const actual = await hashFile(full, progress);
     result.actual_sha256 = actual.sha256;
     result.actual_size = actual.size;
     if (actual.size !== f.size) fail('mismatch', `size ${actual.size} bytes, the receipt says ${f.size}`);

@@ -11,6 +11,7 @@ import { canonicalJson } from '../json/canonical.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import type { PyDict } from '../json/value.js';
 import { isTruncation, type RawRecord } from './jsonStream.js';
+import type { VerifyTracker } from './progress.js';
 import type { ReportBuilder } from './report.js';
 import { StructureChecker } from './structure.js';
 
@@ -24,6 +25,8 @@ export interface RecordCheckOptions {
   file: string;
   /** Called for each parsed record before the next is read (the database comparison). */
   onRecord?: (index: number, record: PyDict) => void;
+  /** Cancellation and yields, checked per record (the byte counts come from the source). */
+  progress?: VerifyTracker;
 }
 
 export interface RecordCheckResult {
@@ -83,6 +86,7 @@ export async function checkRecords(source: AsyncIterable<RawRecord>, opts: Recor
     report.fail({ kind, message, index, record_type, file: opts.file });
   try {
     for await (const raw of source) {
+      if (opts.progress?.step()) await opts.progress.pause();
       const record = parseRecord(raw, opts.file);
       const type = record.get('record_type') as string;
       const { index } = raw;

@@ -15,10 +15,12 @@ import { isProfile, type Profile } from '../export/recordTypes.js';
 import { compareCsvWithDb, JsonDbComparator } from './dbCompare.js';
 import { jsonArrayRecords, jsonlRecords } from './jsonStream.js';
 import { loadPublicKey } from './keys.js';
-import { checkReceiptFiles, checkReceiptSignature, loadReceipt, receiptPathFor, type LoadedReceipt } from './receiptCheck.js';
+import { checkReceiptFiles, checkReceiptSignature, listedFileBytes, loadReceipt, receiptPathFor, type LoadedReceipt } from './receiptCheck.js';
 import { checkRecords, type RecordCheckResult } from './records.js';
+import { checkCancelled, VerifyTracker, type VerifyPhase, type VerifyProgress } from './progress.js';
 import { ReportBuilder, type VerifyReport } from './report.js';
 
+export type { VerifyPhase, VerifyProgress } from './progress.js';
 export type { VerifyReport } from './report.js';
 
 export interface VerifyOptions {
@@ -30,6 +32,10 @@ export interface VerifyOptions {
   dbPath?: string;
   /** Longest single record accepted (characters); hostile files with longer lines are refused. */
   maxRecordChars?: number;
+  /** Bytes read of all the bytes verification reads, with the step under way (progress.ts). */
+  onProgress?: (p: VerifyProgress) => void;
+  /** Cancels the verification: it rejects with CANCELLED, every file it opened closed. */
+  signal?: AbortSignal;
 }
 
 const RECEIPT_SUFFIX = '.receipt.json';
@@ -67,6 +73,27 @@ function receiptFormat(r: LoadedReceipt | null): { format: string | null; profil
   return { format: typeof format === 'string' ? format : null, profile: typeof profile === 'string' && isProfile(profile) ? profile : 'elspeth' };
 }
 
+/** Size of a file, 0 when it is missing or not a regular file (for progress budgets only). */
+function fileBytes(file: string): number {
+  try {
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    return st?.isFile() ? st.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Bytes the CSV comparison reads at most: the CSV files of the export folder. */
+function csvFolderBytes(dir: string): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  return names.filter((name) => name.endsWith('.csv')).reduce((sum, name) => sum + fileBytes(path.join(dir, name)), 0);
+}
+
 /** Cross-checks what the receipt claims about the records with what the file holds. */
 function checkReceiptClaims(r: LoadedReceipt, result: RecordCheckResult, report: ReportBuilder): void {
   const file = path.basename(r.path);
@@ -93,8 +120,12 @@ function checkReceiptClaims(r: LoadedReceipt, result: RecordCheckResult, report:
   report.check('receipt claims', problems.length ? 'fail' : 'pass', problems.length ? problems.join('; ') : 'run, record counts, signed flag and final hash agree with the records');
 }
 
-/** Verifies an export file or CSV folder. Resolves with the report; rejects only with coded errors. */
+/**
+ * Verifies an export file or CSV folder. Resolves with the report; rejects only with coded errors
+ * (CANCELLED when `opts.signal` fires: checked between chunks and every few records).
+ */
 export async function verifyExport(input: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  checkCancelled(opts.signal);
   const target = resolveTarget(input);
   const st = fs.lstatSync(target, { throwIfNoEntry: false });
   if (!st) throw new LandscapeError('EXPORT_INPUT', `no such export: ${target}`, { file: target });
@@ -106,21 +137,40 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   const receipt = loadReceipt(receiptPathFor(target), report);
   const { format: claimed, profile } = receiptFormat(receipt);
   report.format = isDir ? 'csv' : claimed === 'json' || claimed === 'jsonl' ? claimed : sniffFormat(target);
+  const budgets: Record<VerifyPhase, number> = {
+    files: receipt ? listedFileBytes(receipt) : 0,
+    database: opts.dbPath === undefined ? 0 : fileBytes(opts.dbPath) + fileBytes(`${opts.dbPath}-wal`),
+    records: !isDir ? st.size : opts.dbPath !== undefined ? csvFolderBytes(target) : 0,
+  };
+  const progress = new VerifyTracker(budgets, opts.onProgress, opts.signal);
+  progress.begin('files');
   if (receipt) {
     report.receiptPath = receipt.path;
     report.runId = receiptString(receipt, 'run_id');
     if (claimed !== null && claimed !== report.format) {
       report.fail({ kind: 'receipt', message: `the receipt describes a ${claimed} export, but ${path.basename(target)} is ${isDir ? 'a folder' : 'a file'}`, file: path.basename(receipt.path) });
     }
-    await checkReceiptFiles(receipt, target, isDir, report);
+    await checkReceiptFiles(receipt, target, isDir, report, progress);
     checkReceiptSignature(receipt, publicKey, report);
   } else {
     report.check('receipt', isDir ? 'fail' : 'skipped', `no receipt at ${path.basename(receiptPathFor(target))}`);
     if (isDir) report.fail({ kind: 'receipt', message: 'a CSV export folder has no receipt: its files cannot be checked', file: path.basename(receiptPathFor(target)) });
     if (publicKey) report.fail({ kind: 'receipt_signature', message: 'a public key was given but there is no receipt to check' });
   }
-  const db = opts.dbPath === undefined ? null : LandscapeDb.open(opts.dbPath);
+  let db: LandscapeDb | null = null;
+  if (opts.dbPath !== undefined) {
+    progress.begin('database');
+    // The private snapshot is copied synchronously; a cancel is noticed once it is taken.
+    let copied = 0;
+    db = LandscapeDb.open(opts.dbPath, {
+      onBytes: (n) => {
+        progress.add(n - copied);
+        copied = n;
+      },
+    });
+  }
   try {
+    progress.begin('records');
     if (db && receipt) {
       const database = receipt.data.get('database');
       const sha = database instanceof Map ? database.get('sha256') : undefined;
@@ -128,28 +178,32 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     }
     if (report.format === 'csv') {
       if (!isDir) throw new LandscapeError('EXPORT_INPUT', `${target}: a CSV export is a folder`, { file: target });
-      verifyCsv(target, receipt, db, key, profile, report);
+      await verifyCsv(target, receipt, db, key, profile, report, progress);
     } else {
-      const split = { ...(opts.maxRecordChars ? { maxRecordChars: opts.maxRecordChars } : {}) };
+      const split = { ...(opts.maxRecordChars ? { maxRecordChars: opts.maxRecordChars } : {}), onBytes: (n: number) => progress.add(n) };
       const source = report.format === 'json' ? jsonArrayRecords(target, split) : jsonlRecords(target, split);
       const name = path.basename(target);
       const comparator = db ? new JsonDbComparator(db, receiptString(receipt, 'run_id'), profile, key, report, name) : null;
       if (db) db.beginRead();
       try {
-        const result = await checkRecords(source, { key, file: name, ...(comparator ? { onRecord: comparator.onRecord } : {}) }, report);
+        const result = await checkRecords(source, { key, file: name, progress, ...(comparator ? { onRecord: comparator.onRecord } : {}) }, report);
         comparator?.finish(result.dataRecords + (result.manifest ? 1 : 0));
         if (receipt) checkReceiptClaims(receipt, result, report);
       } finally {
+        comparator?.close();
         if (db) db.endRead();
       }
     }
   } finally {
     db?.close();
   }
+  // A cancel that came in while the last records were checked still counts: no verdict is given.
+  progress.check();
+  progress.finish();
   return report.build();
 }
 
-function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landscape | null, key: Buffer | null, profile: Profile, report: ReportBuilder): void {
+async function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landscape | null, key: Buffer | null, profile: Profile, report: ReportBuilder, progress: VerifyTracker): Promise<void> {
   const why =
     'per-record signatures and the final hash cannot be re-checked from CSV files alone: CSV loses null vs empty, ' +
     'number vs text and nesting (FORMAT.md §5.7.3); give --db to compare the rows with the database';
@@ -163,5 +217,5 @@ function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landscape | n
     report.fail({ kind: 'receipt', message: 'without a receipt naming the run, the CSV export cannot be compared with the database' });
     return;
   }
-  compareCsvWithDb(db, dir, runId, profile, key, report);
+  await compareCsvWithDb(db, dir, runId, profile, key, report, progress);
 }

@@ -225,6 +225,38 @@ export class VerifyPage {
     return this.page.getByTestId('verify-verdict').getAttribute('data-verdict');
   }
 
+  /** Ticks "Re-check against the open database". */
+  async useDatabase(): Promise<void> {
+    await this.page.getByTestId('verify-use-db').check();
+  }
+
+  /** Starts verifying and waits for the progress bar; the step it names. */
+  async startAndWaitForProgress(): Promise<string> {
+    await this.page.getByTestId('verify-run').click();
+    await this.page.getByTestId('verify-progress').waitFor({ timeout: 30_000 });
+    return this.page.getByTestId('progress-step').innerText();
+  }
+
+  /** The progress bar's [done, total] as its aria values say (bytes). */
+  async progressValues(): Promise<[number, number]> {
+    const bar = this.page.getByTestId('verify-progress').getByRole('progressbar');
+    return [Number(await bar.getAttribute('aria-valuenow')), Number(await bar.getAttribute('aria-valuemax'))];
+  }
+
+  /** Waits for the report after a started verification; its verdict. */
+  async waitForVerdict(): Promise<string | null> {
+    await this.page.getByTestId('verify-verdict').waitFor({ timeout: 120_000 });
+    return this.page.getByTestId('verify-verdict').getAttribute('data-verdict');
+  }
+
+  /** Cancels the running verification; the calm note shown instead of a report. */
+  async cancel(): Promise<string> {
+    // The progress panel re-renders every poll; the button itself does not move.
+    await this.page.getByTestId('cancel-verify').click({ force: true });
+    await this.page.getByTestId('verify-cancelled').waitFor({ timeout: 60_000 });
+    return this.page.getByTestId('verify-cancelled').innerText();
+  }
+
   /** Failure rows: [record index, record type, kind, where, message]. */
   async failures(): Promise<string[][]> {
     return this.page.locator('[data-testid="verify-failures"] tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));

@@ -2,13 +2,17 @@
  * End-to-end, issue 5's desktop surface: a signed JSON export made in the test verifies (PASS);
  * one changed byte fails with the record located; the History view lists the exports (also a
  * cancelled one is journalled by the handlers), "Verify again" pre-fills the Verify view, and the
- * journal exports as CSV. Every step also fails on console errors.
+ * journal exports as CSV. A long verification against the open database shows its progress,
+ * step by step, before the report, and can be cancelled with a calm note instead of an error.
+ * Every step also fails on console errors.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Papa from 'papaparse';
+import { LandscapeDb } from '../../app/db/open.js';
+import { exportRun } from '../../app/export/exportRun.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 import { HistoryPage, RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
@@ -22,12 +26,23 @@ describe('Landscape Desk verify and history end to end', { timeout: 240_000 }, (
   let fx: BuildSummary;
   let run: RunPage;
   let out: string;
+  let big: BuildSummary;
+  let bigOut: string;
 
   before(async () => {
     buildRenderer();
     dir = tempDir('ld-e2e-verify-');
     fx = buildLandscape(path.join(dir, 'audit.db'), { runs: 1, rowsPerRun: 30, seed: 41 });
     out = path.join(dir, 'signed.json');
+    // ~150,000 records (an 80 MB export): seconds to verify against the database, time enough
+    // to watch the progress and to cancel.
+    big = buildLandscape(path.join(dir, 'big.db'), { runs: 1, rowsPerRun: 6000, seed: 43 });
+    const bigDb = LandscapeDb.open(big.path);
+    try {
+      bigOut = (await exportRun(bigDb, { runId: big.runs[0]!.runId, format: 'json', out: path.join(dir, 'big.json'), key: Buffer.from(KEY) })).target;
+    } finally {
+      bigDb.close();
+    }
     app = await launchApp({});
     app.harness.queueDialog(fx.path);
     await new StartPage(app.page).openViaDialog();
@@ -112,6 +127,46 @@ describe('Landscape Desk verify and history end to end', { timeout: 240_000 }, (
     assert.equal(rows[0]!['error_code'], 'OUTPUT_EXISTS');
     assert.match(rows[1]!['receipt_sha256'] ?? '', /^[0-9a-f]{64}$/);
     assert.ok(!fs.readFileSync(csv, 'utf8').includes(KEY));
+    noConsoleErrors();
+  });
+
+  test('a long verification against the database shows its progress, then the report', async () => {
+    await app.page.getByRole('button', { name: 'Close database' }).click();
+    // The last test left the History view open; back to the start screen.
+    await app.page.getByRole('button', { name: '← Back' }).click();
+    app.harness.queueDialog(big.path);
+    await new StartPage(app.page).openViaDialog();
+    await new RunsPage(app.page).waitForRuns(big.runs.length);
+    const verify = new VerifyPage(app.page);
+    await verify.openFromHeader();
+    app.harness.queueDialog(bigOut);
+    await verify.chooseFile();
+    await verify.typeKey(KEY);
+    await verify.useDatabase();
+    const step = await verify.startAndWaitForProgress();
+    assert.match(step, /^(Starting…|Checking the files listed in the receipt|Copying the database for the comparison|Checking the records against the database)$/);
+    await app.page.getByTestId('cancel-verify').waitFor();
+    await app.page.waitForFunction(() => Number(document.querySelector('[data-testid="verify-progress"] [role="progressbar"]')?.getAttribute('aria-valuenow')) > 0);
+    const [done, total] = await verify.progressValues();
+    assert.ok(done > 0 && done <= total && total > 2 * fs.statSync(bigOut).size, `progress ${done} of ${total}`);
+    await app.shot('33-verify-progress');
+    assert.equal(await verify.waitForVerdict(), 'pass');
+    assert.equal(await app.page.getByTestId('verify-progress').count(), 0, 'the bar gives way to the report');
+    assert.equal(await app.page.getByTestId('cancel-verify').count(), 0);
+    const checks = await app.page.locator('[data-testid="verify-checks"] li[data-status="pass"] strong').allInnerTexts();
+    assert.ok(checks.includes('database comparison'), checks.join(', '));
+    noConsoleErrors();
+  });
+
+  test('a running verification can be cancelled: a calm note, no error and no report', async () => {
+    const verify = new VerifyPage(app.page);
+    // The typed key was cleared by the last run: this one checks the running hash only, still against the database.
+    await verify.startAndWaitForProgress();
+    assert.match(await verify.cancel(), /^Verification cancelled/);
+    await app.shot('34-verify-cancelled');
+    assert.equal(await app.page.locator('.error-panel').count(), 0, 'no error panel');
+    assert.equal(await app.page.getByTestId('verify-report').count(), 0, 'no report');
+    assert.equal(await app.page.getByTestId('verify-run').isEnabled(), true, 'Verify can be pressed again');
     noConsoleErrors();
   });
 });

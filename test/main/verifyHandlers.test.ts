@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ExportStatus, Result } from '../../app/contract/operations.js';
+import type { ExportStatus, OpInput, Result, VerifyReport } from '../../app/contract/operations.js';
 import { createHandlers, disposeHandlers, type Handlers } from '../../main/handlers.js';
 import { openJournal, type Journal } from '../../main/journal.js';
 import { fileRecentStore } from '../../main/recent.js';
@@ -62,9 +62,23 @@ describe('verify, journal and show-in-folder handlers', () => {
     }
   }
 
+  /** Starts a verification and polls it to its end; the report of a `done` job. */
+  async function verify(input: OpInput<'verify:start'>): Promise<VerifyReport> {
+    const { jobId } = value(await h['verify:start'](input));
+    for (;;) {
+      const s = value(await h['verify:status']({ jobId }));
+      if (s.state !== 'running') {
+        assert.equal(s.state, 'done', JSON.stringify(s.error));
+        assert.equal(s.done, s.total);
+        return s.report!;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   test('verify refuses paths that no dialog granted', async () => {
-    assert.equal(code(await h['verify:run']({ path: '/etc/passwd', key: { mode: 'none' }, publicKey: null, handle: null })), 'FILE_NOT_GRANTED');
-    assert.equal(code(await h['verify:run']({ path: '/etc', key: { mode: 'none' }, publicKey: null, handle: 'nope' })), 'FILE_NOT_GRANTED');
+    assert.equal(code(await h['verify:start']({ path: '/etc/passwd', key: { mode: 'none' }, publicKey: null, handle: null })), 'FILE_NOT_GRANTED');
+    assert.equal(code(await h['verify:start']({ path: '/etc', key: { mode: 'none' }, publicKey: null, handle: 'nope' })), 'FILE_NOT_GRANTED');
   });
 
   test('a signed export verifies, is journalled, and can be shown in its folder', async () => {
@@ -78,9 +92,9 @@ describe('verify, journal and show-in-folder handlers', () => {
     assert.equal(entries[0]!.signed, true);
     assert.match(entries[0]!.receiptSha256 ?? '', /^[0-9a-f]{64}$/);
     // A journalled export may be verified again without a new dialog.
-    const report = value(await h['verify:run']({ path: out, key: { mode: 'key', key: 'secret' }, publicKey: null, handle }));
+    const report = await verify({ path: out, key: { mode: 'key', key: 'secret' }, publicKey: null, handle });
     assert.equal(report.verdict, 'pass', report.summary);
-    const wrongKey = value(await h['verify:run']({ path: out, key: { mode: 'env' }, publicKey: null, handle: null }));
+    const wrongKey = await verify({ path: out, key: { mode: 'env' }, publicKey: null, handle: null });
     assert.equal(wrongKey.verdict, 'fail');
     assert.deepEqual(value(await h['shell:showInFolder']({ path: out })), { shown: true });
     assert.deepEqual(value(await h['shell:showInFolder']({ path: `${out}.receipt.json` })), { shown: true });
@@ -98,7 +112,7 @@ describe('verify, journal and show-in-folder handlers', () => {
     fs.writeFileSync(out, `${text.slice(0, at + 2)}X${text.slice(at + 3)}`);
     answers.push(out);
     assert.equal(value(await h['dialog:openExport']({ kind: 'file' })).path, out);
-    const report = value(await h['verify:run']({ path: out, key: { mode: 'key', key: 'secret' }, publicKey: null, handle: null }));
+    const report = await verify({ path: out, key: { mode: 'key', key: 'secret' }, publicKey: null, handle: null });
     assert.equal(report.verdict, 'fail');
     assert.ok(report.first_bad_record?.index !== undefined);
     assert.ok(report.files.some((f) => f.status === 'mismatch'));
@@ -122,7 +136,7 @@ describe('verify, journal and show-in-folder handlers', () => {
 
   test('the public key must come from its dialog', async () => {
     const out = path.join(dir, 'run.json');
-    assert.equal(code(await h['verify:run']({ path: out, key: { mode: 'none' }, publicKey: '/etc/hostname', handle: null })), 'FILE_NOT_GRANTED');
+    assert.equal(code(await h['verify:start']({ path: out, key: { mode: 'none' }, publicKey: '/etc/hostname', handle: null })), 'FILE_NOT_GRANTED');
   });
 });
 

@@ -2,13 +2,31 @@
  * Verify an export (issue 5): pick the export file or CSV folder through a dialog, optionally an
  * HMAC key (typed into a masked field that is sent once and cleared, or taken from the
  * environment in main), a public key file and a re-check against the open database. The work
- * runs in a worker thread in main; this view only waits for the report.
+ * runs as a job in a worker thread in main; this view polls its progress, can cancel it, and
+ * shows the report. Leaving the view cancels a verification still running.
  */
-import { useState } from 'react';
-import type { AppInfo, DbInfo, VerifyKeyChoice, VerifyReport } from '../../../app/contract/operations.js';
+import { useEffect, useRef, useState } from 'react';
+import type { AppInfo, DbInfo, VerifyKeyChoice, VerifyPhase, VerifyReport, VerifyStatus } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import ErrorPanel from './ErrorPanel.js';
+import ProgressBar from './ProgressBar.js';
 import VerifyReportPanel from './VerifyReportPanel.js';
+
+const POLL_MS = 150;
+
+/** What the progress bar says the verification is doing. */
+function stepText(phase: VerifyPhase | null, withDb: boolean): string {
+  switch (phase) {
+    case null:
+      return 'Starting…';
+    case 'files':
+      return 'Checking the files listed in the receipt';
+    case 'database':
+      return 'Copying the database for the comparison';
+    case 'records':
+      return withDb ? 'Checking the records against the database' : 'Checking the records';
+  }
+}
 
 export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; initialPath: string | null; onBack: () => void }) {
   const [target, setTarget] = useState<string | null>(props.initialPath);
@@ -16,15 +34,31 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
   const [key, setKey] = useState('');
   const [publicKey, setPublicKey] = useState<string | null>(null);
   const [useDb, setUseDb] = useState(false);
-  const [running, setRunning] = useState(false);
+  const [starting, setStarting] = useState(false);
+  const [status, setStatus] = useState<VerifyStatus | null>(null);
+  const [withDb, setWithDb] = useState(false);
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
+  const timer = useRef<number | null>(null);
+  /** The job still running, cancelled if the view goes away. */
+  const activeJob = useRef<string | null>(null);
+
+  useEffect(
+    () => () => {
+      if (timer.current !== null) window.clearTimeout(timer.current);
+      const jobId = activeJob.current;
+      if (jobId !== null) void bridge().verifyCancel({ jobId });
+    },
+    [],
+  );
+
+  const running = starting || status?.state === 'running';
 
   async function pick(kind: 'file' | 'folder') {
     setError(null);
     try {
       const r = await call(bridge().dialogOpenExport({ kind }));
-      if (r.path) (setTarget(r.path), setReport(null));
+      if (r.path) (setTarget(r.path), setReport(null), setStatus(null));
     } catch (e) {
       setError(failureOf(e));
     }
@@ -40,6 +74,25 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
     }
   }
 
+  function poll(jobId: string) {
+    timer.current = window.setTimeout(() => {
+      call(bridge().verifyStatus({ jobId })).then(
+        (s) => {
+          setStatus(s);
+          if (s.state === 'running') return poll(jobId);
+          activeJob.current = null;
+          if (s.state === 'done' && s.report) setReport(s.report);
+          else if (s.state === 'failed' && s.error) setError(s.error);
+        },
+        (e: unknown) => {
+          activeJob.current = null;
+          setStatus(null);
+          setError(failureOf(e));
+        },
+      );
+    }, POLL_MS);
+  }
+
   async function run() {
     if (!target) return;
     const choice: VerifyKeyChoice = keyMode === 'key' ? { mode: 'key', key } : { mode: keyMode };
@@ -48,13 +101,30 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
     if (keyMode === 'key') setKeyMode('none');
     setError(null);
     setReport(null);
-    setRunning(true);
+    setStatus(null);
+    setStarting(true);
+    const compare = useDb && props.db !== null;
     try {
-      setReport(await call(bridge().verifyRun({ path: target, key: choice, publicKey, handle: useDb && props.db ? props.db.handle : null })));
+      const { jobId } = await call(bridge().verifyStart({ path: target, key: choice, publicKey, handle: compare && props.db ? props.db.handle : null }));
+      activeJob.current = jobId;
+      setWithDb(compare);
+      setStatus({ jobId, state: 'running', phase: null, done: 0, total: 0, rate: 0, etaMs: null });
+      poll(jobId);
     } catch (e) {
       setError(failureOf(e));
     } finally {
-      setRunning(false);
+      setStarting(false);
+    }
+  }
+
+  async function cancel() {
+    if (status?.state !== 'running') return;
+    try {
+      await call(bridge().verifyCancel({ jobId: status.jobId }));
+    } catch (e) {
+      // The job may have finished (and been read) meanwhile: its result is on its way.
+      const f = failureOf(e);
+      if (f.code !== 'UNKNOWN_JOB') setError(f);
     }
   }
 
@@ -128,13 +198,25 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
             <button type="submit" className="btn primary" disabled={running || !target || (keyMode === 'key' && key.length === 0)} data-testid="verify-run">
               {running ? 'Verifying…' : 'Verify'}
             </button>
+            {status?.state === 'running' && (
+              <button type="button" className="btn danger" onClick={() => void cancel()} data-testid="cancel-verify">
+                Cancel
+              </button>
+            )}
           </div>
         </form>
         <div className="export-side">
-          {running && <p className="muted" role="status" aria-busy="true">Verifying in the background…</p>}
+          {status?.state === 'running' && (
+            <ProgressBar status={status} unit="bytes" step={stepText(status.phase, withDb)} label="Verification progress" testId="verify-progress" />
+          )}
+          {status?.state === 'cancelled' && (
+            <p className="muted" role="status" data-testid="verify-cancelled">
+              Verification cancelled before a verdict was reached. Press Verify to start again.
+            </p>
+          )}
           {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
           {report && <VerifyReportPanel report={report} />}
-          {!running && !report && !error && <p className="muted empty">Choose an export and press Verify.</p>}
+          {!running && !report && !error && status?.state !== 'cancelled' && <p className="muted empty">Choose an export and press Verify.</p>}
         </div>
       </div>
     </section>
