@@ -8,6 +8,7 @@ import type { ExportStatus, ReceiptView } from '../app/contract/operations.js';
 import type { LandscapeDb } from '../app/db/open.js';
 import { isLandscapeError } from '../app/errors.js';
 import type { ExportOptions, ExportResult } from '../app/export/exportRun.js';
+import { rateAndEta } from './jobProgress.js';
 import { BridgeError, failure, type Logger } from './results.js';
 
 export type ExportFn = (db: LandscapeDb, opts: ExportOptions) => Promise<ExportResult>;
@@ -66,9 +67,7 @@ export class ExportJobs {
     const job = this.get(jobId);
     const s = job.status;
     if (s.state === 'running') {
-      const seconds = Math.max(0.001, (this.deps.now() - job.startedAt) / 1000);
-      s.rate = Math.round(s.done / seconds);
-      s.etaMs = s.done > 0 && s.total >= s.done ? Math.round(((s.total - s.done) / s.done) * seconds * 1000) : null;
+      Object.assign(s, rateAndEta(s.done, s.total, job.startedAt, this.deps.now()));
     } else {
       s.etaMs = s.state === 'succeeded' ? 0 : null;
     }

@@ -11,6 +11,7 @@
  */
 import type { VerifyStatus } from '../app/contract/operations.js';
 import { isLandscapeError } from '../app/errors.js';
+import { rateAndEta } from './jobProgress.js';
 import { BridgeError, failure, type Logger } from './results.js';
 import type { VerifyFn, VerifyRequest } from './workerVerify.js';
 
@@ -79,9 +80,7 @@ export class VerifyJobs {
     const job = this.get(jobId);
     const s = job.status;
     if (s.state === 'running') {
-      const seconds = Math.max(0.001, (this.deps.now() - job.startedAt) / 1000);
-      s.rate = Math.round(s.done / seconds);
-      s.etaMs = s.done > 0 && s.total >= s.done ? Math.round(((s.total - s.done) / s.done) * seconds * 1000) : null;
+      Object.assign(s, rateAndEta(s.done, s.total, job.startedAt, this.deps.now()));
     } else {
       s.etaMs = s.state === 'done' ? 0 : null;
       this.jobs.delete(jobId);
