@@ -13,7 +13,7 @@ import { exportRun, type ExportResult } from '../../app/export/exportRun.js';
 import { workerExport } from '../../main/workerExport.js';
 import { Prng } from '../fixtures/prng.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { fdCount, snapshotDirs, openEvidence } from './support.js';
+import { fdCount, openEvidence, settle, snapshotDirs, threadCount } from './support.js';
 
 const FORMATS = ['json', 'jsonl', 'csv'] as const;
 let dir: string;
@@ -27,15 +27,6 @@ before(() => {
 });
 after(() => done());
 
-const threads = () => fs.readdirSync('/proc/self/task').length;
-
-async function settle<T>(p: Promise<T>): Promise<{ ok: T } | { code: string }> {
-  try {
-    return { ok: await p };
-  } catch (e) {
-    return { code: (e as { code?: string }).code ?? `uncoded ${String(e)}` };
-  }
-}
 
 /** Checks one attempt's outcome and cleans a success away; returns whether it was cancelled. */
 function check(outcome: { ok: ExportResult } | { code: string }, out: string, fds: number, label: string): boolean {
@@ -91,7 +82,7 @@ test('parallel: cancel at a random progress report leaves nothing, leaks no fd, 
   assert.equal(w.threads, 2);
   fs.rmSync(w.target);
   fs.rmSync(w.receiptPath);
-  const threadsBefore = threads();
+  const threadsBefore = threadCount();
   let cancelled = 0;
   for (const format of FORMATS) {
     const outDir = path.join(dir, `parallel-${format}`);
@@ -109,14 +100,14 @@ test('parallel: cancel at a random progress report leaves nothing, leaks no fd, 
     }
   }
   assert.ok(cancelled >= 6, `only ${cancelled} attempts were actually cancelled`);
-  assert.ok(threads() <= threadsBefore, `threads ${threads()} > ${threadsBefore}: a chunk worker outlived its export`);
+  assert.ok(threadCount() <= threadsBefore, `threads ${threadCount()} > ${threadsBefore}: a chunk worker outlived its export`);
   assert.deepEqual([...snapshotDirs()].filter((d) => !snaps.has(d)), []);
 });
 
 test('worker thread: cancel mid-export leaves nothing, and the worker and its snapshot are gone', async () => {
   const run = workerExport(path.join(REPO_ROOT, 'main', 'exportWorker.ts'), { error: () => undefined, info: () => undefined });
   const snaps = snapshotDirs();
-  const threadsBefore = threads();
+  const threadsBefore = threadCount();
   for (const format of FORMATS) {
     const outDir = path.join(dir, `worker-${format}`);
     fs.mkdirSync(outDir);
@@ -129,7 +120,7 @@ test('worker thread: cancel mid-export leaves nothing, and the worker and its sn
   // Worker threads exit asynchronously after their last message.
   const until = Date.now() + 5000;
   const leftovers = () => [...snapshotDirs()].filter((d) => !snaps.has(d));
-  while ((threads() > threadsBefore || leftovers().length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(threads() <= threadsBefore, `threads ${threads()} > ${threadsBefore}`);
+  while ((threadCount() > threadsBefore || leftovers().length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(threadCount() <= threadsBefore, `threads ${threadCount()} > ${threadsBefore}`);
   assert.deepEqual(leftovers(), [], 'the worker removed its snapshot');
 });

@@ -24,6 +24,20 @@ export function fdCount(): number {
   return fs.readdirSync('/proc/self/fd').length;
 }
 
+/** This process's threads (the main thread, libuv's pool, worker threads, …). */
+export function threadCount(): number {
+  return fs.readdirSync('/proc/self/task').length;
+}
+
+/** A promise's value, or the code of its rejection. */
+export async function settle<T>(p: Promise<T>): Promise<{ ok: T } | { code: string }> {
+  try {
+    return { ok: await p };
+  } catch (e) {
+    return { code: (e as { code?: string }).code ?? `uncoded ${String(e)}` };
+  }
+}
+
 /** Targets of this process's open descriptors that lie under `dir`. */
 export function fdsUnder(dir: string): string[] {
   const out: string[] = [];

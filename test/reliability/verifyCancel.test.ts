@@ -16,7 +16,7 @@ import { verifyExport, type VerifyOptions } from '../../app/verify/verify.js';
 import { workerVerify } from '../../main/workerVerify.js';
 import { Prng } from '../fixtures/prng.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { fdCount, openEvidence, snapshotDirs } from './support.js';
+import { fdCount, openEvidence, settle, snapshotDirs, threadCount } from './support.js';
 
 const KEY = Buffer.from('verify-cancel-key');
 /** Longest wait from the cancel to the rejection (a chunk of records is checked between checks). */
@@ -47,15 +47,6 @@ before(async () => {
 });
 after(() => done());
 
-const threads = () => fs.readdirSync('/proc/self/task').length;
-
-async function settle<T>(p: Promise<T>): Promise<{ ok: T } | { code: string }> {
-  try {
-    return { ok: await p };
-  } catch (e) {
-    return { code: (e as { code?: string }).code ?? `uncoded ${String(e)}` };
-  }
-}
 
 function options(c: Case, extra: Partial<VerifyOptions>): VerifyOptions {
   return { key: KEY, ...(c.dbPath ? { dbPath: c.dbPath } : {}), ...extra };
@@ -128,7 +119,7 @@ test('worker thread: progress up to the total and the core\'s report; cancel mid
     assert.equal(reports[reports.length - 1]!.done, reports[0]!.total, `${c.label}: reaches the total`);
     reportsOf.set(c.label, reports.length);
   }
-  const threadsBefore = threads();
+  const threadsBefore = threadCount();
   const fds = fdCount();
   const rng = new Prng(0xc0ffee);
   for (const c of cases) {
@@ -143,8 +134,8 @@ test('worker thread: progress up to the total and the core\'s report; cancel mid
   // Worker threads exit asynchronously after their last message.
   const until = Date.now() + 5000;
   const leftovers = () => [...snapshotDirs()].filter((d) => !snaps.has(d));
-  while ((threads() > threadsBefore || fdCount() > fds || leftovers().length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(threads() <= threadsBefore, `threads ${threads()} > ${threadsBefore}`);
+  while ((threadCount() > threadsBefore || fdCount() > fds || leftovers().length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(threadCount() <= threadsBefore, `threads ${threadCount()} > ${threadsBefore}`);
   assert.equal(fdCount(), fds, 'no fd leaked');
   assert.deepEqual(leftovers(), [], 'every database snapshot removed');
 });
