@@ -5,24 +5,22 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
-import type { PyValue } from '../json/value.js';
 import { exportClock, isoUtcWithOffset } from '../time.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { ExportRecord } from './build.js';
 import { progressEstimator, sourceRowCount } from './counts.js';
-import { csvField, csvHeader, csvLine, neutraliseFormula } from './csv.js';
-import { BatchEncoder, JSON_ITEM_SEPARATOR, type EncodedBatch } from './encode.js';
-import { abandon, commit, createTempDir, HashingFile, planDestination, type Destination } from './output.js';
-import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt, type ReceiptFile } from './receipt.js';
-import { CSV_FILE_NAMES, type Profile, type RecordType } from './recordTypes.js';
+import { BatchEncoder, type EncodedBatch } from './encode.js';
+import { abandon, commit, HashingFile, planDestination } from './output.js';
+import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt } from './receipt.js';
+import type { Profile } from './recordTypes.js';
 import { ChunkPool, defaultThreads, defaultWorkerEntry } from './parallel.js';
 import { RecordSigner } from './sign.js';
 import type { Row } from './convert.js';
 import { chunkRecords, headRecords, loadRunRow, outcomeTieOrder, rowChunks, tailRecords } from './stream.js';
 import { signReceipt } from '../verify/keys.js';
+import { csvWriter, fileWriter, type Writer } from './writers.js';
 
 export interface ExportProgress {
   done: number;
@@ -86,80 +84,6 @@ export function resolveRunId(db: Landscape, runId: string): string {
   const row = db.get<{ run_id: string }>('SELECT runs.run_id AS run_id FROM runs ORDER BY runs.started_at DESC, runs.run_id DESC LIMIT 1');
   if (!row) throw new LandscapeError('RUN_NOT_FOUND', `${db.path} contains no runs`);
   return row.run_id;
-}
-
-interface Writer {
-  write(batch: EncodedBatch): void;
-  finish(): ReceiptFile[];
-  discard(): void;
-}
-
-function fileWriter(d: Destination, format: 'json' | 'jsonl'): Writer {
-  const file = new HashingFile(d.temp);
-  let first = true;
-  return {
-    write(batch) {
-      if (batch.bytes.length === 0) return;
-      if (format === 'json') file.write(first ? '[' : JSON_ITEM_SEPARATOR);
-      file.writeBytes(batch.bytes);
-      first = false;
-    },
-    finish() {
-      if (format === 'json') file.write(first ? '[]' : ']');
-      const { sha256, size } = file.finish();
-      return [{ path: path.basename(d.target), sha256, size }];
-    },
-    discard: () => file.discard(),
-  };
-}
-
-function csvWriter(d: Destination, spreadsheetSafe: boolean): Writer {
-  createTempDir(d);
-  const files = new Map<string, { file: HashingFile; header: string[]; name: string }>();
-  const buffered = new Map<string, Array<Map<string, PyValue>>>();
-  const open = (type: string, header: string[]) => {
-    const name = CSV_FILE_NAMES[type as RecordType];
-    if (!name) throw new LandscapeError('INTERNAL', `no CSV file name for record type ${type}`);
-    const file = new HashingFile(path.join(d.temp, name));
-    file.write(header.map(csvField).join(',') + '\r\n');
-    const entry = { file, header, name };
-    files.set(type, entry);
-    return entry;
-  };
-  return {
-    write(batch) {
-      for (const { type, flat } of batch.buffered) {
-        let list = buffered.get(type);
-        if (!list) buffered.set(type, (list = []));
-        list.push(flat);
-      }
-      for (const block of batch.csv) {
-        const entry = files.get(block.type) ?? open(block.type, block.header);
-        if (entry.header.length !== block.header.length || entry.header.some((k, i) => k !== block.header[i])) {
-          throw new LandscapeError('INTERNAL', `record of type ${block.type} has unexpected keys`);
-        }
-        entry.file.writeBytes(block.lines);
-      }
-    },
-    finish() {
-      const cell = spreadsheetSafe ? neutraliseFormula : undefined;
-      for (const [type, list] of buffered) {
-        const keys = new Set<string>();
-        for (const flat of list) for (const k of flat.keys()) keys.add(k);
-        const entry = open(type, csvHeader(keys));
-        for (const flat of list) entry.file.write(csvLine(entry.header, flat, cell));
-      }
-      const out: ReceiptFile[] = [];
-      for (const { file, name } of files.values()) {
-        const { sha256, size } = file.finish();
-        out.push({ path: `${path.basename(d.target)}/${name}`, sha256, size });
-      }
-      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    },
-    discard() {
-      for (const { file } of files.values()) file.discard();
-    },
-  };
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {
