@@ -4,6 +4,7 @@
  * a JSON array, or JSONL lines). Nothing is parsed here beyond what splitting needs; each record's
  * text is then parsed on its own. Every problem becomes an EXPORT_INPUT error with a location.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import { LandscapeError } from '../errors.js';
 import { MAX_DEPTH } from '../json/parse.js';
@@ -38,7 +39,26 @@ export function isTruncation(e: unknown): e is LandscapeError {
   return e instanceof LandscapeError && e.code === 'EXPORT_INPUT' && e.details['truncated'] === true;
 }
 
-/** Yields the file as strictly decoded UTF-8 text chunks. */
+/**
+ * How many bytes at the end of `b` begin a UTF-8 sequence that the next chunk completes (0–3).
+ * Invalid bytes are left for {@link isUtf8} to refuse.
+ */
+function incompleteTail(b: Uint8Array, end: number): number {
+  for (let back = 1; back <= 3 && back <= end; back++) {
+    const c = b[end - back]!;
+    if ((c & 0xc0) === 0x80) continue;
+    const length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
+/**
+ * Yields the file as strictly decoded UTF-8 text chunks: each chunk, up to its last complete
+ * sequence, is validated (`isUtf8`: overlong forms, surrogates and stray bytes are refused, as
+ * a fatal TextDecoder would) and then decoded, several times faster than a streaming TextDecoder.
+ * A byte-order mark stays in the text, where the JSON parser refuses it.
+ */
 async function* textChunks(file: string, chunkBytes: number, onBytes?: (n: number) => void): AsyncGenerator<string> {
   let handle: fs.promises.FileHandle;
   try {
@@ -46,22 +66,22 @@ async function* textChunks(file: string, chunkBytes: number, onBytes?: (n: numbe
   } catch (e) {
     throw inputError(file, `cannot open (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  // ignoreBOM keeps a byte-order mark in the text, where the JSON parser then refuses it.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const buf = Buffer.allocUnsafe(chunkBytes);
+  // Room for the up to 3 bytes of a sequence carried over from the previous chunk.
+  const buf = Buffer.allocUnsafe(chunkBytes + 3);
+  let carried = 0;
   let offset = 0;
   try {
     for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, chunkBytes, offset);
+      const { bytesRead } = await handle.read(buf, carried, chunkBytes, offset);
       if (bytesRead > 0) onBytes?.(bytesRead);
-      let text: string;
-      try {
-        text = decoder.decode(buf.subarray(0, bytesRead), { stream: bytesRead > 0 });
-      } catch {
-        throw inputError(file, `is not valid UTF-8 (near byte ${offset})`, { offset });
-      }
-      if (text) yield text;
+      const filled = carried + bytesRead;
+      const end = bytesRead > 0 ? filled - incompleteTail(buf, filled) : filled;
+      if (!isUtf8(buf.subarray(0, end))) throw inputError(file, `is not valid UTF-8 (near byte ${offset - carried})`, { offset: offset - carried });
+      // Exports are usually pure ASCII (Python's ensure_ascii): then a byte is a character.
+      if (end > 0) yield buf.toString(isAscii(buf.subarray(0, end)) ? 'latin1' : 'utf8', 0, end);
       if (bytesRead === 0) return;
+      buf.copy(buf, 0, end, filled);
+      carried = filled - end;
       offset += bytesRead;
     }
   } finally {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LandscapeError } from '../../../app/errors.js';
+import { jsonlRecords } from '../../../app/verify/jsonStream.js';
 import { verifyExport } from '../../../app/verify/verify.js';
 import { exportTo, fixtureDb } from './helpers.js';
 
@@ -23,6 +24,34 @@ test('bad UTF-8 is refused with a coded error (JSON and JSONL)', async () => {
   await assert.rejects(verifyExport(file('bad-utf8.json', bad)), inputError(/UTF-8/));
   const badl = Buffer.concat([Buffer.from('{"record_type": "run", "x": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
   await assert.rejects(verifyExport(file('bad-utf8.jsonl', badl)), inputError(/UTF-8/));
+});
+
+test('UTF-8 split across read chunks decodes exactly; every malformed sequence is refused at any chunking', async () => {
+  const lines = ['{"t": "é€😀 \u0000 ascii"}', '{"t": "\ufeff߿ࠀ￿𐀀􏿿"}', '{"t": "end"}'];
+  const good = file('split.jsonl', Buffer.from(`\ufeff${lines.join('\n')}\n`, 'utf8'));
+  for (let chunkBytes = 1; chunkBytes <= 9; chunkBytes++) {
+    const got: string[] = [];
+    for await (const r of jsonlRecords(good, { chunkBytes })) got.push(r.text);
+    // The byte-order mark stays in the text (the JSON parser refuses it later).
+    assert.deepEqual(got, [`\ufeff${lines[0]}`, lines[1], lines[2]], `chunks of ${chunkBytes} bytes`);
+  }
+  const malformed: Array<[string, number[]]> = [
+    ['stray continuation byte', [0x80]], ['invalid byte', [0xff]], ['overlong slash', [0xc0, 0xaf]], ['overlong NUL', [0xe0, 0x80, 0x80]],
+    ['encoded surrogate', [0xed, 0xa0, 0x80]], ['beyond U+10FFFF', [0xf4, 0x90, 0x80, 0x80]], ['lead byte then ASCII', [0xe2, 0x28, 0xa1]],
+    ['sequence cut by the end of the file', [0xe2, 0x82]],
+  ];
+  for (const [what, bytes] of malformed) {
+    const p = file('malformed.jsonl', Buffer.concat([Buffer.from('{"t": "ab'), Buffer.from(bytes), ...(what.includes('end of the file') ? [] : [Buffer.from('"}\n')])]));
+    for (let chunkBytes = 1; chunkBytes <= 6; chunkBytes++) {
+      await assert.rejects(
+        (async () => {
+          for await (const _ of jsonlRecords(p, { chunkBytes })) void _;
+        })(),
+        inputError(/is not valid UTF-8/),
+        `${what}, chunks of ${chunkBytes} bytes`,
+      );
+    }
+  }
 });
 
 test('deeply nested JSON is refused before parsing', async () => {
