@@ -113,7 +113,7 @@ export function sourceRowCount(db: Landscape, runId: string): number {
  */
 export function progressEstimator(db: Landscape, runId: string, extra: number): (done: number, rowsDone: number) => number {
   const one = (sql: string | null) => (sql ? Number(db.value(sql, { run: runId }) ?? 0) : 0);
-  const rowsTotal = one(countSql(db, 'row'));
+  const rowsTotal = sourceRowCount(db, runId);
   const head = 1 + ['secret_resolution', 'node', 'edge', 'operation'].reduce((n, t) => n + one(countSql(db, t as DataRecordType)), 0);
   const tail = ['batch', 'batch_member', 'artifact'].reduce((n, t) => n + one(countSql(db, t as DataRecordType)), 0);
   return (done, rowsDone) => {
