@@ -29,11 +29,11 @@ export const USAGE = `usage:
 options common to all: --debug (stack traces on errors), --help
 exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) problem, 4 output problem, 5 internal error`;
 
-/** Opens a database for a command, always closing it afterwards. */
-export async function withDb<T>(file: string, fn: (db: LandscapeDb) => Promise<T> | T): Promise<T> {
+/** Opens a database for a command, always closing it afterwards; its warnings go to stderr. */
+export async function withDb<T>(file: string, io: Io, fn: (db: LandscapeDb) => Promise<T> | T): Promise<T> {
   const db = LandscapeDb.open(file);
   try {
-    for (const w of db.warnings) process.stderr.write(`warning: ${w.message}\n`);
+    for (const w of db.warnings) io.stderr(`warning: ${w.message}\n`);
     return await fn(db);
   } finally {
     db.close();
@@ -49,7 +49,7 @@ function ms(v: number | null): string {
 
 export async function runsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, ['db']);
-  return withDb(positionals[0]!, (db) => {
+  return withDb(positionals[0]!, io, (db) => {
     const runs = listRuns(db, { counts: true });
     if (values['json']) {
       io.stdout(JSON.stringify(runs, null, 2) + '\n');
@@ -75,7 +75,7 @@ export async function recordsCommand(argv: string[], io: Io): Promise<number> {
   if (!isRecordType(type) || type === 'manifest') throw new LandscapeError('USAGE', `unknown record type ${JSON.stringify(type)}`);
   const runId = str(values, 'run', true);
   const limit = int(values, 'limit', 50);
-  return withDb(positionals[0]!, (db) => {
+  return withDb(positionals[0]!, io, (db) => {
     const page = recordPage(db, runId, type as DataRecordType, { limit, after: str(values, 'after') ?? null });
     if (values['json']) {
       io.stdout(JSON.stringify({ records: page.records.map((r) => toPlain(r as Record<string, PyValue>)), next_cursor: page.nextCursor }, null, 2) + '\n');
@@ -116,7 +116,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   process.once('SIGINT', onSigint);
   const bar = new ProgressBar(io, 'exporting');
   try {
-    return await withDb(positionals[0]!, async (db) => {
+    return await withDb(positionals[0]!, io, async (db) => {
       const result = await exportRun(db, {
         runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']), spreadsheetSafe: Boolean(values['spreadsheet-safe']),
         signal: controller.signal, env: io.env, onProgress: (p) => bar.update(p.done, p.total),

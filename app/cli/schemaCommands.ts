@@ -12,7 +12,7 @@ import type { Io } from './output.js';
 export async function schemaCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' } }, ['db']);
   const runId = str(values, 'run', true);
-  return withDb(positionals[0]!, (db) => {
+  return withDb(positionals[0]!, io, (db) => {
     const r = reconstructSchemaText(loadRunSchema(db, runId).sourceSchemaJson);
     io.stdout(values['json'] ? `${JSON.stringify(schemaJson(r), null, 2)}\n` : schemaText(r));
     return 0;
@@ -22,7 +22,7 @@ export async function schemaCommand(argv: string[], io: Io): Promise<number> {
 export async function resumeCheckCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' } }, ['db']);
   const runId = str(values, 'run', true);
-  return withDb(positionals[0]!, (db) => {
+  return withDb(positionals[0]!, io, (db) => {
     const report = resumeReadiness(db, runId);
     io.stdout(values['json'] ? `${JSON.stringify(resumeJson(report), null, 2)}\n` : resumeText(report));
     return 0;
@@ -59,7 +59,7 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
   if ((values['against-db'] !== undefined) !== (values['against-run'] !== undefined)) {
     throw new LandscapeError('USAGE', '--against-db and --against-run go together');
   }
-  return withDb(positionals[0]!, async (db) => {
+  return withDb(positionals[0]!, io, async (db) => {
     const a = loadRunSchema(db, runId);
     let changes: SchemaChange[];
     let contracts: SchemaChange[] = [];
@@ -72,7 +72,7 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
         contracts = contractChanges(a, b);
       };
       const againstDb = str(values, 'against-db');
-      if (againstDb !== undefined) await withDb(againstDb, (db2) => other(loadRunSchema(db2, str(values, 'against-run', true))));
+      if (againstDb !== undefined) await withDb(againstDb, io, (db2) => other(loadRunSchema(db2, str(values, 'against-run', true))));
       else other(loadRunSchema(db, str(values, 'against', true)));
     }
     if (values['json']) {

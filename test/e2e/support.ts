@@ -8,11 +8,20 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHarness, type Harness } from '../../scripts/harness.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { findChromium } from './browser.js';
 
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const SHOTS = path.join(REPO_ROOT, 'test-results');
 
+/** The browser to drive; one clear line when there is none (see browser.ts). */
+function chromiumPath(): string {
+  const found = findChromium();
+  if ('error' in found) throw new Error(found.error);
+  return found.path;
+}
+
+/** Builds the renderer, unless the e2e entry (scripts/e2e.ts) already did for this run. */
 export function buildRenderer(): void {
+  if (process.env['LANDSCAPE_DESK_RENDERER_BUILT'] === '1') return;
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs'), '--renderer-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stderr}`);
 }
@@ -27,12 +36,31 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the harness and the browser. If anything fails on the way, whatever was already started
+ * is closed before the error propagates, so a failed launch ends the test process promptly
+ * instead of leaving a listening server that keeps it alive.
+ */
 export async function launchApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
+  const executablePath = chromiumPath();
   const harness = await startHarness({ env });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath,
+      timeout: 60_000,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    return await openPage(harness, browser);
+  } catch (e) {
+    await browser?.close().catch(() => undefined);
+    await harness.close();
+    const first = String((e as Error).message ?? e).split('\n')[0];
+    throw new Error(`could not start the browser ${executablePath}: ${first}`);
+  }
+}
+
+async function openPage(harness: Harness, browser: Browser): Promise<App> {
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   const errors: string[] = [];
   page.on('console', (m) => {

@@ -1,12 +1,12 @@
-/** Paths shared by tests: the specification folder beside the checkout, and temp folders. */
+/** Paths shared by tests: the repository root, vendored test data, and temp folders. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED = path.resolve(REPO_ROOT, '../shared/landscape');
-export const JCS_VECTORS = path.join(SHARED, 'jcs-vectors');
+/** The public RFC 8785 test vectors, vendored with their source and licence (see its README). */
+export const JCS_VECTORS = path.join(REPO_ROOT, 'test', 'vectors', 'jcs');
 
 /** A fresh temporary folder, removed when the process exits. */
 export function tempDir(prefix = 'ld-test-'): string {
