@@ -1,5 +1,5 @@
 /**
- * Enumerations stored in Landscape columns (FORMAT.md §3). The exporter refuses values outside
+ * Enumerations stored in Landscape columns (docs/format.md §2.4). The exporter refuses values outside
  * these sets, as ELSPETH's loaders do; the browser shows unknown values verbatim.
  */
 export const RUN_STATUS = ['running', 'completed', 'failed', 'interrupted'] as const;

@@ -1,5 +1,5 @@
 /**
- * Timestamp conversions (FORMAT.md §2). ELSPETH stores UTC wall-clock text
+ * Timestamp conversions (docs/format.md §3.1, §3.2). ELSPETH stores UTC wall-clock text
  * `YYYY-MM-DD HH:MM:SS.ffffff`; its exporter prints Python's `isoformat()` of the naive value.
  */
 

@@ -1,4 +1,4 @@
-/** The CLI's schema commands: `schema`, `diff` and `resume-check` (FORMAT.md §7, §8). */
+/** The CLI's schema commands: `schema`, `diff` and `resume-check` (docs/format.md §8, §9). */
 import { LandscapeError } from '../errors.js';
 import { diffContracts, diffSchemas, type SchemaChange } from '../schema/diff.js';
 import { loadRunSchema, loadSchemaFile, type RunSchema } from '../schema/fromDb.js';

@@ -127,7 +127,7 @@ export interface FindingView {
 
 export interface ResumeCheckView {
   id: string;
-  /** Row of FORMAT.md §8.1 (`0`…`11`, `—` for resume-time checks). */
+  /** Row of docs/format.md §9.1 (`0`…`11`, `—` for resume-time checks). */
   step: string;
   title: string;
   status: 'pass' | 'fail' | 'skip';

@@ -12,7 +12,7 @@ import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
 import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
 import { mapSqliteError, withSqlite } from './sqliteErrors.js';
 
-/** The schema epoch this version of the core was written against (FORMAT.md §1.2). */
+/** The schema epoch this version of the core was written against (docs/format.md §1.3). */
 export const KNOWN_EPOCH = 2;
 
 export type OpenWarningCode = 'NEWER_SCHEMA' | 'OLDER_SCHEMA' | 'EPOCH_REJECTED_BY_ELSPETH' | 'WAL_PRESENT';

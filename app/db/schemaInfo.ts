@@ -1,12 +1,12 @@
 /**
  * What a particular Landscape file actually contains: its tables and columns as SQLite reports
- * them. Older files lack columns and tables and newer ones add some (FORMAT.md §9), so every query
+ * them. Older files lack columns and tables and newer ones add some (docs/format.md §10.1), so every query
  * is built from this, never from the epoch number. Identifiers are only ever quoted after they
  * were found here, so no name from outside reaches SQL text unchecked.
  */
 import { LandscapeError } from '../errors.js';
 
-/** The 20 tables of the target schema (FORMAT.md §1.4). */
+/** The 20 tables of the target schema (docs/format.md §2.2). */
 export const LANDSCAPE_TABLES = [
   'runs', 'nodes', 'edges', 'rows', 'tokens', 'token_parents', 'token_outcomes', 'node_states',
   'operations', 'calls', 'artifacts', 'routing_events', 'batches', 'batch_members', 'batch_outputs',
@@ -40,7 +40,7 @@ export class SchemaInfo {
 
   /**
    * A SELECT-list item for `alias.column`, or `NULL AS column` when the file has no such column,
-   * so absent columns read as NULL (FORMAT.md §9.2 tolerance rules).
+   * so absent columns read as NULL (docs/format.md §10.1).
    */
   col(table: LandscapeTable, column: string, alias: string = table): string {
     if (!IDENT.test(column) || !IDENT.test(alias)) {

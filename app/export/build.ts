@@ -1,6 +1,6 @@
 /**
  * Builders of the exporter's records from table rows: key order, value transforms and forced
- * nulls of FORMAT.md §5.2, with the §1.6 integrity checks. Records are plain objects whose keys
+ * nulls of docs/format.md §5.2, with the integrity checks of docs/format.md §2.5. Records are plain objects whose keys
  * are never integer-like, so their insertion order is their emission order.
  */
 import * as E from '../enums.js';

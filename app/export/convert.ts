@@ -1,6 +1,6 @@
 /**
  * Column value conversion for export records, with the integrity checks ELSPETH's model loaders
- * apply (FORMAT.md §1.6, §2, §5.2). A violation aborts the export with AUDIT_INTEGRITY naming the
+ * apply (docs/format.md §2.5, §3.2, §5.2). A violation aborts the export with AUDIT_INTEGRITY naming the
  * table, column and row, as ELSPETH's exporter would abort.
  */
 import { LandscapeError } from '../errors.js';
@@ -40,7 +40,7 @@ export function text(row: Row, column: string, w: Where): string | null {
   throw integrity(w, column, `expected text, found ${describe(v)}`);
 }
 
-/** A REAL column: always a Python float (FORMAT.md §10.1), NULL stays null. */
+/** A REAL column: always a Python float (docs/format.md §7.4), NULL stays null. */
 export function real(row: Row, column: string, w: Where): PyValue {
   const raw = row[column];
   if (typeof raw === 'number') return new PyFloat(raw);

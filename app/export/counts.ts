@@ -1,6 +1,6 @@
 /**
  * Exact numbers of records of each type an export of a run contains, counted along the same join
- * paths the exporter reads (FORMAT.md §5.1), so previews and progress totals match the export.
+ * paths the exporter reads (docs/format.md §5.1), so previews and progress totals match the export.
  */
 import type { Landscape } from '../db/landscape.js';
 import type { LandscapeTable } from '../db/schemaInfo.js';

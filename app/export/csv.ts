@@ -1,5 +1,5 @@
 /**
- * CSV output as ELSPETH writes it (FORMAT.md §5.7): records are dot-flattened, the header is the
+ * CSV output as ELSPETH writes it (docs/format.md §7.3): records are dot-flattened, the header is the
  * code-point-sorted union of keys, and rows are written as Python's `csv.DictWriter` with the
  * excel dialect does: `,` delimiter, minimal quoting (a field is quoted only when it holds `,`,
  * `"`, `\r` or `\n`), embedded quotes doubled, `\r\n` after every line.

@@ -116,7 +116,7 @@ export class BatchEncoder {
       this.csvRecord(record);
       return;
     }
-    // JSON text and canonical JSON from one pass; the signature is the last key (FORMAT.md §5.4).
+    // JSON text and canonical JSON from one pass; the signature is the last key (docs/format.md §6.2).
     const body = this.texts.encode(record, key !== null);
     if (key) {
       const signature = hmacHex(key, this.texts.canonical);

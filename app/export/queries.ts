@@ -1,9 +1,9 @@
 /**
  * The exporter's SQL. Statements whose ORDER BY can tie (secret resolutions, operations, token
- * outcomes) are ELSPETH's own statements (FORMAT.md Appendix B) with the same column lists, so
+ * outcomes) are ELSPETH's own statements (docs/format.md §5.3) with the same column lists, so
  * SQLite's plan — and the order of tied rows — is the same. The row-nested part is read in chunks
  * of rows (bounded memory) with the same ORDER BY keys; within one parent those keys are unique,
- * so the chunked statements give the same order as ELSPETH's in-memory grouping (§5.1, §10.8).
+ * so the chunked statements give the same order as ELSPETH's in-memory grouping (docs/format.md §5.1, §5.3).
  * Absent columns of older files read as NULL (schemaInfo.ts).
  */
 import type { SchemaInfo } from '../db/schemaInfo.js';

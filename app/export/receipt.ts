@@ -6,7 +6,7 @@
 import type { Profile } from './recordTypes.js';
 
 export const RECEIPT_VERSION = 1;
-/** The ELSPETH release whose export format this tool reproduces (FORMAT.md header). */
+/** The ELSPETH release whose export format this tool reproduces (docs/format.md §1.3). */
 export const ELSPETH_FORMAT_VERSION = '0.4.1';
 
 export type ExportFormat = 'json' | 'jsonl' | 'csv';

@@ -3,7 +3,7 @@
  * type to its CSV file name (a record type never becomes a file name directly).
  */
 
-/** Record types ELSPETH's exporter emits, in the order they first appear (FORMAT.md §5.1). */
+/** Record types ELSPETH's exporter emits, in the order they first appear (docs/format.md §5.1). */
 export const ELSPETH_RECORD_TYPES = [
   'run', 'secret_resolution', 'node', 'edge', 'operation', 'call', 'row', 'token', 'token_parent',
   'token_outcome', 'node_state', 'routing_event', 'batch', 'batch_member', 'artifact',
@@ -50,7 +50,7 @@ export const RECORD_FIELDS: Readonly<Record<RecordType, readonly string[]>> = {
   manifest: ['record_type', 'run_id', 'record_count', 'final_hash', 'hash_algorithm', 'signature_algorithm', 'exported_at'],
 };
 
-/** CSV file name of each record type (FORMAT.md §5.7: `<record_type>.csv`, singular). */
+/** CSV file name of each record type (docs/format.md §7.3: `<record_type>.csv`, singular). */
 export const CSV_FILE_NAMES: Readonly<Record<RecordType, string>> = {
   run: 'run.csv',
   secret_resolution: 'secret_resolution.csv',

@@ -1,5 +1,5 @@
 /**
- * ELSPETH's export signing (FORMAT.md §5.4): each record's signature is
+ * ELSPETH's export signing (docs/format.md §6.2, §6.3, §6.4): each record's signature is
  * hex(HMAC-SHA256(key, UTF-8 canonical JSON of the record without "signature")), appended as the
  * last key; `final_hash` is SHA-256 over the concatenated signature hex strings of the data
  * records in emission order; a signed manifest closes the stream.

@@ -1,6 +1,6 @@
 /**
  * The export record stream: exactly the records ELSPETH's exporter emits for a run, in its
- * nesting and order (FORMAT.md §5.1), read in bounded chunks so memory does not grow with the run.
+ * nesting and order (docs/format.md §5.1), read in bounded chunks so memory does not grow with the run.
  * Must be consumed inside one read transaction of the database (see exportRun).
  */
 import type { Landscape } from '../db/landscape.js';

@@ -1,6 +1,6 @@
 /**
  * RFC 8785 (JCS) canonical JSON, as the Python `rfc8785` 0.1.4 package produces it for the values
- * ELSPETH signs and hashes (FORMAT.md §5.4.1): keys sorted by UTF-16 code units, strings escaped as
+ * ELSPETH signs and hashes (docs/format.md §6.1): keys sorted by UTF-16 code units, strings escaped as
  * `JSON.stringify` does, numbers in ECMAScript form. Like `rfc8785`, it refuses what it cannot
  * represent faithfully: non-finite floats, integers outside ±(2^53 − 1) and lone surrogates.
  */

@@ -1,7 +1,7 @@
 /**
  * Emulation of Python's `json.dumps` with its defaults (`ensure_ascii=True`, `allow_nan=True`,
  * separators `", "` and `": "`), and of `repr(float)`. ELSPETH's JSON sink and its CSV flattener
- * write with these, so byte-identical exports need the same text (FORMAT.md §5.6, §10.1, §10.2).
+ * write with these, so byte-identical exports need the same text (docs/format.md §7.1, §7.4, §7.5).
  */
 import { PyFloat, type PyValue } from './value.js';
 

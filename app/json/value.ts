@@ -50,7 +50,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * would produce. With `safeIntegers(true)` INTEGER storage arrives as bigint and REAL as number,
  * so the kind is exact. With plain numbers (the exporter's fast path) an integral number is taken
  * as an int: SQLite's column affinity turns integral REALs into INTEGERs everywhere except in REAL
- * columns, which the exporter reads as floats by column (FORMAT.md §10.1). An integral number
+ * columns, which the exporter reads as floats by column (docs/format.md §7.4). An integral number
  * beyond 2^53 cannot be read exactly that way and is returned as NaN-free marker `undefined`.
  * BLOBs have no JSON form; callers report them.
  */

@@ -1,6 +1,6 @@
 /**
- * Schema contracts (FORMAT.md §4.4, §4.7): parsing, the structural rules ELSPETH's integrity check
- * applies before resume (§8.4), and the `version_hash` algorithm. Works on text from
+ * Schema contracts (docs/format.md §4.1.1): parsing, the structural rules ELSPETH's integrity
+ * check applies before resume (docs/format.md §9.4), and the `version_hash` algorithm. Works on text from
  * `runs.schema_contract_json` and `nodes.{input,output}_contract_json`; pure, no I/O.
  */
 import { createHash } from 'node:crypto';
@@ -11,7 +11,7 @@ import { compareCodePoints, jsonPreview, q } from './jsonValue.js';
 
 export const CONTRACT_MODES = ['FIXED', 'FLEXIBLE', 'OBSERVED'] as const;
 export const CONTRACT_SOURCES = ['declared', 'inferred'] as const;
-/** `python_type` values ELSPETH can map back to a type (§3.14). */
+/** `python_type` values ELSPETH can map back to a type (docs/format.md §2.4). */
 export const CONTRACT_PYTHON_TYPES = ['int', 'str', 'float', 'bool', 'NoneType', 'datetime', 'object'] as const;
 const FIELD_KEYS = ['normalized_name', 'original_name', 'python_type', 'required', 'source', 'nullable'] as const;
 
@@ -69,7 +69,7 @@ function isPlainObject(v: unknown): v is Raw {
 }
 
 /**
- * The contract `version_hash` (§4.4): the first 32 hex chars of SHA-256 over the canonical JSON
+ * The contract `version_hash` (docs/format.md §4.1.1): the first 32 hex chars of SHA-256 over the canonical JSON
  * of `{mode, locked, fields: [{n, o, t, r, s, nullable}] sorted by n}`.
  */
 export function contractVersionHash(c: { mode: unknown; locked: unknown; fields: readonly ContractField[] }): string {
@@ -81,7 +81,7 @@ export function contractVersionHash(c: { mode: unknown; locked: unknown; fields:
 }
 
 /**
- * Parses contract JSON (text or an already parsed value) and checks the §8.4 structure: mode,
+ * Parses contract JSON (text or an already parsed value) and checks the structure of docs/format.md §9.4: mode,
  * each field's source and python_type from the known sets, all six field keys plus `locked` and
  * `version_hash` present, no duplicate `normalized_name`, and the recomputed hash equal to the
  * recorded one. Values of the wrong JSON type are reported too (ELSPETH always writes strings
@@ -200,7 +200,7 @@ export interface ContractVerification extends ParsedContract {
 }
 
 /**
- * The integrity check of §8.4 for a contract column. `json` NULL is itself corruption for the
+ * The integrity check of docs/format.md §9.4 for a contract column. `json` NULL is itself corruption for the
  * run contract ("no legacy fallback"). With `hashColumn` given (the run contract), the stored
  * `runs.schema_contract_hash` must be non-NULL and equal the recomputed hash too; pass
  * `undefined` for node contracts, which have no separate hash column.

@@ -1,7 +1,7 @@
 /**
  * Schema diffs: what changes for rows recorded under schema A when they are validated under
  * schema B (a resumed run, or two runs of one pipeline). Two inputs are compared: source schemas
- * (through their reconstructions, §7) and schema contracts (§4.4).
+ * (through their reconstructions, docs/format.md §8) and schema contracts (docs/format.md §4.1.1).
  *
  * Severity table (A = recorded, B = new); type changes follow typeChange.ts:
  *
@@ -217,7 +217,7 @@ function toContract(x: ContractInput, side: string): SchemaContract {
 }
 
 /**
- * The changes between two schema contracts (§4.4), fields matched by `normalized_name`. Throws
+ * The changes between two schema contracts (docs/format.md §4.1.1), fields matched by `normalized_name`. Throws
  * CORRUPT_JSON when either side is not a contract object at all; smaller defects (unknown
  * types, a wrong hash) do not stop the comparison.
  */

@@ -1,9 +1,9 @@
 /**
- * The field mapping of ELSPETH's resume (FORMAT.md §7.2, `_json_schema_to_python_type`), applied
+ * The field mapping of ELSPETH's resume (docs/format.md §8.2, `_json_schema_to_python_type`), applied
  * rule by rule in ELSPETH's order, producing the Python annotation it would build plus findings.
  * Where ELSPETH raises or crashes we record an error and keep going, so one report names every
  * problem. Recursion is bounded in depth and in total work, since `$defs` reused by many fields
- * expand once per use (§7.3: "a $def used by two fields yields two distinct models").
+ * expand once per use (docs/format.md §8.3: one $def used by two fields yields two distinct models).
  */
 import { jsonPreview, getKey, hasKey, isJsonObject, isUnhashable, pyTruthy, entriesOf, toPlainJson, q, type JsonObject } from './jsonValue.js';
 import type { FieldInfo, FindingSink } from './model.js';
@@ -52,7 +52,7 @@ export interface MapContext {
 const UNKNOWN: Mapped = { type: '?', nullable: false };
 
 /**
- * ELSPETH's `_model_name_for_field` (§7.3): ASCII alphanumeric runs, each with its first letter
+ * ELSPETH's `_model_name_for_field` (docs/format.md §8.3): ASCII alphanumeric runs, each with its first letter
  * upper-cased, joined; a leading digit gets `Field`; wrapped as `Restored…Schema`.
  */
 export function modelNameForField(fieldName: string): string {
@@ -132,7 +132,7 @@ export function mapFragment(ctx: MapContext, name: string, frag: unknown, path: 
     return UNKNOWN;
   }
   warnConstraints(ctx, frag, path);
-  // ELSPETH looks at anyOf first, then $ref, then type (§7.2 order).
+  // ELSPETH looks at anyOf first, then $ref, then type (docs/format.md §8.2 order).
   if (hasKey(frag, 'anyOf')) return mapAnyOf(ctx, name, frag, path, depth);
   if (hasKey(frag, '$ref')) return mapRef(ctx, name, getKey(frag, '$ref'), path, depth);
   if (!hasKey(frag, 'type')) {

@@ -1,7 +1,7 @@
 /**
  * Loading schema material: a run's recorded source schema, contract and graph from an open
  * Landscape database, and a Pydantic JSON-schema file from disk. Older files lack some of the
- * columns (FORMAT.md §9.2); those read as NULL, and absent tables as empty.
+ * columns (docs/format.md §10.1); those read as NULL, and absent tables as empty.
  */
 import * as fs from 'node:fs';
 import type { Landscape } from '../db/landscape.js';

@@ -1,5 +1,5 @@
 /**
- * What a source-schema reconstruction produces (FORMAT.md §7): the model ELSPETH would rebuild on
+ * What a source-schema reconstruction produces (docs/format.md §8): the model ELSPETH would rebuild on
  * resume, and findings about it. The finding catalogue lives here so every producer and renderer
  * agrees on codes and severities.
  *
@@ -21,16 +21,16 @@ export interface FieldInfo {
   type: string;
   /** Listed in the applicable `required` array (required fields have no default in the model). */
   required: boolean;
-  /** The annotation is `T | None` (nullability comes only from `anyOf … null`, §7.2). */
+  /** The annotation is `T | None` (nullability comes only from `anyOf … null`, docs/format.md §8.2). */
   nullable: boolean;
   /**
    * The default the *recorded* schema declares (present only when the property has a `default`
-   * key). The rebuilt model itself always defaults optional fields to None (§7.1).
+   * key). The rebuilt model itself always defaults optional fields to None (docs/format.md §8.2).
    */
   default?: unknown;
   /** The nested model's own fields, when the annotation contains a nested model. */
   fields?: FieldInfo[];
-  /** The nested model's class name (§7.3), e.g. `RestoredAddrsItemSchema`. */
+  /** The nested model's class name (docs/format.md §8.3), e.g. `RestoredAddrsItemSchema`. */
   model?: string;
 }
 

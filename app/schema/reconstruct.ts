@@ -1,5 +1,5 @@
 /**
- * Source-schema reconstruction as ELSPETH performs it on resume (FORMAT.md §7.1,
+ * Source-schema reconstruction as ELSPETH performs it on resume (docs/format.md §8.1,
  * `reconstruct_schema_from_json`): from `runs.source_schema_json` (Pydantic's
  * `model_json_schema()` output) to the model it rebuilds, with findings for everything that makes
  * the resume fail (errors) or silently changes restored rows (warnings). Pure: no I/O.

@@ -1,8 +1,8 @@
 /**
- * Resume readiness (FORMAT.md §8): ELSPETH's resume checks, in its order (§8.1), as far as they
- * can be answered from the database alone (§8.2). Checks against the *new* pipeline config
- * (8–10) become self-consistency checks between the checkpoint and the graph recorded in the
- * same file. Every check runs, so the report shows all problems; the verdict names the first
+ * Resume readiness (docs/format.md §9): ELSPETH's resume checks, in its order (docs/format.md
+ * §9.1), as far as they can be answered from the database alone (docs/format.md §9.2). Checks
+ * against the *new* pipeline config (8–10) become self-consistency checks between the checkpoint
+ * and the graph recorded in the same file. Every check runs, so the report shows all problems; the verdict names the first
  * failure in ELSPETH's order, which is the one ELSPETH would stop at.
  */
 import type { Landscape } from '../db/landscape.js';
@@ -17,13 +17,13 @@ import { bufferedTokenIds, countUnprocessedRows, type UnprocessedRows } from './
 
 export type { LatestCheckpoint } from './resumeData.js';
 
-/** The checkpoint format version ELSPETH accepts, exactly (§8.1 check 7). */
+/** The checkpoint format version ELSPETH accepts, exactly (docs/format.md §9.1, row 7). */
 export const CHECKPOINT_FORMAT_VERSION = 4;
 
-/** Every check, in report order: id → [row of §8.1 (`—` = at resume time), title]. */
+/** Every check, in report order: id → [row of docs/format.md §9.1 (`—` = at resume time), title]. */
 export const RESUME_CHECKS = {
   landscape_tables: ['0', 'Landscape tables present'],
-  elspeth_opens_file: ['0', 'ELSPETH accepts this file (§1.2)'],
+  elspeth_opens_file: ['0', 'ELSPETH accepts this file'],
   run_exists: ['1', 'Run exists'],
   run_not_completed: ['2', 'Run is not completed'],
   run_not_running: ['3', 'Run is not still running'],
@@ -48,7 +48,7 @@ export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface ResumeCheck {
   id: ResumeCheckId;
-  /** The row of FORMAT.md §8.1 it corresponds to (`0`…`11`, `—` for resume-time checks). */
+  /** The row of docs/format.md §9.1 it corresponds to (`0`…`11`, `—` for resume-time checks). */
   step: string;
   title: string;
   status: CheckStatus;
@@ -103,7 +103,7 @@ export function resumeReadiness(db: Landscape, runId: string): ResumeReport {
       'elspeth_opens_file',
       compat.length === 0,
       `schema epoch ${db.userVersion}, all tables and required columns present`,
-      `ELSPETH (schema epoch 2, the version FORMAT.md targets) refuses to open this file: ${compat.join('; ')}`,
+      `ELSPETH 0.4 (schema epoch 2) refuses to open this file: ${compat.join('; ')}`,
       { problems: compat },
     );
 
@@ -191,7 +191,7 @@ function checkpointChecks(c: Checks, cps: CheckpointData, rs: RunSchema): void {
   if (!node) c.add('node_config_hash', 'skip', 'checkpoint node not recorded');
   else if (!cps.nodeConfigHashColumn) c.add('node_config_hash', 'skip', 'checkpoint_node_config_hash column absent in this older file');
   else {
-    // config_json is the canonical text, so its SHA-256 must be config_hash (§1.4.2, §4.5).
+    // config_json is the canonical text, so its SHA-256 must be config_hash (docs/format.md §2.2, §4.1).
     const note = node.config_json === null || sha256Hex(node.config_json) === node.config_hash ? '' : "; note: the node's config_json does not hash to its config_hash";
     c.judge(
       'node_config_hash',

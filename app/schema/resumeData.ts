@@ -1,6 +1,7 @@
 /**
  * Database reads behind the resume report: the run's latest checkpoint with its well-formedness
- * (§1.6, §8.1 check 5), and whether ELSPETH itself would open the file at all (§1.2). Values are
+ * (docs/format.md §9.1, row 5), and whether ELSPETH itself would open the file at all
+ * (docs/format.md §1.3). Values are
  * judged as stored (integers arrive as bigint), before they are made JSON-friendly.
  */
 import { createHash } from 'node:crypto';
@@ -112,7 +113,7 @@ function describe(v: unknown): string {
   return 'a blob';
 }
 
-/** Columns ELSPETH requires before it opens a file (§1.2 step 4). */
+/** Columns ELSPETH requires before it opens a file (docs/format.md §1.3, rule 3). */
 const REQUIRED_COLUMNS: readonly [LandscapeTable, string][] = [
   ['tokens', 'expand_group_id'], ['tokens', 'run_id'], ['node_states', 'run_id'], ['runs', 'source_field_resolution_json'],
   ['token_outcomes', 'expected_branches_json'], ['node_states', 'success_reason_json'], ['calls', 'operation_id'],
@@ -120,7 +121,7 @@ const REQUIRED_COLUMNS: readonly [LandscapeTable, string][] = [
   ['nodes', 'output_contract_json'], ['operations', 'input_data_hash'], ['operations', 'output_data_hash'],
   ['checkpoints', 'coalesce_state_json'],
 ];
-/** Foreign keys ELSPETH requires (§1.2 step 5): table, column, referenced table. */
+/** Foreign keys ELSPETH requires (docs/format.md §1.3, rule 4): table, column, referenced table. */
 const REQUIRED_FKS: readonly [LandscapeTable, string, string][] = [
   ['validation_errors', 'node_id', 'nodes'],
   ['transform_errors', 'token_id', 'tokens'],
@@ -128,7 +129,7 @@ const REQUIRED_FKS: readonly [LandscapeTable, string, string][] = [
 ];
 
 /**
- * Why ELSPETH (epoch 2) would refuse to open this file, per §1.2: epoch other than 0 or 2, some
+ * Why ELSPETH (epoch 2) would refuse to open this file, per docs/format.md §1.3: epoch other than 0 or 2, some
  * but not all of the 20 tables, required columns or foreign keys missing. Empty when it opens.
  */
 export function elspethCompatibility(db: Landscape): string[] {

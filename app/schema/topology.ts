@@ -1,5 +1,5 @@
 /**
- * ELSPETH's full topology hash (FORMAT.md §8.3, `compute_full_topology_hash`), which checkpoints
+ * ELSPETH's full topology hash (docs/format.md §9.3, `compute_full_topology_hash`), which checkpoints
  * store as `upstream_topology_hash`, and a structured comparison of two recorded graphs that names
  * the nodes and edges that differ (the hash alone cannot say what changed).
  */

@@ -1,6 +1,6 @@
 /**
  * How risky a type change is for rows recorded under schema A and validated under schema B.
- * Stored payloads are canonical JSON (FORMAT.md §7: datetimes, Decimals, UUIDs became strings,
+ * Stored payloads are canonical JSON (docs/format.md §8: datetimes, Decimals, UUIDs became strings,
  * numbers stay numbers), re-validated by Pydantic in lax mode. So the question is always: does
  * every JSON value A could have stored still validate as B, and does it keep its meaning?
  *

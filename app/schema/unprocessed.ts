@@ -1,7 +1,7 @@
 /**
- * The rows a resume would re-run (FORMAT.md §8.5, `get_unprocessed_rows`), counted in SQLite so a
+ * The rows a resume would re-run (docs/format.md §9.5, `get_unprocessed_rows`), counted in SQLite so a
  * run with millions of rows is streamed rather than loaded, and the token ids a checkpoint's
- * aggregation / coalesce state restores instead (§4.15).
+ * aggregation / coalesce state restores instead (docs/format.md §4.3).
  */
 import type { Landscape } from '../db/landscape.js';
 import { withSqlite } from '../db/sqliteErrors.js';

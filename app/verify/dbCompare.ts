@@ -2,7 +2,7 @@
  * `--db`: re-exports the run from the database in memory (the same signedStream the exporter
  * writes from) and compares it with the export record by record, naming every record that
  * differs. For JSON/JSONL the Python-JSON text of each record is compared; for CSV every cell of
- * every row, which is how a CSV export can be tied back to the audit trail at all (§5.7.3).
+ * every row, which is how a CSV export can be tied back to the audit trail at all (docs/format.md §7.7).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Record-level verification of a JSON or JSONL export (FORMAT.md §5.4), one record at a time:
+ * Record-level verification of a JSON or JSONL export (docs/format.md §6.2, §6.3, §6.4.2), one record at a time:
  * each record's HMAC over its canonical JSON (with the key), the running hash over the
  * signatures and the manifest's count, final hash and own signature (the last two without the
  * key too), plus order and nesting rules, duplicates and records after the manifest.

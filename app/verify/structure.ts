@@ -1,5 +1,5 @@
 /**
- * Order and nesting rules of an export stream (FORMAT.md §5.1), checked without the key or the
+ * Order and nesting rules of an export stream (docs/format.md §5.1, §6.4.2), checked without the key or the
  * database. Record signatures cover a record's content, not its position, so these rules are what
  * locate a swapped, moved or dropped record: each child must follow its parent (a token its row,
  * a node state its token, …), row indexes increase, and the record-type sections come in order.

@@ -206,7 +206,7 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
 async function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landscape | null, key: Buffer | null, profile: Profile, report: ReportBuilder, progress: VerifyTracker): Promise<void> {
   const why =
     'per-record signatures and the final hash cannot be re-checked from CSV files alone: CSV loses null vs empty, ' +
-    'number vs text and nesting (FORMAT.md §5.7.3); give --db to compare the rows with the database';
+    'number vs text and nesting (docs/format.md §7.7); give --db to compare the rows with the database';
   if (!db) {
     report.check('record signatures', 'skipped', 'not possible from CSV files alone (see note)');
     report.note(why);

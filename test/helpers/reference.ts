@@ -1,6 +1,6 @@
 /**
  * An independent, deliberately naive re-statement of ELSPETH's export algorithm for tests
- * (FORMAT.md §5.1 and Appendix B): run every statement once over the whole run, group the results
+ * (docs/format.md §5.1 and §5.3): run every statement once over the whole run, group the results
  * in memory exactly as described, and list the emitted records as `type:id`. The streaming
  * exporter must produce the same sequence. Only valid on files of the current shape.
  */
@@ -86,7 +86,7 @@ export function recordKey(r: Record<string, unknown>): string {
   return `${t}:${String(r[id[t] ?? 'run_id'])}`;
 }
 
-/** A 10-line JCS for plain parsed JSON, independent of the app's (FORMAT.md §5.4.1). */
+/** A 10-line JCS for plain parsed JSON, independent of the app's (docs/format.md §6.1). */
 export function miniJcs(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(miniJcs).join(',')}]`;

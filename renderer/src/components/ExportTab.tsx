@@ -11,7 +11,7 @@ import ErrorPanel from './ErrorPanel.js';
 import ProgressBar from './ProgressBar.js';
 import ReceiptPanel from './ReceiptPanel.js';
 
-/** Record types only the `complete` profile contains (FORMAT.md §5.1). */
+/** Record types only the `complete` profile contains (docs/format.md §5.4). */
 const COMPLETE_ONLY = new Set(['validation_error', 'transform_error', 'checkpoint', 'preflight_result', 'schema_contract', 'source_schema']);
 const POLL_MS = 150;
 

@@ -1,4 +1,7 @@
-/** The resume-readiness report: verdict, the first blocking check, then every check in order. */
+/**
+ * The resume-readiness report: verdict, the first blocking check, then every check in order. The
+ * Step column is the check's row in ELSPETH's order (docs/format.md §9.1).
+ */
 import type { ReadinessView } from '../../../app/contract/operations.js';
 import { count } from '../format.js';
 import SeverityBadge from './SeverityBadge.js';
@@ -22,7 +25,7 @@ export default function ReadinessPanel(props: { readiness: ReadinessView }) {
       <table className="grid compact" data-testid="readiness-checks">
         <thead>
           <tr>
-            <th>§8.1</th>
+            <th>Step</th>
             <th>Check</th>
             <th>Result</th>
             <th>Message</th>

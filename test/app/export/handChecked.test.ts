@@ -1,7 +1,7 @@
 /**
  * A tiny Landscape written by hand with awkward values, and its whole export written out by hand
- * from FORMAT.md §5 (key order, timestamp conversion, Python float and string formatting, CSV
- * quoting), compared byte for byte.
+ * from docs/format.md §5 and §7 (key order, timestamp conversion, Python float and string
+ * formatting, CSV quoting), compared byte for byte.
  */
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';

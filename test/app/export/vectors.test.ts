@@ -1,5 +1,5 @@
 /**
- * FORMAT.md Appendix C: two constructed records signed with key `test-key`. The records are built
+ * The worked vector of docs/format.md §6.4.1: two constructed records signed with key `test-key`. The records are built
  * from rows shaped as better-sqlite3 returns them (integers as bigint, REAL as number), through
  * the same builders, signer and serialisers the exporter uses.
  */
@@ -35,7 +35,7 @@ function signedVectors(): ExportRecord[] {
   return [run, state, record];
 }
 
-test('canonical forms and signatures of Appendix C', () => {
+test('canonical forms and signatures of the docs/format.md §6.4.1 vector', () => {
   const [run, state, manifest] = signedVectors();
   const { signature: s1, ...runBody } = run!;
   assert.equal(
@@ -50,12 +50,12 @@ test('canonical forms and signatures of Appendix C', () => {
   assert.equal(manifest!['signature'], '6c1437201b7de6c2933ff1dc824b1c742fb0345399df798153dbc2ea73b88ca7');
 });
 
-test('the JSON export file text of Appendix C, byte for byte', () => {
+test('the JSON export file text of the docs/format.md §6.4.1 vector, byte for byte', () => {
   const text = `[${signedVectors().map((r) => pyJson(r)).join(', ')}]`;
   assert.equal(text, EXPECTED_FILE);
 });
 
-test('node_state.csv of Appendix C, byte for byte', () => {
+test('node_state.csv of the docs/format.md §6.4.1 vector, byte for byte', () => {
   const state = signedVectors()[1]!;
   const flat = flattenRecord(state);
   const header = csvHeader(flat.keys());
@@ -67,7 +67,7 @@ test('node_state.csv of Appendix C, byte for byte', () => {
   );
 });
 
-test('run.csv flattening of §5.7.2 (settings as dotted columns, arrays as Python JSON)', () => {
+test('run.csv flattening of docs/format.md §7.3.1 (settings as dotted columns, arrays as Python JSON)', () => {
   const run = signedVectors()[0]!;
   const flat = flattenRecord(run);
   const header = csvHeader(flat.keys());

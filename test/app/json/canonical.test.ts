@@ -35,7 +35,7 @@ test('RFC 8785 Appendix B number table', () => {
   }
 });
 
-test('keys sort by UTF-16 code units, as FORMAT.md §5.4.1 shows', () => {
+test('keys sort by UTF-16 code units, as docs/format.md §6.1 says', () => {
   const v = new Map<string, number>([['😀', 5], ['ﬁ', 6], ['é', 3], ['b', 1], ['a', 2], ['A', 4]]);
   assert.equal(canonicalJson(v), '{"A":4,"a":2,"b":1,"é":3,"😀":5,"ﬁ":6}');
 });
@@ -52,7 +52,7 @@ test('what rfc8785 refuses is refused: NaN, Infinity, big integers, lone surroga
   assert.equal(canonicalJson('\u0001\u007f\u2028/'), '"\\u0001\u007f\u2028/"');
 });
 
-test('stable hash of the §4.4 contract input matches the spec vector', () => {
+test('stable hash of the docs/format.md §4.1.1 contract input matches the vector', () => {
   const input =
     '{"fields":[{"n":"amount_usd","nullable":false,"o":"Amount USD","r":true,"s":"declared","t":"int"},{"n":"id","nullable":false,"o":"id","r":true,"s":"declared","t":"int"},{"n":"note","nullable":false,"o":"Note","r":false,"s":"inferred","t":"str"}],"locked":true,"mode":"FLEXIBLE"}';
   assert.equal(stableHash(parsePyJson(input)).slice(0, 32), '0403a5ba66a5e3c18a309df0389e7e7f');

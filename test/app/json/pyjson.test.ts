@@ -4,7 +4,7 @@ import { JsonSyntaxError, MAX_DEPTH, parsePyJson } from '../../../app/json/parse
 import { pyFloatRepr, pyJson, pyScalarText, pyString } from '../../../app/json/pyjson.js';
 import { PyFloat } from '../../../app/json/value.js';
 
-test('repr(float) as Python prints it (FORMAT.md §10.1)', () => {
+test('repr(float) as Python prints it (docs/format.md §7.4)', () => {
   const table: Array<[number, string]> = [
     [5, '5.0'], [1e-6, '1e-06'], [1e16, '1e+16'], [1e15, '1000000000000000.0'], [1e-5, '1e-05'], [1e-4, '0.0001'],
     [1.2345678901234568e17, '1.2345678901234568e+17'], [-0, '-0.0'], [0, '0.0'], [0.1, '0.1'], [5e-324, '5e-324'],
@@ -15,7 +15,7 @@ test('repr(float) as Python prints it (FORMAT.md §10.1)', () => {
   for (const [x, want] of table) assert.equal(pyFloatRepr(x), want, String(x));
 });
 
-test('json.dumps string escaping with ensure_ascii (§10.2)', () => {
+test('json.dumps string escaping with ensure_ascii (docs/format.md §7.5)', () => {
   assert.equal(pyString('é'), '"\\u00e9"');
   assert.equal(pyString('😀'), '"\\ud83d\\ude00"');
   assert.equal(pyString('a"b\\c/d'), '"a\\"b\\\\c/d"');

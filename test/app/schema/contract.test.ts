@@ -1,4 +1,7 @@
-/** Schema contracts (FORMAT.md §4.4, §8.4) and the full topology hash (§8.3) with their vectors. */
+/**
+ * Schema contracts (docs/format.md §4.1.1, §9.4) and the full topology hash (docs/format.md §9.3)
+ * with their vectors.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canonicalJson, stableHash } from '../../../app/json/canonical.js';
@@ -6,12 +9,12 @@ import { contractVersionHash, parseContract, verifyContract, type ContractProble
 import { compareTopology, describeGraph, topologyHash, topologyHashInput, type Graph } from '../../../app/schema/topology.js';
 import { CONTRACT_HASH, CONTRACT_JSON, SINK, SINK_CONFIG, SOURCE, SOURCE_CONFIG, TOPOLOGY_HASH } from './helpers.js';
 
-test('§4.4 vector: version_hash of the example contract', () => {
+test('docs/format.md §4.1.1 vector: version_hash of the example contract', () => {
   const p = parseContract(CONTRACT_JSON);
   assert.deepEqual(p.problems, []);
   assert.equal(p.computedHash, '0403a5ba66a5e3c18a309df0389e7e7f');
   assert.equal(contractVersionHash(p.contract!), CONTRACT_HASH);
-  // The hash input is exactly the one §4.4 prints.
+  // The hash input is exactly the one docs/format.md §4.1.1 prints.
   const fields = p.contract!.fields.map((f) => ({ n: f.normalized_name, o: f.original_name, t: f.python_type, r: f.required, s: f.source, nullable: f.nullable }));
   assert.equal(
     canonicalJson({ mode: 'FLEXIBLE', locked: true, fields }),
@@ -34,7 +37,7 @@ test('verifyContract: run contract with its hash column', () => {
   assert.deepEqual(code(CONTRACT_JSON.replace('"Amount USD"', '"Amount EUR"'), CONTRACT_HASH), ['CONTRACT_HASH_MISMATCH', 'CONTRACT_HASH_COLUMN_MISMATCH']);
 });
 
-test('§8.4 structure rules, one problem code each', () => {
+test('docs/format.md §9.4 structure rules, one problem code each', () => {
   const base = () => JSON.parse(CONTRACT_JSON) as Record<string, unknown> & { fields: Record<string, unknown>[] | object };
   const cases: [ContractProblemCode, () => unknown][] = [
     ['CONTRACT_INVALID_JSON', () => '{"mode": '],
@@ -82,7 +85,7 @@ const VECTOR: Graph = {
   edges: [{ from_node_id: SOURCE, to_node_id: SINK, label: 'on_success', default_mode: 'move' }],
 };
 
-test('§8.3 vector: full topology hash', () => {
+test('docs/format.md §9.3 vector: full topology hash', () => {
   assert.equal(VECTOR.nodes[0]!.config_hash, 'aa669347b8b4b012ed1c95df959af81f03fc37ed8faff5a4524cca7f70ce2026');
   assert.equal(VECTOR.nodes[1]!.config_hash, '5f1c000d3611debbf3c71a31b05d2420955c704a63cbd2b539a272121a8deee2');
   assert.equal(

@@ -1,6 +1,6 @@
 /**
- * Test inputs for the schema tests: a hand-built resumable run (FORMAT.md Appendix A DDL) whose
- * every row has a known §8.5 fate, and schema generators for hostile sizes.
+ * Test inputs for the schema tests: a hand-built resumable run (the 0.4 DDL, docs/format.md §2.2) whose
+ * every row has a known docs/format.md §9.5 fate, and schema generators for hostile sizes.
  */
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
@@ -26,12 +26,12 @@ export function fanOut(depth: number, width: number): Record<string, unknown> {
   return { $defs: defs, properties: { root: { $ref: '#/$defs/D0' } }, required: ['root'], type: 'object' };
 }
 
-/** The §4.4 contract example and its version_hash. */
+/** The docs/format.md §4.1.1 contract example and its version_hash. */
 export const CONTRACT_JSON =
   '{"fields":[{"normalized_name":"amount_usd","nullable":false,"original_name":"Amount USD","python_type":"int","required":true,"source":"declared"},{"normalized_name":"id","nullable":false,"original_name":"id","python_type":"int","required":true,"source":"declared"},{"normalized_name":"note","nullable":false,"original_name":"Note","python_type":"str","required":false,"source":"inferred"}],"locked":true,"mode":"FLEXIBLE","version_hash":"0403a5ba66a5e3c18a309df0389e7e7f"}';
 export const CONTRACT_HASH = '0403a5ba66a5e3c18a309df0389e7e7f';
 
-/** The §8.3 test-vector graph. */
+/** The docs/format.md §9.3 test-vector graph. */
 export const SOURCE = 'source_csv_aaaaaaaaaaaa';
 export const SINK = 'sink_out_bbbbbbbbbbbb';
 export const SOURCE_CONFIG = { path: 'in.csv', schema: { mode: 'observed' } };
@@ -42,7 +42,7 @@ const TS = '2026-03-28 09:00:00.000000';
 const OBSERVED = '{"additionalProperties": true, "properties": {}, "title": "CSVRowSchema", "type": "object"}';
 
 /**
- * Rows of the hand-built run and their §8.5 fate:
+ * Rows of the hand-built run and their docs/format.md §9.5 fate:
  * r0 completed · r1 no tokens · r2 token without outcome · r3 fork with one unfinished child ·
  * r4 buffered token held in the checkpoint (restored, not re-run) · r5 fork with both children done.
  * So 3 unprocessed rows (indexes 1, 2, 3) and 1 restored from checkpoint state.

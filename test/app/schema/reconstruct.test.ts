@@ -1,6 +1,6 @@
 /**
- * Reconstruction rules of FORMAT.md §7 on the shapes Pydantic actually emits (§4.2, §7.4).
- * Expected annotations were written by applying the §7.2 table by hand.
+ * Reconstruction rules of docs/format.md §8 on the shapes Pydantic actually emits (docs/format.md
+ * §4.1, §8.4). Expected annotations were written by applying the docs/format.md §8.2 table by hand.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -83,7 +83,7 @@ const PYDANTIC_SHAPES: [string, string, unknown, boolean, string, FindingCode[]]
   ['nullable of nullable', 'n', { anyOf: [{ anyOf: [{ type: 'string' }, { type: 'null' }] }, { type: 'null' }] }, false, 'str | None', []],
 ];
 
-test('§7.4 Pydantic shapes map to the annotations ELSPETH builds', () => {
+test('docs/format.md §8.4 Pydantic shapes map to the annotations ELSPETH builds', () => {
   for (const [label, name, prop, optional, type, errors] of PYDANTIC_SHAPES) {
     const r = reconstructSchema(one(name, prop, optional));
     const f = field(r, name);
@@ -95,7 +95,7 @@ test('§7.4 Pydantic shapes map to the annotations ELSPETH builds', () => {
   }
 });
 
-test('§4.2 examples: observed source is dynamic, fixed source has typed fields', () => {
+test('docs/format.md §8.4 examples: observed source is dynamic, fixed source has typed fields', () => {
   const observed = reconstructSchemaText('{"additionalProperties": true, "properties": {}, "title": "CSVRowSchema", "type": "object"}');
   assert.deepEqual(observed, { model: { name: 'RestoredDynamicSchema', dynamic: true, fields: [] }, findings: [] });
   const fixed = reconstructSchemaText(
@@ -133,7 +133,7 @@ test('nested models carry their own fields and required list; $defs expand under
     { name: 'street', type: 'str', required: true, nullable: false },
     { name: 'zip', type: 'str | None', required: false, nullable: true, default: null },
   ]);
-  // "A $def used by two fields yields two distinct models" (§7.3).
+  // One $def used by two fields yields two distinct models (docs/format.md §8.3).
   assert.equal(field(r, 'work').model, 'RestoredWorkSchema');
   const inline = field(r, 'inline');
   assert.equal(inline.type, 'RestoredInlineSchema');
@@ -142,7 +142,7 @@ test('nested models carry their own fields and required list; $defs expand under
   assert.deepEqual(r.findings.map((f) => [f.code, f.path]), [['MISSING_OPTIONAL_BECOMES_NULL', 'inline.a']]);
 });
 
-test('§7.3 nested model naming examples', () => {
+test('docs/format.md §8.3 nested model naming examples', () => {
   const cases: [string, string][] = [
     ['addr', 'RestoredAddrSchema'],
     ['maybe_addr', 'RestoredMaybeAddrSchema'],

@@ -29,7 +29,7 @@ function report(mutate?: (db: Database.Database) => void, runId = RUN): ResumeRe
 const status = (r: ResumeReport, id: string) => r.checks.find((c) => c.id === id)?.status;
 const failing = (r: ResumeReport) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
 
-test('the hand-built failed run is ready, with §8.5 row fates counted', () => {
+test('the hand-built failed run is ready, with docs/format.md §9.5 row fates counted', () => {
   const r = report();
   assert.deepEqual(failing(r), []);
   assert.equal(r.verdict, 'ready');
