@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExportFormatName, JournalEntry, JournalOutcome, ProfileName } from '../app/contract/operations.js';
 import { csvField } from '../app/export/csv.js';
-import { outputError } from '../app/export/output.js';
+import { outputError } from '../app/export/outputError.js';
 
 export const JOURNAL_FILE = 'export-journal.sqlite';
 const SCHEMA_VERSION = 1;

@@ -1,7 +1,8 @@
 /** The CLI's browsing and export commands. Each returns an exit code. */
 import { LandscapeDb } from '../db/open.js';
 import { LandscapeError } from '../errors.js';
-import { exportRun } from '../export/exportRun.js';
+import { exportRun, type ExportPhase } from '../export/exportRun.js';
+import type { Cleanup } from '../export/stale.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/receipt.js';
 import { isProfile, isRecordType, type DataRecordType } from '../export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
@@ -27,7 +28,8 @@ export const USAGE = `usage:
   landscape-desk diff    <db> --run <id> (--against <id> | --against-db <db2> --against-run <id> | --against-file <schema.json>) [--json]
   landscape-desk resume-check <db> --run <id> [--json]
 options common to all: --debug (stack traces on errors), --help
-exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) problem, 4 output problem, 5 internal error`;
+exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) problem, 4 output problem, 5 internal error,
+            128 + signal number when SIGHUP (129), SIGINT (130) or SIGTERM (143) stopped the work`;
 
 /** Opens a database for a command, always closing it afterwards; its warnings go to stderr. */
 export async function withDb<T>(file: string, io: Io, fn: (db: LandscapeDb) => Promise<T> | T): Promise<T> {
@@ -111,15 +113,18 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const previousReceipt = str(values, 'previous');
   const out = str(values, 'out', true);
   const runId = str(values, 'run', true);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
   const bar = new ProgressBar(io, 'exporting');
+  const pause = io.pause;
   try {
     return await withDb(positionals[0]!, io, async (db) => {
       const result = await exportRun(db, {
         runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']), spreadsheetSafe: Boolean(values['spreadsheet-safe']),
-        signal: controller.signal, env: io.env, onProgress: (p) => bar.update(p.done, p.total),
+        ...(io.signal ? { signal: io.signal } : {}), env: io.env, onProgress: (p) => bar.update(p.done, p.total),
+        onCleanup: (c) => {
+          bar.clear();
+          io.stderr(cleanupNote(c));
+        },
+        ...(pause ? { onPhase: (p: ExportPhase) => pause(`export:${p}`, io.signal) } : {}),
         ...(receiptKey ? { receiptKey } : {}), ...(previousReceipt !== undefined ? { previousReceipt } : {}),
         ...(threadsText !== undefined ? { parallel: { threads: Number(threadsText) } } : {}),
       });
@@ -132,6 +137,13 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     });
   } finally {
     bar.clear();
-    process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** What the sweep before an export did, for stderr (the receipt records it too). */
+export function cleanupNote(c: Cleanup): string {
+  const lines: string[] = [];
+  if (c.removed.length) lines.push(`landscape-desk: note: removed ${c.removed.length} temporar${c.removed.length === 1 ? 'y' : 'ies'} left by interrupted exports: ${c.removed.join(', ')}\n`);
+  for (const t of c.completed) lines.push(`landscape-desk: note: finished the interrupted export of ${t} (it was complete; its receipt was put in place)\n`);
+  return lines.join('');
 }

@@ -1,12 +1,15 @@
 /**
  * Command-line entry of the core (plain Node; no Electron). Errors are one clear line on stderr;
  * stacks only with --debug. Exit codes: 0 ok, 1 verification failed, 2 usage, 3 input, 4 output,
- * 5 internal, 130 cancelled.
+ * 5 internal, 128 + the signal's number when a signal cancelled the work (129 SIGHUP, 130 SIGINT,
+ * 143 SIGTERM; signals.ts).
  */
+import { sweepSnapshots } from '../db/snapshot.js';
 import { areaOf, isLandscapeError, type ErrorArea } from '../errors.js';
 import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js';
 import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands.js';
 import type { Io } from './output.js';
+import { Interrupts, signalExitCode } from './signals.js';
 import { keygenCommand, verifyCommand } from '../verify/cli.js';
 
 const EXIT: Record<ErrorArea, number> = { usage: 2, input: 3, output: 4, internal: 5, cancelled: 130, verify: 1 };
@@ -51,16 +54,26 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io.stdout(`${USAGE}\n`);
     return 0;
   }
+  // Private snapshots of runs that ended without removing them (crash, SIGKILL, power cut).
+  const swept = sweepSnapshots('stale');
+  if (swept.length) io.stderr(`landscape-desk: note: removed ${swept.length} private database snapshot(s) left in the temp folder by interrupted runs\n`);
+  const interrupts = new Interrupts(io.stderr);
+  const uninstall = interrupts.install();
   try {
-    return await command(rest, io);
+    const code = await command(rest, { ...io, signal: interrupts.signal });
+    if (interrupts.received) io.stderr(`landscape-desk: the work was already complete when ${interrupts.received} came; nothing was undone\n`);
+    return code;
   } catch (e) {
     if (isLandscapeError(e)) {
-      io.stderr(`landscape-desk: error [${e.code}]: ${e.message}\n`);
+      const sig = e.code === 'CANCELLED' ? interrupts.received : null;
+      io.stderr(`landscape-desk: error [${e.code}]: ${e.message}${sig ? ` (${sig})` : ''}\n`);
       if (debug && e.stack) io.stderr(`${e.stack}\n`);
-      return EXIT[areaOf(e.code)];
+      return sig ? signalExitCode(sig) : EXIT[areaOf(e.code)];
     }
     io.stderr(`landscape-desk: internal error: ${(e as Error)?.message ?? String(e)}\n`);
     if (debug && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
     return EXIT.internal;
+  } finally {
+    uninstall();
   }
 }

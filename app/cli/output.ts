@@ -5,6 +5,13 @@ export interface Io {
   stderr: (s: string) => void;
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** Aborted when the command must stop (signals.ts); commands pass it to every long operation. */
+  signal?: AbortSignal;
+  /**
+   * The test seam: awaited at named points (`export:write`, `export:chunk`, `export:receipt`,
+   * `export:rename`, `verify:records`); set only by the process entry (run.ts) from its test variable.
+   */
+  pause?: (point: string, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Display width of a string, treating control characters as escaped. */

@@ -16,9 +16,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
+import { ownerFromMatch, ownerState, ownerToken, OWNER_PATTERN } from '../owner.js';
 
 const CHUNK = 1 << 20;
 const ATTEMPTS = 10;
+/** `landscape-desk-<owner>-XXXXXX` (mkdtemp's six characters): whose snapshot it is, by name alone. */
+const SNAPSHOT_DIR = new RegExp(`^landscape-desk-${OWNER_PATTERN}-[A-Za-z0-9]{6}$`);
 
 export interface SnapshotFiles {
   /** Private folder holding the copy; removed by {@link removeSnapshot}. */
@@ -86,7 +89,7 @@ function statOrNull(p: string): fs.Stats | null {
  * The caller must call {@link removeSnapshot} when done.
  */
 export function takeSnapshot(dbPath: string, onBytes?: (n: number) => void): SnapshotFiles {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-desk-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `landscape-desk-${ownerToken()}-`));
   try {
     for (let attempt = 1; ; attempt++) {
       const copy = path.join(dir, `snapshot-${attempt}.db`);
@@ -127,11 +130,44 @@ export function takeSnapshot(dbPath: string, onBytes?: (n: number) => void): Sna
   }
 }
 
+/**
+ * Removes private snapshot folders from the temp folder: those whose owner is gone (`stale`, at
+ * start-up: a crashed or killed run never removed its own) or this process's (`own`, at a forced
+ * exit). Live runs' snapshots and other users' are never touched. Returns the names removed;
+ * never throws.
+ */
+export function sweepSnapshots(scope: 'stale' | 'own', tmp: string = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp);
+  } catch {
+    return removed;
+  }
+  const uid = process.getuid?.();
+  for (const name of names.sort()) {
+    const m = SNAPSHOT_DIR.exec(name);
+    if (!m) continue;
+    const state = ownerState(ownerFromMatch(m[1]!, m[2]!, m[3]!));
+    if (state !== (scope === 'stale' ? 'gone' : 'self')) continue;
+    const p = path.join(tmp, name);
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (!st?.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+    try {
+      fs.rmSync(p, { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // left for a later start
+    }
+  }
+  return removed;
+}
+
 /** Removes a snapshot folder; never throws. */
 export function removeSnapshot(dir: string): void {
   try {
     fs.rmSync(dir, { recursive: true, force: true });
   } catch {
-    // Best effort: a leftover private temp folder is harmless and the OS cleans tmp.
+    // Best effort: a leftover is removed by the next start's sweepSnapshots.
   }
 }

@@ -14,6 +14,7 @@ import { progressEstimator, sourceRowCount } from './counts.js';
 import { BatchEncoder, type EncodedBatch } from './encode.js';
 import { abandon, commit, HashingFile, planDestination } from './output.js';
 import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt } from './receipt.js';
+import type { Cleanup } from './stale.js';
 import type { Profile } from './recordTypes.js';
 import { ChunkPool, defaultThreads, defaultWorkerEntry } from './parallel.js';
 import { RecordSigner } from './sign.js';
@@ -49,7 +50,21 @@ export interface ExportOptions {
   previousReceipt?: string;
   /** How the source rows are spread over worker threads (parallel.ts); the bytes never depend on it. */
   parallel?: ParallelOptions;
+  /** Hears what the sweep of the destination folder removed or finished (stale.ts), as soon as it is done. */
+  onCleanup?: (c: Cleanup) => void;
+  /**
+   * Awaited at each {@link ExportPhase}: a test seam (the CLI sets it only from its documented
+   * test variable) that lets tests stop an export at an exact point. Unset, nothing waits.
+   */
+  onPhase?: (phase: ExportPhase) => Promise<void>;
 }
+
+/**
+ * Named points of an export: its temporaries exist but hold nothing (`write`), the first chunk of
+ * source rows was written while worker threads build more (`chunk`), the receipt's temporary is
+ * being written (`receipt`), the output is in place but its receipt is not yet (`rename`).
+ */
+export type ExportPhase = 'write' | 'chunk' | 'receipt' | 'rename';
 
 export interface ParallelOptions {
   /** Worker threads; 1 keeps everything on the calling thread. Default: the cores, at most two. */
@@ -69,6 +84,8 @@ export interface ExportResult {
   receipt: Receipt;
   /** Threads that built the run's source rows (1 unless the parallel exporter ran); the bytes never depend on it. */
   threads: number;
+  /** Leftovers of interrupted exports that were swept from the folder first (also in the receipt). */
+  cleanup: Cleanup;
 }
 
 /** Records between yields to the event loop (lets cancellation and progress through). */
@@ -160,7 +177,11 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
   if (opts.spreadsheetSafe && opts.format !== 'csv') {
     throw new LandscapeError('USAGE', 'the spreadsheet-safe option applies to CSV exports only');
   }
-  const dest = planDestination(opts.out, opts.format === 'csv' ? 'directory' : 'file', opts.force ?? false);
+  checkCancelled(opts.signal);
+  const dest = planDestination(opts.out, opts.format === 'csv' ? 'directory' : 'file', opts.force ?? false, opts.onCleanup);
+  const phase = async (p: ExportPhase) => {
+    if (opts.onPhase) await opts.onPhase(p);
+  };
   const clock = exportClock(opts.env);
   const exportedAt = isoUtcWithOffset(clock.epochMs);
   const previousSha256 = opts.previousReceipt === undefined ? undefined : previousReceiptHash(opts.previousReceipt);
@@ -175,11 +196,20 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     checkCancelled(opts.signal);
     writer = opts.format === 'csv' ? csvWriter(dest, opts.spreadsheetSafe ?? false) : fileWriter(dest, opts.format);
     const w = writer;
+    await phase('write');
+    checkCancelled(opts.signal);
     const key = opts.key ?? null;
     const signer = key ? new RecordSigner(key) : null;
     const encoder = new BatchEncoder({ format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe ?? false });
     const summary = { recordCount: 0, counts: {} as Record<string, number>, finalHash: null as string | null };
-    const rows = { rowsDone: 0 };
+    const rows = { rowsDone: 0, chunkSeen: false };
+    /** After the first chunk of source rows is written (the `chunk` phase). */
+    const chunkWritten = async () => {
+      if (rows.chunkSeen) return;
+      rows.chunkSeen = true;
+      await phase('chunk');
+      checkCancelled(opts.signal);
+    };
     let done = 0;
     let reported = 0;
     opts.onProgress?.({ done, total: estimate(0, 0) });
@@ -218,6 +248,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
       await buildChunksWith(pool, rowChunks(db, runId), encodeChunk, async (batch, rowCount) => {
         await emit(batch);
         rows.rowsDone += rowCount;
+        await chunkWritten();
       });
       threads = pool.size + 1;
       await pool.close();
@@ -226,6 +257,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
         const batch = encodeChunk(chunk);
         rows.rowsDone += chunk.length;
         await emit(batch);
+        await chunkWritten();
       }
     }
     await encodeAll(tailRecords(db, runId, runRow, profile));
@@ -254,13 +286,22 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
       final_hash: summary.finalHash,
       files,
     };
+    const { cleanup } = dest;
+    if (cleanup.removed.length > 0 || cleanup.completed.length > 0) receipt.stale_temporaries = { removed: [...cleanup.removed], completed: [...cleanup.completed] };
     if (previousSha256 !== undefined) receipt.previous_receipt_sha256 = previousSha256;
     if (opts.receiptKey) receipt.signature = signReceipt(receipt, opts.receiptKey);
     const receiptFile = new HashingFile(dest.receiptTemp);
-    receiptFile.write(receiptText(receipt));
-    receiptFile.finish();
-    commit(dest);
-    return { target: dest.target, receiptPath: dest.receipt, receipt, threads };
+    try {
+      receiptFile.write(receiptText(receipt));
+      await phase('receipt');
+      checkCancelled(opts.signal);
+      receiptFile.finish();
+    } finally {
+      receiptFile.discard();
+    }
+    // From the commit record on, the export is complete: a cancel that comes now is too late.
+    await commit(dest, () => phase('rename'));
+    return { target: dest.target, receiptPath: dest.receipt, receipt, threads, cleanup: dest.cleanup };
   } catch (e) {
     await pool?.close();
     writer?.discard();

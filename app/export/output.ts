@@ -1,31 +1,20 @@
 /**
  * Safe writing of export files: everything goes to temporary names in the destination's folder and
- * is renamed into place only when the whole export succeeded; on any failure or cancellation the
- * temporaries are removed, so nothing partial is ever left under the user's chosen name.
+ * is renamed into place only when the whole export succeeded (commit.ts); on any failure or
+ * cancellation the temporaries are removed, so nothing partial is ever left under the user's
+ * chosen name. Leftovers of runs that could not clean up (crash, SIGKILL) are swept before an
+ * export writes into a folder (stale.ts).
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
+import { commitExport, newTemps, readCommitRecord, type ExportTemps } from './commit.js';
+import { outputError } from './outputError.js';
+import { noteTempFolder, sweepExportFolder, type Cleanup } from './stale.js';
 
 /** Bytes a file buffers before writing (one per CSV file, so it stays small). */
 const BUFFER_BYTES = 1 << 20;
-
-/** Maps a file-system error onto an output error code. */
-export function outputError(e: unknown, what: string): LandscapeError {
-  if (e instanceof LandscapeError) return e;
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new LandscapeError('OUTPUT_NO_SPACE', `${what}: the disk is full`, { errno: code }, { cause: e });
-  }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new LandscapeError('OUTPUT_UNWRITABLE', `${what}: permission denied`, { errno: code }, { cause: e });
-  }
-  if (code === 'ENAMETOOLONG') {
-    return new LandscapeError('OUTPUT_UNWRITABLE', `${what}: the file name is too long`, { errno: code }, { cause: e });
-  }
-  return new LandscapeError('OUTPUT_FAILED', `${what}: ${code ?? (e as Error)?.message ?? 'write failed'}`, { errno: code }, { cause: e });
-}
 
 /** A file written through a buffer, hashing what it writes. */
 export class HashingFile {
@@ -130,7 +119,11 @@ export interface Destination {
   temp: string;
   /** Temporary path written instead of `receipt`. */
   receiptTemp: string;
+  /** Every temporary of this export (commit.ts). */
+  temps: ExportTemps;
   force: boolean;
+  /** What the sweep of the folder found before this export wrote anything (stale.ts). */
+  cleanup: Cleanup;
 }
 
 export function receiptPathFor(target: string): string {
@@ -148,9 +141,11 @@ function exists(p: string): fs.Stats | undefined {
 
 /**
  * Checks a destination before any work starts: its folder exists and is writable, and neither
- * the export nor its receipt exists unless `force`.
+ * the export nor its receipt exists unless `force`. Between the folder checks and the name checks,
+ * the folder is swept of interrupted exports' leftovers (an interrupted commit finished there may
+ * take the name); `onCleanup` hears what was done, even when the plan then fails.
  */
-export function planDestination(target: string, kind: DestinationKind, force: boolean): Destination {
+export function planDestination(target: string, kind: DestinationKind, force: boolean, onCleanup?: (c: Cleanup) => void): Destination {
   if (typeof target !== 'string' || target.trim() === '') throw new LandscapeError('USAGE', 'no output path was given');
   const abs = path.resolve(target);
   const dir = path.dirname(abs);
@@ -168,6 +163,8 @@ export function planDestination(target: string, kind: DestinationKind, force: bo
   if (Buffer.byteLength(path.basename(receipt), 'utf8') > 255) {
     throw new LandscapeError('OUTPUT_UNWRITABLE', `the name ${base} is too long to put its receipt (${path.basename(receipt).slice(-13)}) beside it`);
   }
+  const cleanup = sweepExportFolder(dir, 'stale');
+  if (cleanup.removed.length > 0 || cleanup.completed.length > 0) onCleanup?.(cleanup);
   for (const p of [abs, receipt]) {
     const st = exists(p);
     if (!st) continue;
@@ -177,16 +174,9 @@ export function planDestination(target: string, kind: DestinationKind, force: bo
       throw new LandscapeError('OUTPUT_EXISTS', `${p} exists and is not a ${wantDir ? 'folder' : 'file'}; it will not be replaced`);
     }
   }
-  const tag = randomBytes(6).toString('hex');
-  return {
-    kind,
-    target: abs,
-    receipt,
-    // Temporary names do not embed the chosen name, so any name the file system accepts works.
-    temp: path.join(dir, `.landscape-desk-${tag}.partial`),
-    receiptTemp: path.join(dir, `.landscape-desk-${tag}.receipt.partial`),
-    force,
-  };
+  noteTempFolder(dir);
+  const temps = newTemps(dir);
+  return { kind, target: abs, receipt, temp: temps.partial, receiptTemp: temps.receiptPartial, temps, force, cleanup };
 }
 
 /** Creates the temporary folder of a directory destination. */
@@ -198,44 +188,27 @@ export function createTempDir(d: Destination): void {
   }
 }
 
-/** Removes every temporary of a destination; never throws. */
+/**
+ * Removes every temporary of a destination; never throws. A commit whose record is complete is
+ * left alone: it is finished, not undone (commit.ts), by this process's exit sweep or the next
+ * export into the folder.
+ */
 export function abandon(d: Destination): void {
-  for (const p of [d.temp, d.receiptTemp]) {
+  if (readCommitRecord(d.temps)) return;
+  for (const p of [d.temp, d.receiptTemp, d.temps.record]) {
     try {
       fs.rmSync(p, { recursive: true, force: true });
     } catch {
-      // best effort; names are hidden and unique
+      // best effort; names are hidden, unique and owned, so a later sweep removes them
     }
   }
 }
 
 /**
- * Moves the finished export and receipt into place. With `force`, earlier versions are moved
- * aside first and restored if the move fails, then deleted.
+ * Moves the finished export and receipt into place (commit.ts). With `force`, earlier versions
+ * are moved aside first and deleted once the new ones are in place. `between` runs between the
+ * output and the receipt (a test seam).
  */
-export function commit(d: Destination): void {
-  const aside: Array<[string, string]> = [];
-  const placed: string[] = [];
-  try {
-    for (const [temp, final] of [[d.temp, d.target], [d.receiptTemp, d.receipt]] as const) {
-      if (exists(final)) {
-        const old = `${temp}.old`;
-        fs.renameSync(final, old);
-        aside.push([old, final]);
-      }
-      fs.renameSync(temp, final);
-      placed.push(final);
-    }
-  } catch (e) {
-    for (const p of placed) fs.rmSync(p, { recursive: true, force: true });
-    for (const [old, final] of aside) {
-      try {
-        fs.renameSync(old, final);
-      } catch {
-        // leave the moved-aside copy in place rather than lose it
-      }
-    }
-    throw outputError(e, `cannot move the export into place at ${d.target}`);
-  }
-  for (const [old] of aside) fs.rmSync(old, { recursive: true, force: true });
+export async function commit(d: Destination, between?: () => Promise<void>): Promise<void> {
+  await commitExport(d.temps, { target: path.basename(d.target), receipt: path.basename(d.receipt), force: d.force }, between);
 }

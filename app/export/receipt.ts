@@ -38,6 +38,12 @@ export interface Receipt {
   record_counts: Record<string, number>;
   final_hash: string | null;
   files: ReceiptFile[];
+  /**
+   * Present only when the destination folder held leftovers of interrupted exports whose process
+   * is gone: the temporaries removed and the targets whose interrupted commit was finished first
+   * (docs/security.md, "Leftovers of interrupted runs").
+   */
+  stale_temporaries?: { removed: string[]; completed: string[] };
   /** SHA-256 of the previous receipt's bytes, when exports are chained (`--previous`). */
   previous_receipt_sha256?: string;
   /** Ed25519 signature over the canonical JSON of this receipt without `signature` (docs/receipts.md). */

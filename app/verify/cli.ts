@@ -70,19 +70,17 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const key = keyEnv !== undefined ? signingKeyFromEnv(keyEnv, io.env) : io.env[DEFAULT_KEY_ENV] !== undefined ? signingKeyFromEnv(DEFAULT_KEY_ENV, io.env) : null;
   const publicKey = str(values, 'public-key');
   const dbPath = str(values, 'db');
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const pause = io.pause;
   const bar = new ProgressBar(io, 'verifying', mib);
   let report: VerifyReport;
   try {
     report = await verifyExport(positionals[0]!, {
       key, ...(publicKey !== undefined ? { publicKey } : {}), ...(dbPath !== undefined ? { dbPath } : {}),
-      signal: controller.signal, onProgress: (p) => bar.update(p.done, p.total, `verifying (${PHASE_LABELS[p.phase]})`),
+      ...(io.signal ? { signal: io.signal } : {}), ...(pause ? { onPhase: (p: 'records') => pause(`verify:${p}`, io.signal) } : {}),
+      onProgress: (p) => bar.update(p.done, p.total, `verifying (${PHASE_LABELS[p.phase]})`),
     });
   } finally {
     bar.clear();
-    process.removeListener('SIGINT', onSigint);
   }
   io.stdout(values['json'] ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   if (report.verdict === 'pass') return 0;

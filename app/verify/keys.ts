@@ -7,7 +7,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import { LandscapeError } from '../errors.js';
-import { outputError } from '../export/output.js';
+import { outputError } from '../export/outputError.js';
 import type { ReceiptSignature } from '../export/receipt.js';
 import { canonicalJson } from '../json/canonical.js';
 import type { PyValue } from '../json/value.js';

@@ -36,6 +36,11 @@ export interface VerifyOptions {
   onProgress?: (p: VerifyProgress) => void;
   /** Cancels the verification: it rejects with CANCELLED, every file it opened closed. */
   signal?: AbortSignal;
+  /**
+   * Awaited when the records step begins (after the database snapshot for `dbPath` was taken): a
+   * test seam like the exporter's `onPhase`. Unset, nothing waits.
+   */
+  onPhase?: (phase: 'records') => Promise<void>;
 }
 
 const RECEIPT_SUFFIX = '.receipt.json';
@@ -171,6 +176,10 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   }
   try {
     progress.begin('records');
+    if (opts.onPhase) {
+      await opts.onPhase('records');
+      progress.check();
+    }
     if (db && receipt) {
       const database = receipt.data.get('database');
       const sha = database instanceof Map ? database.get('sha256') : undefined;
