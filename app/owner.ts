@@ -64,6 +64,11 @@ export function selfOwner(): Owner {
   return self;
 }
 
+/** The owner a process on this host would write into names (for another pid: what its names would say). */
+export function processOwner(pid: number): Owner {
+  return pid === process.pid ? selfOwner() : { host: selfOwner().host, pid, stamp: stampOf(pid) };
+}
+
 /** The token written into names: `<host>-<pid>-<stamp>`. */
 export function ownerToken(o: Owner = selfOwner()): string {
   return `${o.host}-${o.pid}-${o.stamp}`;

@@ -4,10 +4,12 @@
  * yields every few thousand records. Jobs are polled by id; the signing key lives only in the call that
  * starts the export and is never kept on the job.
  */
+import * as path from 'node:path';
 import type { ExportStatus, ReceiptView } from '../app/contract/operations.js';
 import type { LandscapeDb } from '../app/db/open.js';
 import { isLandscapeError } from '../app/errors.js';
 import type { ExportOptions, ExportResult } from '../app/export/exportRun.js';
+import { noteTempFolder } from '../app/export/stale.js';
 import { rateAndEta } from './jobProgress.js';
 import { BridgeError, failure, type Logger } from './results.js';
 
@@ -17,6 +19,8 @@ interface Job {
   status: ExportStatus;
   controller: AbortController;
   startedAt: number;
+  /** Settles once the job has ended and its end was handled (temporaries removed, journal written). */
+  ended: Promise<void>;
 }
 
 /** Keeps the jobs of one session. Finished jobs stay queryable until the session ends. */
@@ -39,13 +43,16 @@ export class ExportJobs {
       controller,
       startedAt: this.deps.now(),
       status: { jobId, state: 'running', done: 0, total: 0, rate: 0, etaMs: null },
+      ended: Promise.resolve(),
     };
+    // The export runs in a worker thread, whose temporaries this thread's exit path must find.
+    noteTempFolder(path.dirname(path.resolve(opts.out)));
     this.jobs.set(jobId, job);
     const onProgress = (p: { done: number; total: number }) => {
       job.status.done = p.done;
       job.status.total = p.total;
     };
-    this.deps
+    job.ended = this.deps
       .exportRun(db, { ...opts, onProgress, signal: controller.signal })
       .then((r) => {
         job.status.state = 'succeeded';
@@ -84,6 +91,16 @@ export class ExportJobs {
 
   cancelAll(): void {
     for (const j of this.jobs.values()) if (j.status.state === 'running') j.controller.abort();
+  }
+
+  /** How many exports are running. */
+  runningCount(): number {
+    return [...this.jobs.values()].filter((j) => j.status.state === 'running').length;
+  }
+
+  /** Settles when every export running now has ended and cleaned up. */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((j) => j.ended));
   }
 
   private get(jobId: string): Job {

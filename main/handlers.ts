@@ -28,6 +28,7 @@ import { BridgeError, failure, type Logger } from './results.js';
 import { diffFile, diffRuns, schemaView } from './schemaViews.js';
 import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
+import type { JobControl } from './shutdown.js';
 import type { VerifyFn } from './workerVerify.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
@@ -80,6 +81,7 @@ export interface HandlerDeps {
 export type Handlers = { [K in OpName]: (input: unknown) => Promise<Result<OpResult<K>>> };
 
 const disposers = new WeakMap<Handlers, () => void>();
+const controls = new WeakMap<Handlers, JobControl>();
 
 /** Creates the handlers of one session (one window, or one harness page). */
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -311,12 +313,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     };
   }
   const result = handlers as Handlers;
+  controls.set(result, {
+    running: () => ({ exports: jobs.runningCount(), verifications: verifications.runningCount() }),
+    cancelAll: () => {
+      jobs.cancelAll();
+      verifications.cancelAll();
+    },
+    whenIdle: async () => {
+      await Promise.all([jobs.whenIdle(), verifications.whenIdle()]);
+    },
+  });
   disposers.set(result, () => {
     jobs.cancelAll();
     verifications.cancelAll();
     session.closeAll();
   });
   return result;
+}
+
+/** The running jobs of a session, for quitting (shutdown.ts). */
+export function jobControl(h: Handlers): JobControl {
+  const c = controls.get(h);
+  if (!c) throw new Error('these handlers were not made by createHandlers');
+  return c;
 }
 
 /** Ends a session: cancels its exports and verifications and closes its databases. */

@@ -6,13 +6,14 @@
  * sender check. All logic lives in plain modules (handlers.ts, menu.ts, windowState.ts …) that
  * are tested in Node.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OP_NAMES, type ExportFormatName, type MenuCommand, type Result } from '../app/contract/operations.js';
+import { sweepSnapshots } from '../app/db/snapshot.js';
 import { TOOL_VERSION } from '../app/version.js';
-import { createHandlers, disposeHandlers, type Handlers } from './handlers.js';
+import { createHandlers, disposeHandlers, jobControl, type Handlers } from './handlers.js';
 import { openJournal, type Journal } from './journal.js';
 import { aboutText, buildMenuTemplate } from './menu.js';
 import { fileRecentStore, type RecentStore } from './recent.js';
@@ -20,6 +21,7 @@ import { workerExport } from './workerExport.js';
 import { workerVerify } from './workerVerify.js';
 import type { Logger } from './results.js';
 import { contentSecurityPolicy, isAllowedNavigation, isSafeExternalUrl, isTrustedSender, mainWindowOptions } from './security.js';
+import { Shutdown } from './shutdown.js';
 import { fitWindowState, loadWindowState, saveWindowState } from './windowState.js';
 
 const log: Logger = {
@@ -48,9 +50,29 @@ function safeShowItemInFolder(target: string): void {
 }
 
 let mainWindow: BrowserWindow | null = null;
+/** The handlers of the window alive now (null between windows). */
+let liveHandlers: Handlers | null = null;
 let journal: Journal | null = null;
 let recentStore: RecentStore | null = null;
 let hasDatabase = false;
+
+/** Asks, on the window if there is one, whether to cancel the running jobs and quit. */
+async function askToCancel(running: { exports: number; verifications: number }): Promise<boolean> {
+  const what = [running.exports ? `${running.exports} export(s)` : '', running.verifications ? `${running.verifications} verification(s)` : ''].filter(Boolean).join(' and ');
+  const opts = {
+    type: 'warning' as const,
+    title: 'Jobs are running',
+    message: `${what} still running`,
+    detail: 'Cancel and quit? Nothing partial is left behind: cancelled exports leave no files.',
+    buttons: ['Cancel them and quit', 'Keep working'],
+    defaultId: 1,
+    cancelId: 1,
+  };
+  const r = await (mainWindow ? dialog.showMessageBox(mainWindow, opts) : dialog.showMessageBox(opts));
+  return r.response === 0;
+}
+
+const shutdown = new Shutdown({ jobs: () => (liveHandlers ? [jobControl(liveHandlers)] : []), ask: askToCancel, log });
 
 /** The bundled sample database (extraResources in the package, samples/ in development). */
 function samplePath(): string | null {
@@ -156,6 +178,7 @@ function createWindow(): void {
     versions: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
     features: { drop: true, verify: true },
   });
+  liveHandlers = handlers;
   for (const op of OP_NAMES) {
     ipcMain.handle(op, async (event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> => {
       const frame = event.senderFrame;
@@ -179,6 +202,12 @@ function createWindow(): void {
     }
   };
   win.on('close', remember);
+  // Closing the window while jobs run asks first, and closes only once they have ended.
+  win.on('close', (e) => {
+    if (!shutdown.intercept(() => win.close())) e.preventDefault();
+  });
+  // Logout and shutdown on Windows: end the jobs without asking.
+  win.on('session-end', () => shutdown.force(() => app.quit()));
   contents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url, appUrl)) e.preventDefault();
   });
@@ -194,6 +223,7 @@ function createWindow(): void {
     hasDatabase = false;
     for (const op of OP_NAMES) ipcMain.removeHandler(op);
     ourContents.delete(contents.id);
+    if (liveHandlers === handlers) liveHandlers = null;
     disposeHandlers(handlers);
   });
   void win.loadURL(appUrl);
@@ -223,6 +253,11 @@ void app.whenReady().then(() => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  // Private snapshots a crashed or killed run left in the temp folder.
+  const swept = sweepSnapshots('stale');
+  if (swept.length) log.info(`removed ${swept.length} private snapshot(s) left by interrupted runs`);
+  // Logout and shutdown (Linux, macOS): end the jobs without asking.
+  powerMonitor.on('shutdown', () => shutdown.force(() => app.quit()));
   const userData = app.getPath('userData');
   recentStore = fileRecentStore(userData);
   try {
@@ -236,4 +271,16 @@ void app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => app.quit());
-app.on('will-quit', () => journal?.close());
+// Quitting while jobs run asks first (shutdown.ts), and quits only once they have ended.
+app.on('before-quit', (e) => {
+  if (!shutdown.intercept(() => app.quit())) e.preventDefault();
+});
+// Endings the operating system asks for: no question. Electron also turns these signals into a
+// quit; handling them here makes that quit skip the question and clean up first.
+for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(sig, () => shutdown.force(() => app.quit()));
+app.on('will-quit', () => {
+  journal?.close();
+  shutdown.exitCleanup();
+});
+// The exit path of any ending that still runs JavaScript: synchronous removal of what is left.
+process.on('exit', () => shutdown.exitCleanup());

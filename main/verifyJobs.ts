@@ -26,6 +26,8 @@ interface Job {
   startedAt: number;
   /** Handle of the open database the export is compared with, if any. */
   handle: string | null;
+  /** Settles once the job has ended (its snapshot released). */
+  ended: Promise<void>;
 }
 
 export class VerifyJobs {
@@ -48,10 +50,11 @@ export class VerifyJobs {
       handle,
       startedAt: this.deps.now(),
       status: { jobId, state: 'running', phase: null, done: 0, total: 0, rate: 0, etaMs: null },
+      ended: Promise.resolve(),
     };
     this.jobs.set(jobId, job);
     const s = job.status;
-    this.deps
+    job.ended = this.deps
       .verify({
         ...req,
         signal: controller.signal,
@@ -103,6 +106,16 @@ export class VerifyJobs {
 
   cancelAll(): void {
     for (const j of this.running()) j.controller.abort();
+  }
+
+  /** How many verifications are running. */
+  runningCount(): number {
+    return this.running().length;
+  }
+
+  /** Settles when every verification running now has ended. */
+  async whenIdle(): Promise<void> {
+    await Promise.all(this.running().map((j) => j.ended));
   }
 
   private running(): Job[] {

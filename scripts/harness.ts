@@ -11,13 +11,16 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HANDLED_SIGNALS, signalExitCode } from '../app/cli/signals.js';
 import { bridgeFnName, OP_NAMES, type OpName } from '../app/contract/operations.js';
-import { createHandlers, disposeHandlers } from '../main/handlers.js';
+import { sweepSnapshots } from '../app/db/snapshot.js';
+import { createHandlers, disposeHandlers, jobControl } from '../main/handlers.js';
 import { openJournal } from '../main/journal.js';
 import { fileRecentStore } from '../main/recent.js';
 import { workerExport } from '../main/workerExport.js';
 import { workerVerify } from '../main/workerVerify.js';
 import { contentSecurityPolicy } from '../main/security.js';
+import { Shutdown, type JobControl } from '../main/shutdown.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_BODY = 1 << 20;
@@ -44,6 +47,8 @@ export interface Harness {
   /** Paths the app asked to show in their folder. */
   shown: string[];
   userDataDir: string;
+  /** The session's running jobs (what quitting the app cancels). */
+  jobs: JobControl;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const rendererDir = opts.rendererDir ?? path.join(ROOT, 'dist', 'renderer');
   const indexPath = path.join(rendererDir, 'index.html');
   if (!fs.existsSync(indexPath)) throw new Error(`no renderer build at ${rendererDir}; run node scripts/bundle.mjs first`);
+  // As the app does at start: private snapshots that crashed or killed runs left behind.
+  sweepSnapshots('stale');
   const userDataDir = opts.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ld-harness-'));
   const token = randomBytes(24).toString('hex');
   const tokenBuf = Buffer.from(token);
@@ -176,6 +183,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     opened,
     shown,
     userDataDir,
+    jobs: jobControl(handlers),
     queueDialog: (p) => void dialogQueue.push(p),
     async close() {
       disposeHandlers(handlers);
@@ -192,6 +200,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const database = path.resolve(process.argv[2] ?? path.join(ROOT, 'samples', 'sample.db'));
   const exportDir = path.resolve(process.argv[3] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ld-preview-exports-')));
   const h = await startHarness({ port: Number(process.env['PORT'] ?? 0) || undefined, fallback: { database, exportDir } });
+  // Ended by a signal, the preview does what the desktop app does when the OS ends it
+  // (main/shutdown.ts): cancel the jobs without asking, wait for them, clean up, exit 128 + n.
+  const log = { error: (m: string, e?: unknown) => console.error(`[harness] ${m}`, e), info: (m: string) => console.error(`[harness] ${m}`) };
+  const shutdown = new Shutdown({ jobs: () => [h.jobs], ask: async () => true, log });
+  for (const sig of HANDLED_SIGNALS) {
+    process.on(sig, () => shutdown.force(() => void h.close().finally(() => process.exit(signalExitCode(sig)))));
+  }
+  process.on('exit', () => shutdown.exitCleanup());
   process.stdout.write(`database: ${database}\nexports: ${exportDir}\n`);
   process.stdout.write(`Landscape Desk preview: ${h.url}\n(dialogs: POST ${h.origin}/test/next-dialog {"path": "/abs/file.db"} with header x-landscape-token: ${h.token})\n`);
 }
