@@ -124,7 +124,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
           bar.clear();
           io.stderr(cleanupNote(c));
         },
-        ...(pause ? { onPhase: (p: ExportPhase) => pause(`export:${p}`, io.signal) } : {}),
+        ...(pause ? { onPhase: (p: ExportPhase, threads: number) => pause(`export:${p}`, io.signal, `threads ${threads}`) } : {}),
         ...(receiptKey ? { receiptKey } : {}), ...(previousReceipt !== undefined ? { previousReceipt } : {}),
         ...(threadsText !== undefined ? { parallel: { threads: Number(threadsText) } } : {}),
       });

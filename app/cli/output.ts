@@ -11,7 +11,7 @@ export interface Io {
    * The test seam: awaited at named points (`export:write`, `export:chunk`, `export:receipt`,
    * `export:rename`, `verify:records`); set only by the process entry (run.ts) from its test variable.
    */
-  pause?: (point: string, signal?: AbortSignal) => Promise<void>;
+  pause?: (point: string, signal?: AbortSignal, detail?: string) => Promise<void>;
 }
 
 /** Display width of a string, treating control characters as escaped. */

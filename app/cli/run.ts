@@ -5,17 +5,17 @@ import { defaultIo, main } from './main.js';
 /**
  * TEST HOOK, not a feature: with `LANDSCAPE_DESK_TEST_PAUSE_AT=<point>` (`export:write`,
  * `export:chunk`, `export:receipt`, `export:rename`, `verify:records`) the command prints
- * `landscape-desk: test pause at <point>` on stderr when it reaches that point and waits there
+ * `landscape-desk: test pause at <point> [(detail)]` on stderr when it reaches that point and waits there
  * until a signal cancels it, so tests can kill a real process at an exact moment instead of
  * guessing with sleeps. Only this entry reads the variable (the architecture test checks it);
  * waiting changes no outcome, it only makes a moment observable.
  */
 const TEST_PAUSE_VAR = 'LANDSCAPE_DESK_TEST_PAUSE_AT';
 
-function testPause(at: string): (point: string, signal?: AbortSignal) => Promise<void> {
-  return async (point, signal) => {
+function testPause(at: string): (point: string, signal?: AbortSignal, detail?: string) => Promise<void> {
+  return async (point, signal, detail) => {
     if (point !== at) return;
-    process.stderr.write(`landscape-desk: test pause at ${point}\n`);
+    process.stderr.write(`landscape-desk: test pause at ${point}${detail ? ` (${detail})` : ''}\n`);
     await new Promise<void>((resolve) => {
       // A pending promise alone does not keep Node running: the interval does, until the signal.
       const alive = setInterval(() => undefined, 1 << 30);

@@ -56,7 +56,7 @@ export interface ExportOptions {
    * Awaited at each {@link ExportPhase}: a test seam (the CLI sets it only from its documented
    * test variable) that lets tests stop an export at an exact point. Unset, nothing waits.
    */
-  onPhase?: (phase: ExportPhase) => Promise<void>;
+  onPhase?: (phase: ExportPhase, threads: number) => Promise<void>;
 }
 
 /**
@@ -179,15 +179,15 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
   }
   checkCancelled(opts.signal);
   const dest = planDestination(opts.out, opts.format === 'csv' ? 'directory' : 'file', opts.force ?? false, opts.onCleanup);
+  let threads = 1;
   const phase = async (p: ExportPhase) => {
-    if (opts.onPhase) await opts.onPhase(p);
+    if (opts.onPhase) await opts.onPhase(p, threads);
   };
   const clock = exportClock(opts.env);
   const exportedAt = isoUtcWithOffset(clock.epochMs);
   const previousSha256 = opts.previousReceipt === undefined ? undefined : previousReceiptHash(opts.previousReceipt);
   let writer: Writer | undefined;
   let pool: ChunkPool | null = null;
-  let threads = 1;
   db.beginRead();
   try {
     const runId = resolveRunId(db, opts.runId);
@@ -237,6 +237,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
 
     // Workers (if any) start now and open their readers while this thread does the head.
     pool = startPool(db, opts, runId);
+    if (pool) threads = pool.size + 1;
     await encodeAll(headRecords(db, runId, runRow));
     const ties = outcomeTieOrder(db, runId);
     const encodeChunk = (chunk: Row[]) => {
@@ -250,7 +251,6 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
         rows.rowsDone += rowCount;
         await chunkWritten();
       });
-      threads = pool.size + 1;
       await pool.close();
     } else {
       for (const chunk of rowChunks(db, runId)) {
