@@ -68,10 +68,16 @@ export class Shutdown {
     return false;
   }
 
-  /** The operating system is ending the app: no question; cancel, wait (bounded), then `proceed`. */
+  /**
+   * The operating system is ending the app: no question; cancel, wait (bounded), then `proceed`.
+   * Until then, quit requests (Electron turns these signals into one) do not ask either.
+   */
   force(proceed: () => void): void {
     this.forced = true;
-    void this.cancelAndWait().then(proceed);
+    void this.cancelAndWait().then(() => {
+      proceed();
+      this.forced = false;
+    });
   }
 
   /**

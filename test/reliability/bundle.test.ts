@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import { exportRun } from '../../app/export/exportRun.js';
 import { workerExport } from '../../main/workerExport.js';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { bundleWorkers } from './mainBundle.js';
 import { openEvidence } from './support.js';
 
 let ev: ReturnType<typeof openEvidence>;
@@ -19,15 +18,7 @@ let bundles: string;
 
 before(async () => {
   ev = openEvidence('ld-bundle-', 300, 9);
-  // Inside the repository, so the bundles resolve better-sqlite3 from node_modules as the app does.
-  bundles = path.join(REPO_ROOT, 'test-results', `bundle-${process.pid}`);
-  fs.mkdirSync(bundles, { recursive: true });
-  for (const [entry, name] of [['main/exportWorker.ts', 'exportWorker.cjs'], ['app/export/chunkWorker.ts', 'chunkWorker.cjs']] as const) {
-    await build({
-      entryPoints: [path.join(REPO_ROOT, entry)], outfile: path.join(bundles, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['electron', 'better-sqlite3'], logLevel: 'silent', logOverride: { 'empty-import-meta': 'silent' },
-    });
-  }
+  bundles = await bundleWorkers('bundle', ['export', 'chunk']);
 });
 
 after(() => {

@@ -6,31 +6,14 @@
  * check, and a preload that exposes one frozen function per contract operation and nothing else.
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { before, test } from 'node:test';
-import { build } from 'esbuild';
+import { after, before, test } from 'node:test';
 import { bridgeFnName, OP_NAMES } from '../../app/contract/operations.js';
 import { contentSecurityPolicy } from '../../main/security.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { addedProcessListeners, bundleText as bundle, evaluate } from './mainBundle.js';
 
 type Fn = (...a: unknown[]) => unknown;
-const realRequire = createRequire(import.meta.url);
-
-async function bundle(entry: string): Promise<string> {
-  const r = await build({ entryPoints: [path.join(REPO_ROOT, entry)], bundle: true, platform: 'node', format: 'cjs', write: false, external: ['electron', 'better-sqlite3'], logLevel: 'silent' });
-  return r.outputFiles[0]!.text;
-}
-
-function evaluate(code: string, electron: unknown, dirname: string, allow: (id: string) => boolean): void {
-  const req = (id: string) => {
-    if (id === 'electron') return electron;
-    if (!allow(id)) throw new Error(`the bundle required ${id}`);
-    return realRequire(id);
-  };
-  const module = { exports: {} };
-  new Function('require', 'module', 'exports', '__dirname', '__filename', code)(req, module, module.exports, dirname, path.join(dirname, 'x.cjs'));
-}
 
 test('preload: exposes exactly one function per contract operation (+ pathForFile), frozen, one channel each, requires only electron', async () => {
   const exposed: Record<string, Record<string, Fn>> = {};
@@ -71,6 +54,7 @@ let headerHook: Fn;
 let permissionHandler: Fn;
 let externals: string[];
 let appEvents: Map<string, Fn>;
+let listeners: ReturnType<typeof addedProcessListeners>;
 
 before(async () => {
   windows = [];
@@ -107,10 +91,14 @@ before(async () => {
     ipcMain: { handle: (ch: string, fn: Fn) => void ipc.set(ch, fn), removeHandler: (ch: string) => void ipc.delete(ch) },
     session: { defaultSession: { webRequest: { onHeadersReceived: (fn: Fn) => void (headerHook = fn) }, setPermissionRequestHandler: (fn: Fn) => void (permissionHandler = fn) } },
     shell: { openExternal: async (u: string) => void externals.push(u) },
+    powerMonitor: { on: () => undefined },
   };
-  evaluate(await bundle('main/index.ts'), electron, path.join(REPO_ROOT, 'dist', 'main'), () => true);
+  const code = await bundle('main/index.ts');
+  // main/index.ts handles this process's signals and exit: the test takes them back afterwards.
+  listeners = addedProcessListeners(() => evaluate(code, electron, path.join(REPO_ROOT, 'dist', 'main'), () => true));
   await new Promise((r) => setTimeout(r, 20));
 });
+after(() => listeners.remove());
 
 test('main: one window with the secure web preferences, loading the packaged file URL', () => {
   assert.equal(windows.length, 1);
