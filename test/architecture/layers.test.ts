@@ -80,3 +80,10 @@ test('raw Electron capabilities appear only in their trusted wrappers', () => {
   assert.deepEqual(uses(/\bnodeIntegration:\s*true|contextIsolation:\s*false|sandbox:\s*false/), []);
   assert.ok(uses(/shell\.showItemInFolder\(/).every((f) => f === 'main/index.ts'));
 });
+
+test('the test pause (a seam for killing a process at an exact point) is read only by the CLI entry', () => {
+  const readers = [...files('app'), ...files('main'), ...files('renderer'), ...files('scripts')].filter((f) =>
+    fs.readFileSync(path.join(REPO_ROOT, f), 'utf8').includes('LANDSCAPE_DESK_TEST_PAUSE_AT'),
+  );
+  assert.deepEqual(readers, ['app/cli/run.ts']);
+});

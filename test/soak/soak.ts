@@ -5,7 +5,9 @@
  *  2. faults: rounds of injected destination and source faults (full disk, vanishing folder,
  *     random cancellation, corrupt JSON, file deleted while open), each must end coded, with
  *     nothing partial and no fd leaked;
- *  3. properties: the property test files with LD_PROP_RUNS (default 5000) runs each.
+ *  3. signals: LD_SOAK_SIGNAL_ROUNDS (default 3) rounds of real processes killed with SIGINT,
+ *     SIGTERM, SIGHUP and SIGKILL at every pause point in every format (signalSoak.ts);
+ *  4. properties: the property test files with LD_PROP_RUNS (default 5000) runs each.
  * Prints a summary; exits non-zero on any failure or if a single byte of evidence changed.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,10 +24,12 @@ import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { runLiveScenario } from '../reliability/liveWriter.js';
 import { bytesChanged, fdCount, mountTmpfs, partials, treeFingerprint } from '../reliability/support.js';
 import { BUSY_TIMEOUT_MS } from '../reliability/writer.js';
+import { signalSoak } from './signalSoak.js';
 
 const SECONDS = Number(process.env['LD_SOAK_SECONDS'] ?? 60);
 const PROP_RUNS = Number(process.env['LD_PROP_RUNS'] ?? 5000);
 const FAULT_ROUNDS = Number(process.env['LD_SOAK_FAULT_ROUNDS'] ?? 20);
+const SIGNAL_ROUNDS = Number(process.env['LD_SOAK_SIGNAL_ROUNDS'] ?? 3);
 const FORMATS = ['json', 'jsonl', 'csv'] as const;
 const summary = { busyRefusals: 0, liveExports: 0, writerCommits: 0, writerMaxCommitMs: 0, faultsInjected: 0, faultsSurvived: 0, hostileInputs: 0, evidenceBytesChanged: 0, failures: [] as string[] };
 
@@ -166,6 +170,10 @@ await faults(root, ev);
 const db = LandscapeDb.open(ev.dbPath);
 for (const r of listRuns(db)) await exportRun(db, { runId: r.run_id, format: 'csv', out: path.join(root, `final-${r.run_id}`) });
 db.close();
+const sigDir = path.join(root, 'signals');
+fs.mkdirSync(sigDir);
+const signals = await signalSoak(sigDir, SIGNAL_ROUNDS);
+summary.failures.push(...signals.failures);
 summary.evidenceBytesChanged = bytesChanged(evidenceDir, before, treeFingerprint(evidenceDir));
 properties();
 
@@ -175,6 +183,11 @@ console.log(`exports completed under a live writer  ${summary.liveExports} (writ
 console.log(`opens refused DB_BUSY (WAL-restart stress) ${summary.busyRefusals}`);
 console.log(`faults injected / survived            ${summary.faultsInjected} / ${summary.faultsSurvived}`);
 console.log(`hostile inputs tried                  ${summary.hostileInputs}`);
+const ms = [...signals.exitMs].sort((a, b) => a - b);
+const pct = (q: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(0) : '-');
+console.log(`processes killed by SIGINT/TERM/HUP   ${signals.kills} (ended with nothing ${signals.endedNothing}, complete ${signals.endedComplete}; signal→exit median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${pct(1)} ms)`);
+console.log(`two signals at once                   ${signals.doubleSignals} (second one forced the exit: ${signals.doubleForced})`);
+console.log(`processes killed by SIGKILL           ${signals.sigkills} (next export removed ${signals.leftoversRemoved} temporaries, finished ${signals.commitsFinished} commits; next start removed ${signals.snapshotsSwept} snapshots)`);
 console.log(`bytes of evidence changed             ${summary.evidenceBytesChanged}`);
 if (summary.failures.length) console.log(`FAILURES:\n  ${summary.failures.slice(0, 20).join('\n  ')}`);
 process.exitCode = summary.failures.length || summary.evidenceBytesChanged || summary.faultsSurvived !== summary.faultsInjected ? 1 : 0;
