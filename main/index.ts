@@ -3,8 +3,9 @@
  * security settings of security.ts (restoring its remembered bounds), applies the CSP, denies
  * navigation and new windows, routes external links and "Show in folder" through their vetted
  * wrappers, builds the app menu, and wires each contract operation to its handler after the
- * sender check. All logic lives in plain modules (handlers.ts, menu.ts, windowState.ts …) that
- * are tested in Node.
+ * sender check. Quitting or closing while jobs run goes through shutdown.ts (ask, cancel, wait;
+ * no question when the OS ends the app; synchronous clean-up on exit). All logic lives in plain
+ * modules (handlers.ts, menu.ts, windowState.ts, shutdown.ts …) that are tested in Node.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import * as fs from 'node:fs';
