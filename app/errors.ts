@@ -22,6 +22,7 @@ const AREAS = {
   RUN_NOT_FOUND: 'input',
   RECORD_TYPE_UNKNOWN: 'usage',
   BAD_CURSOR: 'usage',
+  BAD_FILTER: 'usage',
   CORRUPT_JSON: 'input',
   AUDIT_INTEGRITY: 'input',
   CANONICAL_JSON: 'input',

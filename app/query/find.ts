@@ -9,18 +9,13 @@ import type { Landscape } from '../db/landscape.js';
 import type { ExportRecord } from '../export/build.js';
 import type { DataRecordType } from '../export/recordTypes.js';
 import { LandscapeError } from '../errors.js';
-import { recordPage } from './records.js';
+import { keyCursor, recordPage } from './records.js';
 
 /** Types keyed on two columns; the id is the first, so the cursor carries a second (empty) value. */
 const TWO_COLUMN_KEYS: ReadonlySet<string> = new Set(['token_parent', 'batch_member']);
 
 /** The largest code point; valid UTF-8 text never sorts after a run of these in SQLite's BINARY order. */
 const MAX_CHAR = String.fromCodePoint(0x10ffff);
-
-/** Cursor text in records.ts's encoding: base64url JSON of the key values, integers as `{ i }`. */
-function cursor(values: Array<string | { i: string }>): string {
-  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
-}
 
 /**
  * A text value sorting before `id`, and the prefix every key strictly between it and `id` must
@@ -48,12 +43,13 @@ function textPredecessor(id: string): { before: string; gap: string | null } {
 export function findRecord(db: Landscape, runId: string, type: DataRecordType, id: string): ExportRecord | null {
   const field = recordIdField(type);
   if (field === null) throw new LandscapeError('RECORD_TYPE_UNKNOWN', `records of type ${type} cannot be found by id`);
-  const pad = (v: string | { i: string }) => (TWO_COLUMN_KEYS.has(type) ? [v, ''] : [v]);
+  const pad = (v: string | bigint) => (TWO_COLUMN_KEYS.has(type) ? [v, ''] : [v]);
+  const cursor = keyCursor;
 
   if (INTEGER_ID_TYPES.has(type)) {
     if (!/^\d{1,15}$/.test(id)) return null;
     const n = BigInt(id);
-    const page = recordPage(db, runId, type, { limit: 1, after: n === 0n ? null : cursor(pad({ i: (n - 1n).toString() })) });
+    const page = recordPage(db, runId, type, { limit: 1, keyOrder: true, after: n === 0n ? null : cursor(pad(n - 1n)) });
     const rec = page.records[0];
     return rec && String(rec[field]) === String(n) ? rec : null;
   }
@@ -62,7 +58,7 @@ export function findRecord(db: Landscape, runId: string, type: DataRecordType, i
   const { before, gap } = textPredecessor(id);
   let after = cursor(pad(before));
   for (;;) {
-    const page = recordPage(db, runId, type, { limit: 1, after });
+    const page = recordPage(db, runId, type, { limit: 1, keyOrder: true, after });
     const rec = page.records[0];
     if (!rec) return null;
     const key = rec[field];

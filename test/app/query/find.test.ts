@@ -22,7 +22,7 @@ function allRecords(db: LandscapeDb, runId: string, type: FindableRecordType): E
   const out: ExportRecord[] = [];
   let after: string | null = null;
   do {
-    const page = recordPage(db, runId, type, { limit: 1000, after });
+    const page = recordPage(db, runId, type, { limit: 1000, after, keyOrder: true });
     out.push(...page.records);
     after = page.nextCursor;
   } while (after !== null);
