@@ -16,7 +16,8 @@ import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
 import { toPlain, type PyValue } from '../app/json/value.js';
 import { rowLineage } from '../app/query/lineage.js';
 import { findRecord } from '../app/query/find.js';
-import { recordPage } from '../app/query/records.js';
+import { recordCount, recordPage } from '../app/query/records.js';
+import { DEFAULT_ORDER, isPagedType, recordFields } from '../app/query/recordFields.js';
 import { listRuns, runDetail } from '../app/query/runs.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { verifyExport } from '../app/verify/verify.js';
@@ -37,6 +38,7 @@ export interface Core {
   listRuns: typeof listRuns;
   runDetail: typeof runDetail;
   recordPage: typeof recordPage;
+  recordCount: typeof recordCount;
   findRecord: typeof findRecord;
   rowLineage: typeof rowLineage;
   schemaView: typeof schemaView;
@@ -93,6 +95,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listRuns,
     runDetail,
     recordPage,
+    recordCount,
     findRecord,
     rowLineage,
     schemaView,
@@ -162,12 +165,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'runs:list': ({ handle }) => ({ runs: core.listRuns(session.get(handle).db, { counts: true }) }),
     'runs:detail': ({ handle, runId }) => core.runDetail(session.get(handle).db, runId),
-    'records:page': ({ handle, runId, recordType, limit, after }) => {
-      const page = core.recordPage(session.get(handle).db, runId, recordType as DataRecordType, { limit, after });
+    'records:page': ({ handle, runId, recordType, limit, after, before, at, query }) => {
+      const page = core.recordPage(session.get(handle).db, runId, recordType as DataRecordType, {
+        limit, after, before: before ?? null, ...(at !== null && at !== undefined ? { at } : {}), ...(query ? { query } : {}),
+      });
       return {
         records: page.records.map((r) => toPlain(r as Record<string, PyValue>) as Record<string, unknown>),
         nextCursor: page.nextCursor,
+        prevCursor: page.prevCursor,
+        index: page.index,
       };
+    },
+    'records:count': ({ handle, runId, recordType, query }) => ({ count: core.recordCount(session.get(handle).db, runId, recordType as DataRecordType, query) }),
+    'records:fields': ({ handle, recordType }) => {
+      session.get(handle);
+      if (!isPagedType(recordType)) return { fields: [], defaultOrder: null };
+      return { fields: recordFields(recordType).map((f) => ({ name: f.name, kind: f.kind, values: f.values ? [...f.values] : null })), defaultOrder: DEFAULT_ORDER[recordType] };
     },
     'records:find': ({ handle, runId, recordType, id }) => {
       const record = core.findRecord(session.get(handle).db, runId, recordType as DataRecordType, id);

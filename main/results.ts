@@ -56,6 +56,7 @@ const MAX_MESSAGE = 600;
 export function failure(err: unknown, shownPaths: Iterable<string>, log: Logger, op: string): Result<never> {
   let code: ResultCode;
   let message: string;
+  let field: string | undefined;
   if (err instanceof InputError) {
     code = 'BAD_INPUT';
     message = `invalid request: ${err.message}`;
@@ -65,6 +66,7 @@ export function failure(err: unknown, shownPaths: Iterable<string>, log: Logger,
   } else if (isLandscapeError(err)) {
     code = err.code;
     message = err.code === 'INTERNAL' ? 'an internal error occurred; see the application log' : err.message;
+    if (typeof err.details['field'] === 'string') field = err.details['field'];
   } else {
     code = 'INTERNAL';
     message = 'an internal error occurred; see the application log';
@@ -73,5 +75,5 @@ export function failure(err: unknown, shownPaths: Iterable<string>, log: Logger,
   if (code === 'INTERNAL') log.error(`${op} failed (${code})`, err);
   else log.info(`${op} failed (${code})`);
   const safe = redactPaths(message, shownPaths);
-  return { ok: false, code, message: safe.length > MAX_MESSAGE ? `${safe.slice(0, MAX_MESSAGE)}…` : safe };
+  return { ok: false, code, message: safe.length > MAX_MESSAGE ? `${safe.slice(0, MAX_MESSAGE)}…` : safe, ...(field !== undefined ? { field } : {}) };
 }

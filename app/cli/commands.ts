@@ -9,7 +9,8 @@ import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
 import { pyJson } from '../json/pyjson.js';
 import { toPlain, type PyValue } from '../json/value.js';
 import { listRuns } from '../query/runs.js';
-import { recordPage } from '../query/records.js';
+import { recordCount, recordPage } from '../query/records.js';
+import { recordsQuery } from './recordsQuery.js';
 import { passphraseFromEnv } from '../verify/cli.js';
 import { loadPrivateKey } from '../verify/keys.js';
 import { int, parse, str } from './args.js';
@@ -18,6 +19,7 @@ import { ProgressBar, table, type Io } from './output.js';
 export const USAGE = `usage:
   landscape-desk runs    <db> [--json]
   landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--json]
+                         [--where FIELD=VALUE]… [--where FIELD~TEXT]… [--search TEXT] [--order FIELD[:desc]] [--count]
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
                          [--sign] [--key-env NAME] [--profile elspeth|complete] [--force] [--spreadsheet-safe]
                          [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>] [--threads N]
@@ -70,15 +72,24 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
 export async function recordsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { run: { type: 'string' }, type: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      run: { type: 'string' }, type: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' }, json: { type: 'boolean' },
+      where: { type: 'string', multiple: true }, search: { type: 'string' }, order: { type: 'string' }, count: { type: 'boolean' },
+    },
     ['db'],
   );
   const type = str(values, 'type', true);
   if (!isRecordType(type) || type === 'manifest') throw new LandscapeError('USAGE', `unknown record type ${JSON.stringify(type)}`);
   const runId = str(values, 'run', true);
   const limit = int(values, 'limit', 50);
+  const query = recordsQuery(type, (values['where'] as string[] | undefined) ?? [], str(values, 'search') ?? null, str(values, 'order') ?? null);
   return withDb(positionals[0]!, io, (db) => {
-    const page = recordPage(db, runId, type as DataRecordType, { limit, after: str(values, 'after') ?? null });
+    if (values['count']) {
+      const n = recordCount(db, runId, type as DataRecordType, query);
+      io.stdout(values['json'] ? `${JSON.stringify({ count: n })}\n` : `${n}\n`);
+      return 0;
+    }
+    const page = recordPage(db, runId, type as DataRecordType, { limit, after: str(values, 'after') ?? null, query });
     if (values['json']) {
       io.stdout(JSON.stringify({ records: page.records.map((r) => toPlain(r as Record<string, PyValue>)), next_cursor: page.nextCursor }, null, 2) + '\n');
     } else {

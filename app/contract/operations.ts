@@ -8,9 +8,11 @@ import type { RowLineage } from '../query/lineage.js';
 import type { VerifyPhase } from '../verify/progress.js';
 import type { VerifyReport } from '../verify/report.js';
 import type { RunDetail, RunSummary } from '../query/runs.js';
+import type { FilterFieldKind, RecordQuery } from './recordQuery.js';
 
 export type { Check, Failure, FileResult, VerifyReport } from '../verify/report.js';
 export type { VerifyPhase } from '../verify/progress.js';
+export type { FilterFieldKind, RecordFilter, RecordQuery, RecordSort } from './recordQuery.js';
 export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
 
 /** Codes the bridge itself adds to the core's codes. */
@@ -32,8 +34,11 @@ export const BRIDGE_ERROR_CODES = [
 export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
 export type ResultCode = ErrorCode | BridgeErrorCode;
 
-/** Every bridge call resolves to one of these; it never rejects. */
-export type Result<T> = { ok: true; value: T } | { ok: false; code: ResultCode; message: string };
+/**
+ * Every bridge call resolves to one of these; it never rejects. `field` names the input field a
+ * failure is about (BAD_FILTER), so the renderer can show the message beside it.
+ */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ResultCode; message: string; field?: string };
 
 export type ExportFormatName = 'json' | 'jsonl' | 'csv';
 export type ProfileName = 'elspeth' | 'complete';
@@ -220,6 +225,21 @@ export interface JournalEntry {
   errorMessage: string | null;
 }
 
+/** One field of a record type as the grid filters it. */
+export interface RecordFieldView {
+  name: string;
+  kind: FilterFieldKind;
+  /** The allowed values of an enum field. */
+  values: string[] | null;
+}
+
+export interface RecordFieldsView {
+  /** Empty for the types listed whole (run, schema_contract, source_schema): they are not filtered. */
+  fields: RecordFieldView[];
+  /** The column of the default order (time or step; may be a column that is not a field), null for the key. */
+  defaultOrder: string | null;
+}
+
 /** Commands the application menu sends to the renderer. */
 export type MenuCommand =
   | { command: 'open' }
@@ -244,10 +264,19 @@ export interface Operations {
   'db:close': { input: { handle: string }; result: { closed: boolean } };
   'runs:list': { input: { handle: string }; result: { runs: RunSummaryView[] } };
   'runs:detail': { input: { handle: string; runId: string }; result: RunDetailView };
+  /**
+   * One page of a record type, filtered and sorted by `query`: the first page, or the page right
+   * after / before a cursor of an earlier page, or the page at a position (`at`, 0-based, or
+   * 'end' for the last page). `index` is the position of the page's first record when known.
+   */
   'records:page': {
-    input: { handle: string; runId: string; recordType: string; limit: number; after: string | null };
-    result: { records: Array<Record<string, unknown>>; nextCursor: string | null };
+    input: { handle: string; runId: string; recordType: string; limit: number; after: string | null; before?: string | null; at?: number | 'end' | null; query?: RecordQuery };
+    result: { records: Array<Record<string, unknown>>; nextCursor: string | null; prevCursor: string | null; index: number | null };
   };
+  /** How many records of a type match `query`. */
+  'records:count': { input: { handle: string; runId: string; recordType: string; query?: RecordQuery }; result: { count: number } };
+  /** The fields of a record type that can be filtered and sorted, and its default order. */
+  'records:fields': { input: { handle: string; recordType: string }; result: RecordFieldsView };
   /** One record by its id (see recordIds.ts); `record` is null when the run has no such record. */
   'records:find': {
     input: { handle: string; runId: string; recordType: string; id: string };
@@ -307,6 +336,8 @@ export const OP_NAMES = [
   'runs:detail',
   'records:page',
   'records:find',
+  'records:count',
+  'records:fields',
   'export:start',
   'export:status',
   'export:cancel',
@@ -336,7 +367,9 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'db:close': ['UNKNOWN_HANDLE'],
   'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],
   'runs:detail': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
-  'records:page': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'RECORD_TYPE_UNKNOWN', 'BAD_CURSOR', 'CORRUPT_JSON'],
+  'records:page': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'RECORD_TYPE_UNKNOWN', 'BAD_CURSOR', 'BAD_FILTER', 'CORRUPT_JSON'],
+  'records:count': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'BAD_FILTER'],
+  'records:fields': ['UNKNOWN_HANDLE'],
   'records:find': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'CORRUPT_JSON'],
   'export:start': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'DESTINATION_NOT_GRANTED', 'EXPORT_BUSY', 'SIGNING_KEY_MISSING'],
   'export:status': ['UNKNOWN_JOB'],

@@ -6,6 +6,7 @@
 import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
 import { INTEGER_ID_TYPES, recordIdField } from './recordIds.js';
 import type { DiffTarget, OpInput, OpName, SigningChoice } from './operations.js';
+import { QUERY_LIMITS, type RecordFilter, type RecordQuery } from './recordQuery.js';
 
 export const LIMITS = {
   path: 4096,
@@ -122,6 +123,56 @@ function lineageKey(o: Obj): { rowIndex: number | null; tokenId: string | null }
   return { rowIndex, tokenId };
 }
 
+const FIELD = /^[a-z_][a-z0-9_]{0,63}$/;
+
+/** A filter value: text of bounded length (its meaning is checked by the core, as BAD_FILTER). */
+const filterValue = (o: Obj, k: string) => str(o, k, QUERY_LIMITS.value, { min: 0 });
+
+function recordFilter(v: unknown): RecordFilter {
+  const op = v !== null && typeof v === 'object' ? (v as Obj)['op'] : undefined;
+  const field = (o: Obj) => str(o, 'field', 64, { pattern: FIELD });
+  switch (op) {
+    case 'eq':
+    case 'contains': {
+      const o = plainObject(v, 'filter', ['field', 'op', 'value']);
+      return { field: field(o), op, value: filterValue(o, 'value') };
+    }
+    case 'in': {
+      const o = plainObject(v, 'filter', ['field', 'op', 'values']);
+      const values = o['values'];
+      if (!Array.isArray(values) || values.length > QUERY_LIMITS.inValues) throw new InputError(`filter values must be a list of at most ${QUERY_LIMITS.inValues}`);
+      return { field: field(o), op, values: values.map((x: unknown) => filterValue({ value: x }, 'value')) };
+    }
+    case 'range': {
+      const o = plainObject(v, 'filter', ['field', 'op', 'min', 'max']);
+      return { field: field(o), op, min: o['min'] === null ? null : filterValue(o, 'min'), max: o['max'] === null ? null : filterValue(o, 'max') };
+    }
+    default:
+      throw new InputError('filter.op must be eq, contains, in or range');
+  }
+}
+
+/** A records query: filters, a search text and a sort, each bounded. */
+function recordQuery(v: unknown): RecordQuery {
+  const o = plainObject(v, 'query', ['filters', 'search', 'sort']);
+  const filters = o['filters'];
+  if (!Array.isArray(filters) || filters.length > QUERY_LIMITS.filters) throw new InputError(`query.filters must be a list of at most ${QUERY_LIMITS.filters}`);
+  let sort: RecordQuery['sort'] = null;
+  if (o['sort'] !== null) {
+    const so = plainObject(o['sort'], 'query.sort', ['field', 'dir']);
+    sort = { field: str(so, 'field', 64, { pattern: FIELD }), dir: oneOf(so, 'dir', ['asc', 'desc'] as const) };
+  }
+  return { filters: filters.map(recordFilter), search: o['search'] === null ? null : filterValue(o, 'search'), sort };
+}
+
+function pageableType(o: Obj): string {
+  const recordType = str(o, 'recordType', 64);
+  if (!RECORD_TYPES.has(recordType)) throw new InputError('recordType is not a known record type');
+  return recordType;
+}
+
+const CURSOR = /^[A-Za-z0-9_-]+$/;
+
 const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Record<string, never>);
 
 type Validators = { [K in OpName]: (v: unknown) => OpInput<K> };
@@ -144,15 +195,31 @@ export const VALIDATORS: Validators = {
     return { handle: handle(o), runId: runId(o) };
   },
   'records:page': (v) => {
-    const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'limit', 'after']);
-    const recordType = str(o, 'recordType', 64);
-    if (!RECORD_TYPES.has(recordType)) throw new InputError('recordType is not a known record type');
+    const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'limit', 'after'], ['before', 'at', 'query']);
+    const recordType = pageableType(o);
     const limit = o['limit'];
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIMITS.pageMax) {
       throw new InputError(`limit must be an integer from 1 to ${LIMITS.pageMax}`);
     }
-    const after = o['after'] === null ? null : str(o, 'after', LIMITS.cursor, { pattern: /^[A-Za-z0-9_-]+$/ });
-    return { handle: handle(o), runId: runId(o), recordType, limit, after };
+    const after = o['after'] === null ? null : str(o, 'after', LIMITS.cursor, { pattern: CURSOR });
+    const before = o['before'] === undefined || o['before'] === null ? null : str(o, 'before', LIMITS.cursor, { pattern: CURSOR });
+    const atIn = o['at'];
+    if (atIn !== undefined && atIn !== null && atIn !== 'end' && !(typeof atIn === 'number' && Number.isSafeInteger(atIn) && atIn >= 0)) {
+      throw new InputError('at must be a non-negative integer, "end" or null');
+    }
+    const at = atIn === undefined || atIn === null ? null : (atIn as number | 'end');
+    if ([after, before, at].filter((x) => x !== null).length > 1) throw new InputError('give at most one of after, before and at');
+    const query = o['query'] === undefined ? undefined : recordQuery(o['query']);
+    return { handle: handle(o), runId: runId(o), recordType, limit, after, ...(before !== null ? { before } : {}), ...(at !== null ? { at } : {}), ...(query ? { query } : {}) };
+  },
+  'records:count': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'recordType'], ['query']);
+    const query = o['query'] === undefined ? undefined : recordQuery(o['query']);
+    return { handle: handle(o), runId: runId(o), recordType: pageableType(o), ...(query ? { query } : {}) };
+  },
+  'records:fields': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'recordType']);
+    return { handle: handle(o), recordType: pageableType(o) };
   },
   'records:find': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'id']);

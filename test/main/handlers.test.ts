@@ -82,6 +82,25 @@ describe('bridge handlers', () => {
     value(await h['db:close']({ handle }));
   });
 
+  test('records:page, count and fields with a query; a mistaken filter is BAD_FILTER naming the field', async () => {
+    const { handle } = value(await h['db:open']({ path: fx.path }));
+    const runId = fx.runs[0]!.runId;
+    const fields = value(await h['records:fields']({ handle, recordType: 'node_state' }));
+    assert.deepEqual(fields.fields.find((f) => f.name === 'status'), { name: 'status', kind: 'enum', values: ['open', 'pending', 'completed', 'failed'] });
+    assert.equal(fields.defaultOrder, 'started_at');
+    assert.deepEqual(value(await h['records:fields']({ handle, recordType: 'run' })), { fields: [], defaultOrder: null });
+    const query = { filters: [{ field: 'status', op: 'eq', value: 'completed' }], search: null, sort: { field: 'step_index', dir: 'desc' } };
+    const { count } = value(await h['records:count']({ handle, runId, recordType: 'node_state', query }));
+    const last = value(await h['records:page']({ handle, runId, recordType: 'node_state', limit: 3, after: null, at: 'end', query }));
+    assert.ok(count > 3 && last.records.length === 3 && last.nextCursor === null && last.prevCursor !== null);
+    assert.ok(last.records.every((r) => r['status'] === 'completed'));
+    const bad = await h['records:page']({ handle, runId, recordType: 'node_state', limit: 3, after: null, query: { ...query, filters: [{ field: 'attempt', op: 'eq', value: 'first' }] } });
+    assert.equal(code(bad), 'BAD_FILTER');
+    assert.equal((bad as { field?: string }).field, 'attempt');
+    assert.match((bad as { message: string }).message, /^attempt: "first" is not a whole number$/);
+    value(await h['db:close']({ handle }));
+  });
+
   test('open errors carry the chosen path but no other path or stack', async () => {
     const missing = path.join(dir, 'missing.db');
     const r = await h['db:open']({ path: missing });

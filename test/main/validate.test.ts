@@ -7,6 +7,16 @@ import { InputError, LIMITS, validateInput, VALIDATORS } from '../../app/contrac
 const H = 'a1b2c3';
 const goodExport = { handle: H, runId: 'run-1', format: 'json', profile: 'elspeth', destination: '/tmp/out.json', signing: { mode: 'none' }, force: false };
 const goodPage = { handle: H, runId: 'r', recordType: 'node_state', limit: 100, after: null };
+const goodQuery = {
+  filters: [
+    { field: 'status', op: 'in', values: ['failed', 'pending'] },
+    { field: 'node_id', op: 'contains', value: "x' OR 1=1 --" },
+    { field: 'started_at', op: 'range', min: '2024-05-01', max: null },
+    { field: 'attempt', op: 'eq', value: '' },
+  ],
+  search: 'timeout',
+  sort: { field: 'started_at', dir: 'desc' },
+};
 const goodFind = { handle: H, runId: 'r', recordType: 'node_state', id: 'state-0001' };
 const goodDiff = { handle: H, runId: 'r', against: { kind: 'run', runId: 'r2' } };
 const goodLineage = { handle: H, runId: 'r', rowIndex: 3, tokenId: null };
@@ -25,6 +35,12 @@ describe('contract validators', () => {
       ['runs:detail', { handle: H, runId: 'x' }],
       ['records:page', goodPage],
       ['records:page', { ...goodPage, after: 'WyJhYmMiXQ' }],
+      ['records:page', { ...goodPage, before: 'WyJhYmMiXQ', query: goodQuery }],
+      ['records:page', { ...goodPage, at: 'end', query: { filters: [], search: null, sort: null } }],
+      ['records:page', { ...goodPage, at: 4000 }],
+      ['records:count', { handle: H, runId: 'r', recordType: 'node_state', query: goodQuery }],
+      ['records:count', { handle: H, runId: 'r', recordType: 'run' }],
+      ['records:fields', { handle: H, recordType: 'token' }],
       ['records:find', goodFind],
       ['records:find', { ...goodFind, recordType: 'row', id: '0' }],
       ['records:find', { ...goodFind, recordType: 'token_parent', id: "x' OR 1=1 --" }],
@@ -86,6 +102,18 @@ describe('contract validators', () => {
     ['fractional limit', 'records:page', { ...goodPage, limit: 1.5 }],
     ['string limit', 'records:page', { ...goodPage, limit: '10' }],
     ['cursor with odd chars', 'records:page', { ...goodPage, after: "'; DROP TABLE runs; --" }],
+    ['after and at together', 'records:page', { ...goodPage, after: 'WyJhYmMiXQ', at: 3 }],
+    ['negative position', 'records:page', { ...goodPage, at: -1 }],
+    ['position as text', 'records:page', { ...goodPage, at: 'start' }],
+    ['filter field with SQL', 'records:page', { ...goodPage, query: { ...goodQuery, filters: [{ field: 'x" OR 1', op: 'eq', value: '1' }] } }],
+    ['unknown filter op', 'records:page', { ...goodPage, query: { ...goodQuery, filters: [{ field: 'status', op: 'like', value: '%' }] } }],
+    ['filter with extra key', 'records:count', { handle: H, runId: 'r', recordType: 'row', query: { ...goodQuery, filters: [{ field: 'status', op: 'eq', value: 'x', raw: 'SELECT' }] } }],
+    ['in-list of numbers', 'records:count', { handle: H, runId: 'r', recordType: 'row', query: { ...goodQuery, filters: [{ field: 'row_index', op: 'in', values: [1, 2] }] } }],
+    ['too many filters', 'records:count', { handle: H, runId: 'r', recordType: 'row', query: { ...goodQuery, filters: Array(33).fill({ field: 'a', op: 'eq', value: 'b' }) } }],
+    ['oversized filter value', 'records:count', { handle: H, runId: 'r', recordType: 'row', query: { ...goodQuery, search: 'x'.repeat(513) } }],
+    ['sort direction', 'records:count', { handle: H, runId: 'r', recordType: 'row', query: { ...goodQuery, sort: { field: 'a', dir: 'up' } } }],
+    ['query missing sort', 'records:count', { handle: H, runId: 'r', recordType: 'row', query: { filters: [], search: null } }],
+    ['fields of manifest', 'records:fields', { handle: H, recordType: 'manifest' }],
     ['missing after', 'records:page', { handle: H, runId: 'r', recordType: 'row', limit: 1 }],
     ['find without id', 'records:find', { handle: H, runId: 'r', recordType: 'node_state' }],
     ['find empty id', 'records:find', { ...goodFind, id: '' }],

@@ -69,6 +69,28 @@ test('records pages through a type with cursors, without gaps or repeats', async
   assert.match(bad.stderr, /BAD_CURSOR/);
 });
 
+test('records --where, --order, --search and --count filter and sort in the core; mistakes exit 2 naming the field', async () => {
+  const run = built.runs[0]!;
+  const all = JSON.parse((await cli(['records', db, '--run', run.runId, '--type', 'node_state', '--limit', '1000', '--json'])).stdout) as { records: Array<Record<string, unknown>> };
+  const failed = all.records.filter((r) => r['status'] === 'failed' || r['status'] === 'pending');
+  const r = await cli(['records', db, '--run', run.runId, '--type', 'node_state', '--where', 'status=failed|pending', '--order', 'step_index:desc', '--limit', '1000', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const got = (JSON.parse(r.stdout) as { records: Array<Record<string, unknown>> }).records;
+  assert.deepEqual(new Set(got.map((x) => x['state_id'])), new Set(failed.map((x) => x['state_id'])));
+  const steps = got.map((x) => Number(x['step_index']));
+  assert.deepEqual(steps, [...steps].sort((a, b) => b - a));
+  const n = await cli(['records', db, '--run', run.runId, '--type', 'node_state', '--where', 'status=failed|pending', '--count']);
+  assert.equal(n.stdout, `${failed.length}\n`);
+  const node = String(all.records[0]!['node_id']);
+  const contains = await cli(['records', db, '--run', run.runId, '--type', 'node_state', '--where', `node_id~${node.slice(1, 7)}`, '--where', 'attempt=0', '--count']);
+  assert.equal(Number(contains.stdout), all.records.filter((x) => String(x['node_id']).includes(node.slice(1, 7)) && x['attempt'] === 0).length);
+  for (const [args, field] of [[['--where', 'attempt=first'], 'attempt'], [['--where', 'nosuch=1'], 'nosuch'], [['--order', 'status:sideways'], 'order'], [['--where', 'status'], 'where']] as const) {
+    const bad = await cli(['records', db, '--run', run.runId, '--type', 'node_state', ...args]);
+    assert.equal(bad.code, 2, args.join(' '));
+    assert.match(bad.stderr, new RegExp(`^landscape-desk: error \\[BAD_FILTER\\]: ${field}: .+\n$`));
+  }
+});
+
 test('export writes every format, signed and unsigned, with receipts; the database is untouched', async () => {
   const before = folderFingerprint(db);
   const run = built.runs[1]!;
