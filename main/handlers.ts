@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExportFormatName, ExportStatus, OpName, OpResult, Result } from '../app/contract/operations.js';
+import type { ExportFormatName, ExportStatus, LastViewInfo, OpName, OpResult, Result } from '../app/contract/operations.js';
 import { validateInput } from '../app/contract/validate.js';
 import { LandscapeDb } from '../app/db/open.js';
 import { exportRun } from '../app/export/exportRun.js';
@@ -78,6 +78,8 @@ export interface HandlerDeps {
   now?: () => number;
   core?: Partial<Core>;
   features?: { verify?: boolean; drop?: boolean };
+  /** Where the last view is remembered across restarts; without it nothing is. */
+  lastView?: { load(): LastViewInfo | null; save(v: LastViewInfo | null): void };
 }
 
 export type Handlers = { [K in OpName]: (input: unknown) => Promise<Result<OpResult<K>>> };
@@ -258,6 +260,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!isShowableExport(target, session.exportedPaths(), path.resolve)) throw new BridgeError('NOT_EXPORTED', 'only files this session exported can be shown');
       deps.showInFolder(path.resolve(target));
       return { shown: true };
+    },
+    'view:last': () => ({ view: deps.lastView?.load() ?? null }),
+    'view:save': ({ view }) => {
+      if (!deps.lastView) return { saved: false };
+      deps.lastView.save(view);
+      return { saved: true };
     },
     'lineage:get': ({ handle, runId, rowIndex, tokenId }) => {
       const { db } = session.get(handle);

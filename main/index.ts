@@ -23,7 +23,7 @@ import { workerVerify } from './workerVerify.js';
 import type { Logger } from './results.js';
 import { contentSecurityPolicy, isAllowedNavigation, isSafeExternalUrl, isTrustedSender, mainWindowOptions } from './security.js';
 import { Shutdown } from './shutdown.js';
-import { fitWindowState, loadWindowState, saveWindowState } from './windowState.js';
+import { fileLastViewStore, fitWindowState, loadWindowState, saveWindowState } from './windowState.js';
 
 const log: Logger = {
   error: (m, e) => console.error(`[main] ${m}`, e),
@@ -104,6 +104,10 @@ function refreshMenu(): void {
       history: () => sendMenuCommand({ command: 'history' }),
       close: () => sendMenuCommand({ command: 'close' }),
       about: showAbout,
+      tab: (index) => sendMenuCommand({ command: 'tab', index }),
+      find: () => sendMenuCommand({ command: 'find' }),
+      gotoRecord: () => sendMenuCommand({ command: 'goto' }),
+      shortcuts: () => sendMenuCommand({ command: 'shortcuts' }),
     },
   );
   Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
@@ -169,6 +173,7 @@ function createWindow(): void {
     openExternal: safeOpenExternal,
     showInFolder: safeShowItemInFolder,
     recent: recentStore ?? fileRecentStore(userData),
+    lastView: fileLastViewStore(userData),
     log,
     core: {
       exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log, path.join(__dirname, 'chunkWorker.cjs')),

@@ -12,6 +12,8 @@ export interface MenuItemSpec {
   role?: 'quit' | 'close' | 'reload' | 'forceReload' | 'toggleDevTools' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen' | 'about' | 'appMenu' | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll';
   type?: 'separator' | 'submenu' | 'normal';
   accelerator?: string;
+  /** False: the accelerator is only shown; the page handles the key itself (so it works the same in a browser). */
+  registerAccelerator?: boolean;
   enabled?: boolean;
   submenu?: MenuItemSpec[];
   click?: () => void;
@@ -38,7 +40,15 @@ export interface MenuActions {
   history(): void;
   close(): void;
   about(): void;
+  /** Shows run tab `index` (Overview, Records, Export, Schema, Diff, Lineage). */
+  tab(index: number): void;
+  find(): void;
+  gotoRecord(): void;
+  shortcuts(): void;
 }
+
+/** The run tabs in order, as the View menu lists them (Alt+1 … Alt+6). */
+export const RUN_TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage'] as const;
 
 /** Longest recent-file label; the full path stays in the action. */
 const MAX_LABEL = 60;
@@ -74,9 +84,16 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
     ],
   };
   const edit: MenuItemSpec = { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] };
+  // The renderer handles these keys itself (commands.ts); the menu shows them and sends the same commands.
+  const shown = (accelerator: string) => ({ accelerator, registerAccelerator: false });
   const view: MenuItemSpec = {
     label: 'View',
     submenu: [
+      ...RUN_TABS.map((t, i) => ({ id: `tab-${i + 1}`, label: t, ...shown(`Alt+${i + 1}`), enabled: state.hasRun, click: () => actions.tab(i) })),
+      { type: 'separator' },
+      { id: 'find', label: 'Find…', ...shown('CmdOrCtrl+F'), enabled: state.hasDatabase, click: actions.find },
+      { id: 'goto', label: 'Go to Record…', ...shown('CmdOrCtrl+G'), enabled: state.hasRun, click: actions.gotoRecord },
+      { type: 'separator' },
       { role: 'reload' },
       ...(state.isDev ? [{ role: 'toggleDevTools' as const }] : []),
       { type: 'separator' },
@@ -87,7 +104,10 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       { role: 'togglefullscreen' },
     ],
   };
-  const help: MenuItemSpec = { label: 'Help', submenu: [{ id: 'about', label: 'About Landscape Desk', click: actions.about }] };
+  const help: MenuItemSpec = {
+    label: 'Help',
+    submenu: [{ id: 'shortcuts', label: 'Keyboard Shortcuts', ...shown('?'), click: actions.shortcuts }, { id: 'about', label: 'About Landscape Desk', click: actions.about }],
+  };
   return [...(mac ? [{ role: 'appMenu' as const }] : []), file, edit, view, help];
 }
 

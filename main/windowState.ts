@@ -81,3 +81,51 @@ export function saveWindowState(userDataDir: string, state: WindowState): void {
   fs.writeFileSync(tmp, `${JSON.stringify(state)}\n`);
   fs.renameSync(tmp, file);
 }
+
+/** The view shown last (database, run, tab, record type), reopened at the next start. */
+export interface LastView {
+  dbPath: string;
+  runId: string | null;
+  tab: string | null;
+  recordType: string | null;
+}
+
+export const LAST_VIEW_FILE = 'last-view.json';
+
+const shortText = (v: unknown, max: number): string | null => (typeof v === 'string' && v.length > 0 && v.length <= max && !v.includes('\0') ? v : null);
+
+/** Parses stored text; null when it is not a well-formed last view. */
+export function parseLastView(text: string): LastView | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!data || typeof data !== 'object') return null;
+  const d = data as Record<string, unknown>;
+  const dbPath = shortText(d['dbPath'], 4096);
+  if (dbPath === null) return null;
+  return { dbPath, runId: shortText(d['runId'], 256), tab: shortText(d['tab'], 32), recordType: shortText(d['recordType'], 64) };
+}
+
+/** The store of the last view in a user-data folder (written through a temporary file). */
+export function fileLastViewStore(userDataDir: string): { load(): LastView | null; save(v: LastView | null): void } {
+  const file = path.join(userDataDir, LAST_VIEW_FILE);
+  return {
+    load() {
+      try {
+        return parseLastView(fs.readFileSync(file, 'utf8'));
+      } catch {
+        return null;
+      }
+    },
+    save(v) {
+      fs.mkdirSync(userDataDir, { recursive: true });
+      if (v === null) return void fs.rmSync(file, { force: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, `${JSON.stringify(v)}\n`);
+      fs.renameSync(tmp, file);
+    },
+  };
+}

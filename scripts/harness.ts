@@ -21,6 +21,7 @@ import { workerExport } from '../main/workerExport.js';
 import { workerVerify } from '../main/workerVerify.js';
 import { contentSecurityPolicy } from '../main/security.js';
 import { Shutdown, type JobControl } from '../main/shutdown.js';
+import { fileLastViewStore } from '../main/windowState.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_BODY = 1 << 20;
@@ -109,6 +110,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     journal,
     samplePath: fs.existsSync(sample) ? sample : null,
     recent: fileRecentStore(userDataDir),
+    lastView: fileLastViewStore(userDataDir),
     log,
     env: opts.env ?? process.env,
   });

@@ -240,6 +240,14 @@ export interface RecordFieldsView {
   defaultOrder: string | null;
 }
 
+/** The view shown last, reopened at the next start (see main/windowState.ts). */
+export interface LastViewInfo {
+  dbPath: string;
+  runId: string | null;
+  tab: string | null;
+  recordType: string | null;
+}
+
 /** Commands the application menu sends to the renderer. */
 export type MenuCommand =
   | { command: 'open' }
@@ -248,7 +256,11 @@ export type MenuCommand =
   | { command: 'export' }
   | { command: 'verify' }
   | { command: 'history' }
-  | { command: 'close' };
+  | { command: 'close' }
+  | { command: 'tab'; index: number }
+  | { command: 'find' }
+  | { command: 'goto' }
+  | { command: 'shortcuts' };
 
 /** Operation name → input and result types. */
 export interface Operations {
@@ -317,6 +329,10 @@ export interface Operations {
   'dialog:chooseJournalCsv': { input: Record<string, never>; result: { path: string | null } };
   'journal:exportCsv': { input: { destination: string }; result: { path: string; rows: number } };
   'shell:showInFolder': { input: { path: string }; result: { shown: boolean } };
+  /** The view shown when the app last ran (null: none, or it cannot be remembered here). */
+  'view:last': { input: Record<string, never>; result: { view: LastViewInfo | null } };
+  /** Remembers the view shown now (null forgets it, e.g. after closing the database). */
+  'view:save': { input: { view: LastViewInfo | null }; result: { saved: boolean } };
 }
 
 export type OpName = keyof Operations;
@@ -354,6 +370,8 @@ export const OP_NAMES = [
   'dialog:chooseJournalCsv',
   'journal:exportCsv',
   'shell:showInFolder',
+  'view:last',
+  'view:save',
 ] as const satisfies readonly OpName[];
 
 /** Error codes each operation can return besides BAD_INPUT, FORBIDDEN_SENDER and INTERNAL. */
@@ -387,6 +405,8 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'dialog:chooseJournalCsv': [],
   'journal:exportCsv': ['DESTINATION_NOT_GRANTED', 'NOT_AVAILABLE', 'OUTPUT_UNWRITABLE', 'OUTPUT_NO_SPACE', 'OUTPUT_FAILED'],
   'shell:showInFolder': ['NOT_EXPORTED'],
+  'view:last': [],
+  'view:save': [],
 };
 
 /** The bridge object the preload (or the harness) installs as `window.landscape`. */

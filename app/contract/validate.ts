@@ -273,6 +273,14 @@ export const VALIDATORS: Validators = {
   'dialog:chooseJournalCsv': (v) => empty(v, 'dialog:chooseJournalCsv input'),
   'journal:exportCsv': (v) => ({ destination: absolutePath(plainObject(v, 'input', ['destination']), 'destination') }),
   'shell:showInFolder': (v) => ({ path: absolutePath(plainObject(v, 'input', ['path']), 'path') }),
+  'view:last': (v) => empty(v, 'view:last input'),
+  'view:save': (v) => {
+    const o = plainObject(v, 'input', ['view']);
+    if (o['view'] === null) return { view: null };
+    const w = plainObject(o['view'], 'view', ['dbPath', 'runId', 'tab', 'recordType']);
+    const opt = (k: string, max: number) => (w[k] === null ? null : str(w, k, max));
+    return { view: { dbPath: absolutePath(w, 'dbPath'), runId: opt('runId', LIMITS.runId), tab: opt('tab', 32), recordType: opt('recordType', 64) } };
+  },
 };
 
 /** Validates the input of `op`; throws {@link InputError} when it is not acceptable. */

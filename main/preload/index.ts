@@ -6,7 +6,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { bridgeFnName, OP_NAMES, type LandscapeBridge, type MenuCommand, type OpName } from '../../app/contract/operations.js';
 
-const MENU_COMMANDS = new Set(['open', 'openPath', 'openSample', 'export', 'verify', 'history', 'close']);
+const MENU_COMMANDS = new Set(['open', 'openPath', 'openSample', 'export', 'verify', 'history', 'close', 'tab', 'find', 'goto', 'shortcuts']);
 
 /** Only well-formed menu commands reach the page (main is trusted, but the shape is fixed). */
 function menuCommand(v: unknown): MenuCommand | null {
@@ -16,6 +16,10 @@ function menuCommand(v: unknown): MenuCommand | null {
   if (c === 'openPath') {
     const p = (v as { path?: unknown }).path;
     return typeof p === 'string' ? { command: 'openPath', path: p } : null;
+  }
+  if (c === 'tab') {
+    const i = (v as { index?: unknown }).index;
+    return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < 6 ? { command: 'tab', index: i } : null;
   }
   return { command: c } as MenuCommand;
 }

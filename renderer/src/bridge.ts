@@ -8,6 +8,8 @@ export class BridgeFailure extends Error {
   constructor(
     readonly code: ResultCode,
     message: string,
+    /** The input field the failure is about (BAD_FILTER), for an inline message. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'BridgeFailure';
@@ -25,10 +27,17 @@ export function bridge(): LandscapeBridge {
 export async function call<T>(p: Promise<Result<T>>): Promise<T> {
   const r = await p;
   if (r.ok) return r.value;
-  throw new BridgeFailure(r.code, r.message);
+  throw new BridgeFailure(r.code, r.message, r.field);
 }
 
-export function failureOf(e: unknown): { code: ResultCode; message: string } {
-  if (e instanceof BridgeFailure) return { code: e.code, message: e.message };
+/** A failure as components show it. */
+export interface Failure {
+  code: ResultCode;
+  message: string;
+  field?: string;
+}
+
+export function failureOf(e: unknown): Failure {
+  if (e instanceof BridgeFailure) return { code: e.code, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) };
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }

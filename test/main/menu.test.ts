@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { aboutText, buildMenuTemplate, recentLabel, type MenuActions, type MenuItemSpec, type MenuState } from '../../main/menu.js';
-import { fitWindowState, loadWindowState, parseWindowState, saveWindowState, WINDOW_STATE_FILE } from '../../main/windowState.js';
+import { fileLastViewStore, fitWindowState, LAST_VIEW_FILE, loadWindowState, parseLastView, parseWindowState, saveWindowState, WINDOW_STATE_FILE } from '../../main/windowState.js';
 import { tempDir } from '../helpers/paths.js';
 
 const state: MenuState = { platform: 'linux', recent: [], hasDatabase: false, hasRun: false, hasSample: true, isDev: false };
@@ -17,6 +17,7 @@ function recorder(): { calls: string[]; actions: MenuActions } {
     actions: {
       open: rec('open'), openRecent: (f) => void calls.push(`recent:${f}`), openSample: rec('sample'), exportRun: rec('export'),
       verify: rec('verify'), history: rec('history'), close: rec('close'), about: rec('about'),
+      tab: (i) => void calls.push(`tab:${i}`), find: rec('find'), gotoRecord: rec('goto'), shortcuts: rec('shortcuts'),
     },
   };
 }
@@ -46,6 +47,22 @@ describe('buildMenuTemplate', () => {
     for (const id of ['open', 'open-sample', 'export', 'verify', 'history', 'close', 'about', 'recent-1']) find(t, id)?.click?.();
     assert.deepEqual(calls, ['open', 'sample', 'export', 'verify', 'history', 'close', 'about', 'recent:/data/b.db']);
     assert.equal(find(t, 'open-recent')!.submenu!.length, 2);
+  });
+
+  test('the View menu shows the tab, find and go-to shortcuts, Help the shortcut list; the page handles the keys', () => {
+    const { calls, actions } = recorder();
+    const t = buildMenuTemplate({ ...state, hasDatabase: true, hasRun: true }, actions);
+    const view = t.find((m) => m.label === 'View')!.submenu!;
+    assert.deepEqual(view.filter((i) => i.id?.startsWith('tab-')).map((i) => [i.label, i.accelerator]), [
+      ['Overview', 'Alt+1'], ['Records', 'Alt+2'], ['Export', 'Alt+3'], ['Schema', 'Alt+4'], ['Diff', 'Alt+5'], ['Lineage', 'Alt+6'],
+    ]);
+    assert.deepEqual([find(t, 'find')?.accelerator, find(t, 'goto')?.accelerator, find(t, 'shortcuts')?.accelerator], ['CmdOrCtrl+F', 'CmdOrCtrl+G', '?']);
+    for (const id of ['tab-1', 'tab-2', 'tab-3', 'tab-4', 'tab-5', 'tab-6', 'find', 'goto', 'shortcuts']) {
+      assert.equal(find(t, id)?.registerAccelerator, false, id);
+      find(t, id)?.click?.();
+    }
+    assert.deepEqual(calls, ['tab:0', 'tab:1', 'tab:2', 'tab:3', 'tab:4', 'tab:5', 'find', 'goto', 'shortcuts']);
+    assert.equal(find(buildMenuTemplate(state, actions), 'tab-2')?.enabled, false);
   });
 
   test('state enables and disables items', () => {
@@ -108,5 +125,24 @@ describe('window state', () => {
     assert.deepEqual(fs.readdirSync(dir), [WINDOW_STATE_FILE]);
     fs.writeFileSync(path.join(dir, WINDOW_STATE_FILE), '{"bounds":');
     assert.equal(loadWindowState(dir), null);
+  });
+});
+
+describe('last view', () => {
+  test('is saved and read back; damaged or hostile files read as none', () => {
+    const dir = tempDir('ld-lastview-');
+    const store = fileLastViewStore(dir);
+    assert.equal(store.load(), null);
+    const v = { dbPath: '/data/audit.db', runId: 'run-1', tab: 'Records', recordType: 'node_state' };
+    store.save(v);
+    assert.deepEqual(store.load(), v);
+    assert.deepEqual(fileLastViewStore(dir).load(), v, 'survives a restart');
+    for (const bad of ['', '{', 'null', '[]', '{"dbPath": 3}', `{"dbPath": "${'x'.repeat(5000)}"}`, '{"dbPath": "/a\\u0000b"}']) {
+      fs.writeFileSync(path.join(dir, LAST_VIEW_FILE), bad);
+      assert.equal(store.load(), null, bad);
+    }
+    assert.deepEqual(parseLastView('{"dbPath": "/a.db", "runId": 7, "tab": "Records", "extra": 1}'), { dbPath: '/a.db', runId: null, tab: 'Records', recordType: null });
+    store.save(null);
+    assert.equal(fs.existsSync(path.join(dir, LAST_VIEW_FILE)), false);
   });
 });

@@ -2,6 +2,8 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { AppInfo, DbInfo, RunDetailView } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import { useCommands } from '../commands.js';
+import { runState, updateRunState } from '../runState.js';
 import DiffTab from './DiffTab.js';
 import ErrorPanel from './ErrorPanel.js';
 import ExportTab from './ExportTab.js';
@@ -15,10 +17,32 @@ import UnavailableTab from './UnavailableTab.js';
 const TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage'] as const;
 type Tab = (typeof TABS)[number];
 
-export default function RunView(props: { db: DbInfo; info: AppInfo; runId: string; exportRequest?: number; onBack: () => void }) {
+const isTab = (t: string): t is Tab => (TABS as readonly string[]).includes(t);
+
+export default function RunView(props: { db: DbInfo; info: AppInfo; runId: string; exportRequest?: number; onBack: () => void; onTab?: (tab: string) => void }) {
   const [detail, setDetail] = useState<RunDetailView | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
-  const [tab, setTab] = useState<Tab>('Overview');
+  // The open tab is remembered per database and run.
+  const [tab, setTabState] = useState<Tab>(() => {
+    const saved = runState(props.db.path, props.runId).tab;
+    return isTab(saved) ? saved : 'Overview';
+  });
+  const { onTab } = props;
+  const setTab = (t: Tab) => {
+    setTabState(t);
+    updateRunState(props.db.path, props.runId, (s) => (s.tab = t));
+  };
+  useEffect(() => onTab?.(tab), [tab, onTab]);
+
+  // Alt+1 … Alt+6 (and the View menu) switch tabs; the focus goes to the tab.
+  useCommands((c) => {
+    if (c.kind !== 'tab' || !detail) return false;
+    const next = TABS[c.index];
+    if (!next) return false;
+    setTab(next);
+    requestAnimationFrame(() => document.getElementById(`tab-${next}`)?.focus());
+    return true;
+  });
   // A record's "Show lineage" opens the Lineage tab on that row or token.
   const [lineageRequest, setLineageRequest] = useState<LineageKey | null>(null);
 
