@@ -2,15 +2,20 @@
  * The application shell: start screen until a database is open, then its runs and one run; the
  * Verify and History views are reachable from the header, the start screen and the app menu.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, DbInfo, MenuCommand } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import { emitCommand, useCommands, useShortcutKeys } from '../commands.js';
+import { useViewStatus } from '../status.js';
 import { useMenuCommands } from '../useMenuCommands.js';
+import { reopenLastView, useSaveLastView, useViewFocus } from '../useNavigation.js';
 import ErrorPanel from './ErrorPanel.js';
 import HistoryView from './HistoryView.js';
 import RunsTable from './RunsTable.js';
 import RunView from './RunView.js';
+import ShortcutsOverlay from './ShortcutsOverlay.js';
 import StartScreen from './StartScreen.js';
+import StatusBar from './StatusBar.js';
 import VerifyView from './VerifyView.js';
 
 type View = { kind: 'main' } | { kind: 'verify'; path: string | null; seq: number } | { kind: 'history' };
@@ -23,10 +28,33 @@ export default function App() {
   const [exportRequest, setExportRequest] = useState(0);
   const [fatal, setFatal] = useState<ReturnType<typeof failureOf> | null>(null);
   const [openError, setOpenError] = useState<ReturnType<typeof failureOf> | null>(null);
+  const [shortcuts, setShortcuts] = useState(false);
+  const [tab, setTab] = useState<string | null>(null);
+  const [restored, setRestored] = useState(false);
+  // Set by Back actions: the next view gets the focus back where it was.
+  const back = useRef(false);
+  const goBack = (fn: () => void) => ((back.current = true), fn());
+  useViewFocus(`${view.kind}|${db?.handle ?? ''}|${runId ?? ''}`, back);
+  useShortcutKeys();
+  const status = useViewStatus();
+  useSaveLastView(db ? { dbPath: db.path, runId, tab: runId ? tab : null, recordType: runId ? (status.records?.type ?? null) : null } : null, restored);
 
   useEffect(() => {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
+    // The view shown when the app last ran comes back (window state is main's).
+    void reopenLastView().then((last) => {
+      if (last) (setDb(last.db), setRunId(last.runId));
+      setRestored(true);
+    });
   }, []);
+
+  useCommands((c) => {
+    if (c.kind === 'shortcuts') return (setShortcuts((o) => !o), true);
+    // Find on the runs list searches the runs.
+    const runSearch = c.kind === 'find' ? document.querySelector<HTMLElement>('[data-testid="run-search"]') : null;
+    runSearch?.focus();
+    return runSearch !== null;
+  });
 
   const close = useCallback(async () => {
     if (db) await bridge().dbClose({ handle: db.handle });
@@ -79,6 +107,12 @@ export default function App() {
         return setView({ kind: 'history' });
       case 'close':
         return void close();
+      case 'tab':
+        return void emitCommand({ kind: 'tab', index: c.index });
+      case 'find':
+      case 'goto':
+      case 'shortcuts':
+        return void emitCommand({ kind: c.command });
     }
   });
 
@@ -93,7 +127,7 @@ export default function App() {
         </span>
         {db && (
           <nav className="crumbs" aria-label="Location">
-            <button type="button" className="link" onClick={() => (setRunId(null), setView({ kind: 'main' }))} title={db.path}>
+            <button type="button" className="link" onClick={() => goBack(() => (setRunId(null), setView({ kind: 'main' })))} title={db.path}>
               {db.fileName}
             </button>
             {runId && view.kind === 'main' && (
@@ -119,12 +153,14 @@ export default function App() {
       </header>
       <main className="content">
         {openError && <ErrorPanel failure={openError} onDismiss={() => setOpenError(null)} />}
-        {view.kind === 'verify' && <VerifyView key={view.seq} info={info} db={db} initialPath={view.path} onBack={() => setView({ kind: 'main' })} />}
-        {view.kind === 'history' && <HistoryView onVerify={verify} onBack={() => setView({ kind: 'main' })} />}
+        {view.kind === 'verify' && <VerifyView key={view.seq} info={info} db={db} initialPath={view.path} onBack={() => goBack(() => setView({ kind: 'main' }))} />}
+        {view.kind === 'history' && <HistoryView onVerify={verify} onBack={() => goBack(() => setView({ kind: 'main' }))} />}
         {view.kind === 'main' && !db && <StartScreen info={info} onOpened={opened} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />}
         {view.kind === 'main' && db && !runId && <RunsTable db={db} onOpenRun={setRunId} />}
-        {view.kind === 'main' && db && runId && <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => setRunId(null)} />}
+        {view.kind === 'main' && db && runId && <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => goBack(() => setRunId(null))} onTab={setTab} />}
       </main>
+      <StatusBar db={db} runId={view.kind === 'main' ? runId : null} />
+      {shortcuts && <ShortcutsOverlay onClose={() => setShortcuts(false)} />}
     </div>
   );
 }

@@ -255,7 +255,7 @@ export default function RecordsGrid(props: GridProps) {
                   title={`Filter ${c.name} (Alt+↓)`}
                   onClick={(e) => (e.stopPropagation(), props.onFilter(c.name))}
                 >
-                  ⏷
+                  ▾
                 </button>
                 <span className="resize" aria-hidden="true" onPointerDown={(e) => startResize(e, c)} onClick={(e) => e.stopPropagation()} />
               </div>

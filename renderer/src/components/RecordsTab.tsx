@@ -218,7 +218,7 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
         {view.filters.map((f) => (
           <span key={f.field} className={`chip filter-chip${filterError?.field === f.field ? ' invalid' : ''}`} data-testid="filter-chip" data-field={f.field}>
             <button type="button" className="link" onClick={() => setEditing(f.field)} aria-label={`Edit the filter on ${f.field}`}>
-              <span className="mono">{f.field}</span> {filterText(f)}
+              <span className="mono">{f.field}</span> {f.op === 'eq' ? `= ${f.value}` : f.op === 'contains' ? `contains ${f.value}` : filterText(f)}
             </button>
             <button type="button" className="chip-remove" onClick={() => setFilter(f.field, null)} aria-label={`Remove the filter on ${f.field}`}>
               ✕

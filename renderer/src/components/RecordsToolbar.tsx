@@ -72,7 +72,7 @@ export default function RecordsToolbar(p: ToolbarProps) {
           type="search"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
-          placeholder="Search this type (Ctrl+F)"
+          placeholder="Search (Ctrl+F)"
           aria-label={`Search the ${p.type} records`}
           aria-invalid={p.searchError !== null}
           aria-describedby={p.searchError ? 'search-error' : undefined}

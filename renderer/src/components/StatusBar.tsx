@@ -1,0 +1,42 @@
+/** The status bar: the open database, how it is stored, which ELSPETH line wrote it, the run and its counts. */
+import type { DbInfo } from '../../../app/contract/operations.js';
+import { bytes, count } from '../format.js';
+import { useViewStatus } from '../status.js';
+
+/** What DbInfo may say about storage and writer (older mains send neither). */
+type Described = DbInfo & { storage?: string; line?: string | null };
+
+export default function StatusBar(props: { db: DbInfo | null; runId: string | null }) {
+  const s = useViewStatus();
+  const db = props.db as Described | null;
+  const r = props.runId ? s.records : null;
+  return (
+    <footer className="statusbar" aria-label="Status" data-testid="statusbar">
+      {db ? (
+        <>
+          <span title={db.path}>
+            <span className="muted">Database</span> {db.fileName} ({bytes(db.sizeBytes)})
+          </span>
+          <span>
+            <span className="muted">Storage</span> {db.storage ?? 'SQLite file (read-only copy)'}
+          </span>
+          <span>
+            <span className="muted">Written by</span> {db.line ? `ELSPETH ${db.line} line` : `schema epoch ${db.userVersion}`}
+          </span>
+          {props.runId && (
+            <span>
+              <span className="muted">Run</span> <span className="mono">{props.runId}</span>
+            </span>
+          )}
+          {r && (
+            <span data-testid="status-counts">
+              <span className="muted">{r.type}</span> {r.filtered ? `${r.shown === null ? '…' : count(r.shown)} of ${count(r.total)} shown` : `${count(r.total)} records`}
+            </span>
+          )}
+        </>
+      ) : (
+        <span className="muted">No database open</span>
+      )}
+    </footer>
+  );
+}
