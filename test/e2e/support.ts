@@ -41,9 +41,10 @@ export interface App {
  * is closed before the error propagates, so a failed launch ends the test process promptly
  * instead of leaving a listening server that keeps it alive.
  */
-export async function launchApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
+export async function launchApp(env: NodeJS.ProcessEnv = {}, opts: { userDataDir?: string } = {}): Promise<App> {
   const executablePath = chromiumPath();
-  const harness = await startHarness({ env });
+  // `userDataDir` of an earlier harness simulates a restart.
+  const harness = await startHarness({ env, ...(opts.userDataDir ? { userDataDir: opts.userDataDir } : {}) });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({

@@ -85,7 +85,8 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
 
   // Types listed whole (run, schema_contract, source_schema) have no field list: their keys.
   const fields = useMemo<RecordFieldView[]>(() => {
-    if (meta && meta.fields.length > 0) return meta.fields;
+    if (!meta) return [];
+    if (meta.fields.length > 0) return meta.fields;
     const first = paged.get(0);
     return first ? Object.keys(first).filter((k) => k !== 'record_type' && k !== 'run_id').map((name) => ({ name, kind: 'text' as const, values: null })) : [];
   }, [meta, paged.version]);
