@@ -4,7 +4,7 @@
  * threads, records, seconds, records/s and peak RSS, plus the time of a raw `sqlite3 -json` dump
  * of the same run's rows when the sqlite3 command exists (the physical floor). Signed JSON runs
  * once on one thread and once with the default threads. Figures only: no thresholds, machines
- * are noisy.
+ * are noisy. Also the Records tab's paging, filter and count queries (records.ts).
  * Options: --sizes 5000,50000 (source rows per run).
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLandscape } from '../fixtures/builder.js';
+import { benchRecords } from './records.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sizesArg = process.argv.indexOf('--sizes');
@@ -63,6 +64,7 @@ for (const rows of sizes) {
   console.log(`\n${rows} source rows: run ${run.run_id}, ${run.record_total} records, database ${(size / 2 ** 20).toFixed(0)} MiB`);
   const floor = sqliteFloor(dbPath, run.run_id);
   if (floor !== null) console.log(`raw sqlite3 -json dump of the run's rows: ${floor.toFixed(2)} s`);
+  benchRecords(dbPath, run.run_id);
   line(['case', 'threads', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB']);
   const cases: Array<[string, string, string | undefined]> = [['json', 'signed', '1'], ['json', 'signed', undefined], ['json', 'plain', undefined], ['jsonl', 'signed', undefined], ['jsonl', 'plain', undefined], ['csv', 'signed', undefined], ['csv', 'plain', undefined]];
   for (const [format, mode, threads] of cases) {

@@ -77,7 +77,8 @@ export class RunPage {
   }
 
   async selectFirstRecord(): Promise<string> {
-    await this.page.locator('[data-testid="records-grid"] .vrow').first().click();
+    // A click makes a cell current; a double click (or Enter) opens the record.
+    await this.page.locator('[data-testid="records-grid"] .vrow').first().dblclick();
     return this.page.getByTestId('json-view').innerText();
   }
 

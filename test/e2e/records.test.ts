@@ -141,11 +141,14 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
     await app.page.waitForFunction(() => document.querySelector('[data-testid="records-loaded"]')?.textContent?.includes('step_index ▼'));
     const steps = (await g.columnValues('step_index')).map(Number);
     assert.deepEqual(steps, [...want].map((s) => s.step_index).sort((a, b) => b - a).slice(0, steps.length));
-    // Resize from the keyboard: Shift+→ on a header widens it.
+    // Resize from the keyboard: Shift+→ on a header widens it by 20 px.
+    await g.grid().focus();
     const w0 = await g.headerWidth('step_index');
     await g.keys.press('Shift+ArrowRight');
-    await g.keys.press('Shift+ArrowRight');
-    assert.equal(Math.round((await g.headerWidth('step_index')) - w0), 40);
+    await app.page.waitForFunction(
+      ([sel, want]) => Math.round(document.querySelector(String(sel))!.getBoundingClientRect().width) === want,
+      ['[role="columnheader"][aria-sort]', Math.round(w0 + 20)] as const,
+    );
     // Full values as tooltips on cut-off cells.
     const title = await g.grid().locator('[role="row"][aria-rowindex="2"] [data-column="state_id"]').getAttribute('title');
     assert.ok(want.some((s) => s.state_id === title), `tooltip ${title}`);
@@ -216,6 +219,7 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
   test('state survives navigation: tab, type, filters, active cell and scroll; Back returns the focus; the last view survives a restart', async () => {
     const run = new RunPage(app.page);
     const g = new RecordsGridPage(app.page);
+    await app.page.getByRole('button', { name: 'Remove the filter on step_index' }).click();
     await g.openFilterWithMouse('status');
     await g.typeFilter('completed');
     const completed = statesFromDb(small.path, runId, "ns.status = 'completed'");

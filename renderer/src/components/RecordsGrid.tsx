@@ -50,8 +50,10 @@ export interface GridProps {
   /** Row shown at the top; restored when the grid is shown again. */
   top: number;
   onTop(index: number): void;
-  /** Changing this number moves the focus into the grid. */
+  /** A request to move the focus into the grid, met when larger than `focusDone` (also after a remount). */
   focusRequest: number;
+  focusDone: number;
+  onFocusDone(n: number): void;
   /** Changing `n` scrolls row `row` into view (go to, first, last). */
   reveal: { row: number; n: number };
 }
@@ -74,6 +76,11 @@ export default function RecordsGrid(props: GridProps) {
   const last = Math.min(total - 1, Math.ceil((offset + bodyView) / ROW_H) + OVERSCAN);
   const visibleRows = Math.max(1, Math.floor(bodyView / ROW_H));
   const { ensure, onTop } = props;
+  // Key presses can come faster than renders: moves and resizes start from the latest values.
+  const activeRef = useRef(active);
+  activeRef.current = active;
+  const widthRef = useRef(new Map<string, number>());
+  for (const c of columns) widthRef.current.set(c.name, c.width);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -81,24 +88,34 @@ export default function RecordsGrid(props: GridProps) {
     const ro = new ResizeObserver(() => setViewH(el.clientHeight));
     ro.observe(el);
     setViewH(el.clientHeight);
-    // Restore the remembered position once.
-    el.scrollTop = (props.top * ROW_H) / scale;
     return () => ro.disconnect();
-    // Only on mount: later `top` changes come from this grid's own scrolling.
   }, []);
+
+  // The remembered position comes back once the rows are counted (before, there is nothing to scroll).
+  const restored = useRef(false);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (restored.current || !el || total === 0) return;
+    restored.current = true;
+    el.scrollTop = (props.top * ROW_H) / scale;
+    setScrollTop(el.scrollTop);
+  }, [total]);
 
   useEffect(() => {
     if (total > 0) ensure(first, last);
   }, [first, last, total, ensure, props.version]);
 
   useEffect(() => {
+    if (!restored.current) return undefined;
     const t = setTimeout(() => onTop(Math.floor(offset / ROW_H)), 200);
     return () => clearTimeout(t);
   }, [offset, onTop]);
 
   useEffect(() => {
-    if (props.focusRequest > 0) scrollRef.current?.focus({ preventScroll: true });
-  }, [props.focusRequest]);
+    if (props.focusRequest <= props.focusDone) return;
+    scrollRef.current?.focus({ preventScroll: true });
+    props.onFocusDone(props.focusRequest);
+  }, [props.focusRequest, props.focusDone]);
 
   useEffect(() => {
     if (props.reveal.n > 0) reveal(props.reveal.row);
@@ -117,18 +134,22 @@ export default function RecordsGrid(props: GridProps) {
 
   function move(next: CellPos, extend: boolean) {
     const p = { row: clamp(next.row, total > 0 ? -1 : -1, total - 1), col: clamp(next.col, 0, columns.length - 1) };
-    if (extend && p.row >= 0) props.onAnchor(props.anchor ?? (active.row >= 0 ? active : p));
+    if (extend && p.row >= 0) props.onAnchor(props.anchor ?? (activeRef.current.row >= 0 ? activeRef.current : p));
     else if (!extend) props.onAnchor(null);
+    activeRef.current = p;
     props.onActive(p);
     reveal(p.row);
   }
 
   function onKey(e: KeyboardEvent<HTMLDivElement>) {
+    const active = activeRef.current;
     const col = columns[active.col];
     const ctrl = e.ctrlKey || e.metaKey;
     let handled = true;
     if (active.row < 0 && e.shiftKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') && col) {
-      props.onResize(col.name, clamp(col.width + (e.key === 'ArrowLeft' ? -20 : 20), 60, 900));
+      const w = clamp((widthRef.current.get(col.name) ?? col.width) + (e.key === 'ArrowLeft' ? -20 : 20), 60, 900);
+      widthRef.current.set(col.name, w);
+      props.onResize(col.name, w);
     } else if (e.altKey && e.key === 'ArrowDown' && col) {
       props.onFilter(col.name);
     } else if (e.key === 'ArrowDown') move({ row: active.row + 1, col: active.col }, e.shiftKey);

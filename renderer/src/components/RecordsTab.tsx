@@ -45,6 +45,7 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
   const [editing, setEditing] = useState<string | null>(null);
   const [opened, setOpened] = useState<{ record: Rec; index: number | null } | null>(null);
   const [gridFocus, setGridFocus] = useState(0);
+  const [gridFocusDone, setGridFocusDone] = useState(0);
   const [detailFocus, setDetailFocus] = useState(0);
   const [reveal, setReveal] = useState<{ row: number; n: number }>({ row: -1, n: 0 });
   const [note, setNote] = useState<string | null>(null);
@@ -145,6 +146,8 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
     const next: RecordSort | null = cur?.field !== field ? { field, dir: 'asc' } : cur.dir === 'asc' ? { field, dir: 'desc' } : null;
     change({ sort: next, row: 0, top: 0 });
     setReveal((r) => ({ row: 0, n: r.n + 1 }));
+    // The grid is rebuilt for the new order; the focus stays in it.
+    if (document.activeElement?.closest('[data-testid="records-grid"]')) setGridFocus((n) => n + 1);
   }
 
   function goto(index: number) {
@@ -218,7 +221,7 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
         </span>
         {view.filters.map((f) => (
           <span key={f.field} className={`chip filter-chip${filterError?.field === f.field ? ' invalid' : ''}`} data-testid="filter-chip" data-field={f.field}>
-            <button type="button" className="link" onClick={() => setEditing(f.field)} aria-label={`Edit the filter on ${f.field}`}>
+            <button type="button" className="link" onClick={() => setEditing(f.field)} title={`Edit the filter on ${f.field}`}>
               <span className="mono">{f.field}</span> {f.op === 'eq' ? `= ${f.value}` : f.op === 'contains' ? `contains ${f.value}` : filterText(f)}
             </button>
             <button type="button" className="chip-remove" onClick={() => setFilter(f.field, null)} aria-label={`Remove the filter on ${f.field}`}>
@@ -262,11 +265,13 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
             onSort={(f) => filterable && sortBy(f)}
             onFilter={(f) => filterable && setEditing(f)}
             onOpen={open}
-            onResize={(f, w) => change({ widths: { ...view.widths, [f]: w } })}
+            onResize={(f, w) => change({ widths: { ...typeState(runState(db.path, runId), type).widths, [f]: w } })}
             onCopied={(n, missing) => setNote(`Copied ${n} row(s) as tab-separated text${missing ? `; ${missing} not loaded were left out` : ''}.`)}
             top={view.top}
             onTop={rememberTop}
             focusRequest={gridFocus}
+            focusDone={gridFocusDone}
+            onFocusDone={setGridFocusDone}
             reveal={reveal}
           />
           {editedField && (
