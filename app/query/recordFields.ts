@@ -81,7 +81,7 @@ const REAL = new Set(['timestamp', 'resolution_latency_ms', 'duration_ms', 'late
 const BOOLEAN = new Set(['is_terminal']);
 const JSON_FIELDS = new Set(['config', 'schema_fields', 'settings']);
 
-/** Enum fields per type (FORMAT.md §3 via enums.ts). */
+/** Enum fields per type (docs/format.md §2.4, via enums.ts). */
 const ENUMS: Partial<Record<PagedRecordType, Record<string, readonly string[]>>> = {
   node: { node_type: E.NODE_TYPE, determinism: E.DETERMINISM },
   edge: { default_mode: E.ROUTING_MODE },

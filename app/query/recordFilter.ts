@@ -170,7 +170,7 @@ const TIME_TEXT = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\
 /**
  * A typed time (the export's `2024-05-01T09:30:00.25` or the stored form, possibly cut short) as
  * the stored text that starts (`low`) or ends (`high`) the period it names. Stored timestamps are
- * `YYYY-MM-DD HH:MM:SS.ffffff` (docs/format.md §2), whose text order is their time order.
+ * `YYYY-MM-DD HH:MM:SS.ffffff` (docs/format.md §3.1), whose text order is their time order.
  */
 export function storedTime(field: string, text: string, end: 'low' | 'high'): string {
   const m = TIME_TEXT.exec(text.trim());
