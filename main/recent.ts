@@ -2,9 +2,9 @@
  * The recent-files list, a small JSON file in the user-data folder. A damaged or foreign file is
  * treated as empty rather than trusted: only well-formed absolute paths are read back.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RecentFile } from '../app/contract/operations.js';
+import { readJsonObject, writeJsonFile } from './jsonFile.js';
 
 export const MAX_RECENT = 10;
 
@@ -13,16 +13,11 @@ export interface RecentStore {
   add(file: string, now?: Date): void;
 }
 
-function parse(text: string): RecentFile[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  if (!data || typeof data !== 'object' || !Array.isArray((data as { files?: unknown }).files)) return [];
+function parse(data: Record<string, unknown> | null): RecentFile[] {
+  const files = data?.['files'];
+  if (!Array.isArray(files)) return [];
   const out: RecentFile[] = [];
-  for (const f of (data as { files: unknown[] }).files) {
+  for (const f of files as unknown[]) {
     if (!f || typeof f !== 'object') continue;
     const p = (f as Record<string, unknown>)['path'];
     const at = (f as Record<string, unknown>)['openedAt'];
@@ -36,21 +31,12 @@ function parse(text: string): RecentFile[] {
 /** A recent-files store kept in `<userData>/recent.json`. */
 export function fileRecentStore(userDataDir: string): RecentStore {
   const file = path.join(userDataDir, 'recent.json');
-  const read = (): RecentFile[] => {
-    try {
-      return parse(fs.readFileSync(file, 'utf8'));
-    } catch {
-      return [];
-    }
-  };
+  const read = (): RecentFile[] => parse(readJsonObject(file));
   return {
     list: read,
     add(p, now = new Date()) {
       const files = [{ path: p, openedAt: now.toISOString() }, ...read().filter((f) => f.path !== p)].slice(0, MAX_RECENT);
-      fs.mkdirSync(userDataDir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, `${JSON.stringify({ files }, null, 2)}\n`);
-      fs.renameSync(tmp, file);
+      writeJsonFile(file, { files }, 2);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseJsonObject, readJsonObject, writeJsonFile } from './jsonFile.js';
 
 export interface Rect {
   x: number;
@@ -28,19 +29,17 @@ const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 
 /** Parses stored text; null when it is not a well-formed window state. */
 export function parseWindowState(text: string): WindowState | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!data || typeof data !== 'object') return null;
-  const b = (data as { bounds?: unknown }).bounds;
+  return windowStateOf(parseJsonObject(text));
+}
+
+function windowStateOf(data: Record<string, unknown> | null): WindowState | null {
+  if (!data) return null;
+  const b = data['bounds'];
   if (!b || typeof b !== 'object') return null;
   const r = b as Record<string, unknown>;
   const [x, y, width, height] = [int(r['x']), int(r['y']), int(r['width']), int(r['height'])];
   if (x === null || y === null || width === null || height === null) return null;
-  return { bounds: { x, y, width, height }, maximized: (data as { maximized?: unknown }).maximized === true };
+  return { bounds: { x, y, width, height }, maximized: data['maximized'] === true };
 }
 
 function overlaps(a: Rect, b: Rect): boolean {
@@ -66,20 +65,12 @@ export function fitWindowState(saved: WindowState | null, workAreas: readonly Re
 
 /** Reads `<userData>/window-state.json` (null when missing or damaged). */
 export function loadWindowState(userDataDir: string): WindowState | null {
-  try {
-    return parseWindowState(fs.readFileSync(path.join(userDataDir, WINDOW_STATE_FILE), 'utf8'));
-  } catch {
-    return null;
-  }
+  return windowStateOf(readJsonObject(path.join(userDataDir, WINDOW_STATE_FILE)));
 }
 
 /** Writes the state through a temporary file renamed into place. */
 export function saveWindowState(userDataDir: string, state: WindowState): void {
-  fs.mkdirSync(userDataDir, { recursive: true });
-  const file = path.join(userDataDir, WINDOW_STATE_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(state)}\n`);
-  fs.renameSync(tmp, file);
+  writeJsonFile(path.join(userDataDir, WINDOW_STATE_FILE), state);
 }
 
 /** The view shown last (database, run, tab, record type), reopened at the next start. */
@@ -96,14 +87,11 @@ const shortText = (v: unknown, max: number): string | null => (typeof v === 'str
 
 /** Parses stored text; null when it is not a well-formed last view. */
 export function parseLastView(text: string): LastView | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!data || typeof data !== 'object') return null;
-  const d = data as Record<string, unknown>;
+  return lastViewOf(parseJsonObject(text));
+}
+
+function lastViewOf(d: Record<string, unknown> | null): LastView | null {
+  if (!d) return null;
   const dbPath = shortText(d['dbPath'], 4096);
   if (dbPath === null) return null;
   return { dbPath, runId: shortText(d['runId'], 256), tab: shortText(d['tab'], 32), recordType: shortText(d['recordType'], 64) };
@@ -113,19 +101,10 @@ export function parseLastView(text: string): LastView | null {
 export function fileLastViewStore(userDataDir: string): { load(): LastView | null; save(v: LastView | null): void } {
   const file = path.join(userDataDir, LAST_VIEW_FILE);
   return {
-    load() {
-      try {
-        return parseLastView(fs.readFileSync(file, 'utf8'));
-      } catch {
-        return null;
-      }
-    },
+    load: () => lastViewOf(readJsonObject(file)),
     save(v) {
-      fs.mkdirSync(userDataDir, { recursive: true });
       if (v === null) return void fs.rmSync(file, { force: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, `${JSON.stringify(v)}\n`);
-      fs.renameSync(tmp, file);
+      writeJsonFile(file, v);
     },
   };
 }

@@ -82,9 +82,9 @@ export class RunPage {
     return this.page.getByTestId('json-view').innerText();
   }
 
-  /** Records grid: the column headers shown. */
+  /** Records grid: the names of the columns shown (a header also holds its sort mark and filter button). */
   async columnHeaders(): Promise<string[]> {
-    return this.page.locator('[data-testid="records-grid"] [role="columnheader"]').allInnerTexts();
+    return this.page.locator('[data-testid="records-grid"] [role="columnheader"] .head-name').allInnerTexts();
   }
 
   /** Column chooser: shows or hides one column, then closes the menu. */

@@ -14,7 +14,7 @@ import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { RunPage, RunsPage, StartPage } from './pages.js';
 import { RecordsGridPage } from './recordsPage.js';
-import { buildRenderer, launchApp, SHOTS, type App } from './support.js';
+import { buildRenderer, launchApp, type App } from './support.js';
 
 /** A run's node states straight from the database, in the grid's default order (start time, then id). */
 function statesFromDb(file: string, runId: string, where = '1'): Array<{ state_id: string; token_id: string; status: string; step_index: number; error_json: string | null }> {
@@ -127,8 +127,15 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
     const want = all.filter((s) => (s.status === 'failed' || s.status === 'completed') && s.step_index >= 1 && s.step_index <= 2);
     await g.waitForCount(want.length);
     assert.deepEqual((await g.chips()).sort(), ['status', 'step_index']);
+    // The status bar: how the database is stored, its writer (schema epoch, read from the file) and the counts shown.
+    const meta = new Database(small.path, { readonly: true });
+    const epoch = meta.pragma('user_version', { simple: true }) as number;
+    meta.close();
+    const status = await app.page.getByTestId('statusbar').innerText();
+    assert.match(status, /Storage\s+SQLite file \(read-only copy\)/);
+    assert.match(status, new RegExp(`Written by\\s+schema epoch ${epoch}`));
+    assert.match(status, new RegExp(`node_state\\s+${want.length} of ${all.length.toLocaleString('en-US')} shown`));
     await app.shot('32-records-filtered');
-    fs.copyFileSync(path.join(SHOTS, '32-records-filtered.png'), path.join(REPO_ROOT, 'docs', 'screenshots', '05-records-filtered.png'));
     // Sort by step_index descending: Enter twice on its header.
     await g.grid().focus();
     await g.keys.press('Control+Home');

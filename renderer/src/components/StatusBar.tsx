@@ -1,14 +1,12 @@
 /** The status bar: the open database, how it is stored, which ELSPETH line wrote it, the run and its counts. */
 import type { DbInfo } from '../../../app/contract/operations.js';
 import { bytes, count } from '../format.js';
-import { useViewStatus } from '../status.js';
-
-/** What DbInfo may say about storage and writer (older mains send neither). */
-type Described = DbInfo & { storage?: string; line?: string | null };
+import { databaseFacts, useViewStatus } from '../status.js';
 
 export default function StatusBar(props: { db: DbInfo | null; runId: string | null }) {
   const s = useViewStatus();
-  const db = props.db as Described | null;
+  const db = props.db;
+  const facts = db ? databaseFacts(db) : null;
   const r = props.runId ? s.records : null;
   return (
     <footer className="statusbar" aria-label="Status" data-testid="statusbar">
@@ -18,10 +16,10 @@ export default function StatusBar(props: { db: DbInfo | null; runId: string | nu
             <span className="muted">Database</span> {db.fileName} ({bytes(db.sizeBytes)})
           </span>
           <span>
-            <span className="muted">Storage</span> {db.storage ?? 'SQLite file (read-only copy)'}
+            <span className="muted">Storage</span> {facts?.storage}
           </span>
           <span>
-            <span className="muted">Written by</span> {db.line ? `ELSPETH ${db.line} line` : `schema epoch ${db.userVersion}`}
+            <span className="muted">Written by</span> {facts?.writer}
           </span>
           {props.runId && (
             <span>
