@@ -6,6 +6,7 @@
 import { areaOf, isLandscapeError, type ErrorArea } from '../errors.js';
 import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js';
 import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands.js';
+import { summaryCommand } from './summaryCommand.js';
 import type { Io } from './output.js';
 import { keygenCommand, verifyCommand } from '../verify/cli.js';
 
@@ -16,6 +17,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 /** Commands added by other modules (schema, verify) register here. */
 export const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
+  summary: summaryCommand,
   records: recordsCommand,
   export: exportCommand,
   schema: schemaCommand,

@@ -5,7 +5,7 @@
  */
 import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
 import { INTEGER_ID_TYPES, recordIdField } from './recordIds.js';
-import type { DiffTarget, OpInput, OpName, SigningChoice } from './operations.js';
+import type { DiffTarget, OpInput, OpName, RecordFilter, SigningChoice } from './operations.js';
 
 export const LIMITS = {
   path: 4096,
@@ -17,6 +17,12 @@ export const LIMITS = {
   pageMax: 1000,
   /** Largest row_index accepted (SQLite INTEGER, kept within exact JS integers). */
   rowIndexMax: Number.MAX_SAFE_INTEGER,
+  /** Typed lookup text (lineage): anything a person may paste, within reason. */
+  typed: 512,
+  /** Filters per records request, values per `in` filter, characters per filter value. */
+  filters: 8,
+  filterValues: 1000,
+  filterValue: 1024,
 } as const;
 
 /** Thrown for a bad input; the handler turns it into a BAD_INPUT result. */
@@ -122,6 +128,35 @@ function lineageKey(o: Obj): { rowIndex: number | null; tokenId: string | null }
   return { rowIndex, tokenId };
 }
 
+function filterScalar(v: unknown, what: string): string | number | boolean {
+  if (typeof v === 'string') {
+    if (v.length > LIMITS.filterValue || v.includes('\0')) throw new InputError(`${what} is too long or contains a NUL character`);
+    return v;
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'boolean') return v;
+  throw new InputError(`${what} must be a string, a finite number or a boolean`);
+}
+
+/** Records filters: `{ field, op: 'eq', value }` (value may be null) or `{ field, op: 'in', values }`. */
+function filters(v: unknown): RecordFilter[] {
+  if (!Array.isArray(v) || v.length > LIMITS.filters) throw new InputError(`filters must be a list of at most ${LIMITS.filters} conditions`);
+  return v.map((f, i) => {
+    const op = f !== null && typeof f === 'object' ? (f as Obj)['op'] : undefined;
+    if (op === 'eq') {
+      const o = plainObject(f, `filters[${i}]`, ['field', 'op', 'value']);
+      return { field: str(o, 'field', 64, { pattern: /^[a-z_]+$/ }), op, value: o['value'] === null ? null : filterScalar(o['value'], `filters[${i}].value`) };
+    }
+    if (op === 'in') {
+      const o = plainObject(f, `filters[${i}]`, ['field', 'op', 'values']);
+      const values = o['values'];
+      if (!Array.isArray(values) || values.length === 0 || values.length > LIMITS.filterValues) throw new InputError(`filters[${i}].values must list 1 to ${LIMITS.filterValues} values`);
+      return { field: str(o, 'field', 64, { pattern: /^[a-z_]+$/ }), op, values: values.map((x, j) => filterScalar(x, `filters[${i}].values[${j}]`)) };
+    }
+    throw new InputError(`filters[${i}].op must be eq or in`);
+  });
+}
+
 const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Record<string, never>);
 
 type Validators = { [K in OpName]: (v: unknown) => OpInput<K> };
@@ -143,8 +178,12 @@ export const VALIDATORS: Validators = {
     const o = plainObject(v, 'input', ['handle', 'runId']);
     return { handle: handle(o), runId: runId(o) };
   },
+  'runs:summary': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId']);
+    return { handle: handle(o), runId: runId(o) };
+  },
   'records:page': (v) => {
-    const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'limit', 'after']);
+    const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'limit', 'after'], ['filters']);
     const recordType = str(o, 'recordType', 64);
     if (!RECORD_TYPES.has(recordType)) throw new InputError('recordType is not a known record type');
     const limit = o['limit'];
@@ -152,14 +191,16 @@ export const VALIDATORS: Validators = {
       throw new InputError(`limit must be an integer from 1 to ${LIMITS.pageMax}`);
     }
     const after = o['after'] === null ? null : str(o, 'after', LIMITS.cursor, { pattern: /^[A-Za-z0-9_-]+$/ });
-    return { handle: handle(o), runId: runId(o), recordType, limit, after };
+    const base = { handle: handle(o), runId: runId(o), recordType, limit, after };
+    return 'filters' in o ? { ...base, filters: filters(o['filters']) } : base;
   },
   'records:find': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'id']);
     const recordType = str(o, 'recordType', 64);
     if (!RECORD_TYPES.has(recordType) || recordIdField(recordType) === null) throw new InputError('recordType is not a record type that can be found by id');
-    // Row ids are row indexes: decimal digits only, within exact JS integers.
-    const id = INTEGER_ID_TYPES.has(recordType) ? str(o, 'id', 15, { pattern: /^\d+$/ }) : str(o, 'id', LIMITS.runId);
+    // Row ids are row indexes; typed text that is not a number simply finds nothing (the core
+    // answers "no such record"), so a typing mistake never reads as a refused request.
+    const id = str(o, 'id', INTEGER_ID_TYPES.has(recordType) ? LIMITS.typed : LIMITS.runId);
     return { handle: handle(o), runId: runId(o), recordType, id };
   },
   'export:start': (v) => {
@@ -188,6 +229,10 @@ export const VALIDATORS: Validators = {
   'lineage:get': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId', 'rowIndex', 'tokenId']);
     return { handle: handle(o), runId: runId(o), ...lineageKey(o) };
+  },
+  'lineage:resolve': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'text']);
+    return { handle: handle(o), runId: runId(o), text: str(o, 'text', LIMITS.typed, { min: 0 }) };
   },
   'dialog:openExport': (v) => ({ kind: oneOf(plainObject(v, 'input', ['kind']), 'kind', ['file', 'folder'] as const) }),
   'dialog:openPublicKey': (v) => empty(v, 'dialog:openPublicKey input'),

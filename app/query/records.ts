@@ -12,6 +12,7 @@ import type { Row } from '../export/convert.js';
 import { buildExportQueries } from '../export/queries.js';
 import { RECORD_FIELDS, type DataRecordType } from '../export/recordTypes.js';
 import { loadRunRow, schemaContractRecords, sourceSchemaRecords } from '../export/stream.js';
+import { filterCondition, type RecordFilter } from './recordFilter.js';
 
 export const MAX_PAGE = 1000;
 
@@ -93,11 +94,15 @@ function decodeCursor(cursor: string, arity: number): unknown[] {
   });
 }
 
-/** One page of records of `type` for `runId`. */
-export function recordPage(db: Landscape, runId: string, type: DataRecordType, opts: { limit?: number; after?: string | null } = {}): RecordPage {
+/** One page of records of `type` for `runId`, optionally narrowed by filters (recordFilter.ts). */
+export function recordPage(db: Landscape, runId: string, type: DataRecordType, opts: { limit?: number; after?: string | null; filters?: readonly RecordFilter[] } = {}): RecordPage {
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(opts.limit ?? 100)));
   return db.read(() => {
     const runRow = loadRunRow(db, runId);
+    // The run and the per-run schema types are a record or two: they are listed whole, never filtered.
+    if (opts.filters?.length && (type === 'run' || type === 'schema_contract' || type === 'source_schema')) {
+      throw new LandscapeError('RECORD_TYPE_UNKNOWN', `${type} records cannot be filtered`);
+    }
     if (type === 'run') return { recordType: type, records: opts.after ? [] : [B.runRecord(runRow, runId)], nextCursor: null };
     if (type === 'schema_contract' || type === 'source_schema') return wholeTypePage(db, runId, type, opts.after ?? null);
     const spec = pagedTypes()[type];
@@ -108,8 +113,9 @@ export function recordPage(db: Landscape, runId: string, type: DataRecordType, o
     const keyCols = spec.keys.map(([c]) => c).join(', ');
     const after = opts.after ? decodeCursor(opts.after, spec.keys.length) : null;
     const keyCond = after ? ` AND (${keyCols}) > (${spec.keys.map((_, i) => `:k${i}`).join(', ')})` : '';
-    const sql = `SELECT ${select} ${spec.from}${keyCond} ORDER BY ${keyCols} LIMIT :limit`;
     const params: Record<string, unknown> = { run: runId, limit: limit + 1 };
+    const filterCond = filterCondition(db, type, spec.table, opts.filters, params);
+    const sql = `SELECT ${select} ${spec.from}${filterCond}${keyCond} ORDER BY ${keyCols} LIMIT :limit`;
     after?.forEach((v, i) => (params[`k${i}`] = v));
     const rows = db.all<Row>(sql, params);
     const more = rows.length > limit;
