@@ -5,12 +5,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, DbInfo, MenuCommand } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import { useTimeMode } from '../timeMode.js';
 import { useMenuCommands } from '../useMenuCommands.js';
 import ErrorPanel from './ErrorPanel.js';
 import HistoryView from './HistoryView.js';
 import RunsTable from './RunsTable.js';
 import RunView from './RunView.js';
 import StartScreen from './StartScreen.js';
+import TimeModeToggle from './TimeModeToggle.js';
 import VerifyView from './VerifyView.js';
 
 type View = { kind: 'main' } | { kind: 'verify'; path: string | null; seq: number } | { kind: 'history' };
@@ -23,6 +25,8 @@ export default function App() {
   const [exportRequest, setExportRequest] = useState(0);
   const [fatal, setFatal] = useState<ReturnType<typeof failureOf> | null>(null);
   const [openError, setOpenError] = useState<ReturnType<typeof failureOf> | null>(null);
+  // Every displayed time follows this setting: the whole window re-renders when it changes.
+  useTimeMode();
 
   useEffect(() => {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
@@ -88,7 +92,7 @@ export default function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand" aria-label="Landscape Desk">
+        <span className="brand">
           <span className="brand-mark" aria-hidden="true">◭</span> Landscape Desk
         </span>
         {db && (
@@ -105,6 +109,7 @@ export default function App() {
           </nav>
         )}
         <span className="spacer" />
+        <TimeModeToggle />
         <button type="button" className="btn" aria-pressed={view.kind === 'verify'} onClick={() => verify(null)} data-testid="nav-verify">
           Verify
         </button>
@@ -123,7 +128,7 @@ export default function App() {
         {view.kind === 'history' && <HistoryView onVerify={verify} onBack={() => setView({ kind: 'main' })} />}
         {view.kind === 'main' && !db && <StartScreen info={info} onOpened={opened} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />}
         {view.kind === 'main' && db && !runId && <RunsTable db={db} onOpenRun={setRunId} />}
-        {view.kind === 'main' && db && runId && <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => setRunId(null)} />}
+        {view.kind === 'main' && db && runId && <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => setRunId(null)} onVerify={verify} />}
       </main>
     </div>
   );

@@ -1,10 +1,10 @@
 /**
  * Records of one type, paged from main with keyset cursors, plus a JSON view of one record: a
- * column chooser, copy per cell, find by id, and a link from rows, tokens and node states to
- * their lineage.
+ * column chooser, copy per cell, find by id, a link from rows, tokens and node states to their
+ * lineage, and filters other views ask for (the overview's counts, a pipeline step).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { DbInfo, RunDetailView } from '../../../app/contract/operations.js';
+import type { DbInfo, RecordFilter, RunDetailView } from '../../../app/contract/operations.js';
 import { recordIdField } from '../../../app/contract/recordIds.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import { count } from '../format.js';
@@ -12,12 +12,12 @@ import ColumnChooser, { type ColumnVisibility } from './ColumnChooser.js';
 import ErrorPanel from './ErrorPanel.js';
 import JsonViewer from './JsonViewer.js';
 import RecordsGrid, { recordColumns } from './RecordsGrid.js';
+import type { LineageKey, RecordsRequest } from '../navigation.js';
 
 const PAGE = 200;
 type Rec = Record<string, unknown>;
 
-/** What the Lineage tab is asked to show: exactly one of a row index and a token id. */
-export type LineageKey = { rowIndex: number; tokenId: null } | { rowIndex: null; tokenId: string };
+export type { LineageKey } from '../navigation.js';
 
 /** Hidden columns per record type, kept for the session (this module lives as long as the page). */
 const visibilityByType = new Map<string, ColumnVisibility>();
@@ -29,9 +29,13 @@ function lineageKeyOf(type: string, r: Rec): LineageKey | null {
   return null;
 }
 
-export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; onShowLineage?: (key: LineageKey) => void }) {
+/** A filter condition as words: `outcome = quarantined`, `sink_name is empty`. */
+const filterText = (f: RecordFilter) => (f.op === 'in' ? `${f.field} is one of ${f.values.join(', ')}` : f.value === null ? `${f.field} is empty` : `${f.field} = ${String(f.value)}`);
+
+export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; onShowLineage?: (key: LineageKey) => void; request?: RecordsRequest | null }) {
   const types = Object.keys(props.detail.record_counts);
-  const [type, setType] = useState(() => types.find((t) => t === 'row') ?? types[0] ?? 'run');
+  const [type, setType] = useState(() => props.request?.recordType ?? types.find((t) => t === 'row') ?? types[0] ?? 'run');
+  const [filter, setFilter] = useState<RecordsRequest | null>(props.request ?? null);
   const [records, setRecords] = useState<Rec[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [done, setDone] = useState(false);
@@ -50,7 +54,8 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
       if (loading.current) return;
       loading.current = true;
       try {
-        const page = await call(bridge().recordsPage({ handle: props.db.handle, runId: props.detail.run_id, recordType: type, limit: PAGE, after }));
+        const filters = filter?.filters ?? [];
+        const page = await call(bridge().recordsPage({ handle: props.db.handle, runId: props.detail.run_id, recordType: type, limit: PAGE, after, ...(filters.length ? { filters } : {}) }));
         if (gen !== generation.current) return;
         setRecords((r) => (after === null ? page.records : [...r, ...page.records]));
         setCursor(page.nextCursor);
@@ -61,8 +66,15 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
         loading.current = false;
       }
     },
-    [props.db.handle, props.detail.run_id, type],
+    [props.db.handle, props.detail.run_id, type, filter],
   );
+
+  // Another view asked for filtered records: show them (a new request object each time).
+  useEffect(() => {
+    if (!props.request) return;
+    setType(props.request.recordType);
+    setFilter(props.request);
+  }, [props.request]);
 
   useEffect(() => {
     const gen = ++generation.current;
@@ -106,7 +118,7 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
       <div className="toolbar">
         <label className="field inline">
           <span>Record type</span>
-          <select value={type} onChange={(e) => setType(e.target.value)} data-testid="record-type">
+          <select value={type} onChange={(e) => (setType(e.target.value), setFilter(null))} data-testid="record-type">
             {types.map((t) => (
               <option key={t} value={t}>
                 {t} ({count(props.detail.record_counts[t])})
@@ -132,9 +144,19 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
           </form>
         )}
         <span className="muted" data-testid="records-loaded">
-          {count(records.length)} of {count(total)} loaded
+          {filter ? `${count(records.length)} ${done ? 'found' : 'loaded so far'} (filtered)` : `${count(records.length)} of ${count(total)} loaded`}
         </span>
       </div>
+      {filter && (
+        <p className="filter-bar" role="status" data-testid="records-filter">
+          <span>
+            Showing {filter.label}: {filter.filters.map(filterText).join(' and ')}
+          </span>
+          <button type="button" className="btn small" onClick={() => setFilter(null)} data-testid="clear-filter">
+            Show all {type} records
+          </button>
+        </p>
+      )}
       {findNote && (
         <p className="muted" role="status" data-testid="find-note">
           {findNote}
