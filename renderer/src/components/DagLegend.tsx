@@ -18,7 +18,7 @@ export default function DagLegend() {
       <ul aria-label="Step types">
         {types.map(([t, text]) => (
           <li key={t}>
-            <svg width="22" height="14" aria-hidden="true" className="dag">
+            <svg width="22" height="14" aria-hidden="true" className="legend-swatch">
               <g className={`dag-node type-${t}`}>
                 <rect className="box" x="1" y="1" width="20" height="12" rx="3" />
               </g>
@@ -30,7 +30,7 @@ export default function DagLegend() {
       <ul aria-label="Connections">
         {lines.map(([m, text]) => (
           <li key={m}>
-            <svg width="30" height="10" aria-hidden="true" className="dag">
+            <svg width="30" height="10" aria-hidden="true" className="legend-swatch">
               <g className={`dag-edge-g mode-${m}`}>
                 <path className="dag-edge" d="M1,5 L29,5" />
               </g>
@@ -43,7 +43,7 @@ export default function DagLegend() {
         <li><span className="st-completed">✓ completed</span></li>
         <li><span className="st-failed">✗ failed (share of the step’s node states)</span></li>
         <li>
-          <svg width="30" height="8" aria-hidden="true" className="dag">
+          <svg width="30" height="8" aria-hidden="true" className="legend-swatch">
             <rect className="rate-track" x="1" y="2" width="28" height="4" rx="2" />
             <rect className="rate-fill" x="1" y="2" width="9" height="4" rx="2" />
           </svg>

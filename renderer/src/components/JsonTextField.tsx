@@ -25,8 +25,8 @@ export default function JsonTextField(props: { field: string; text: string; node
       </span>
       {raw ? (
         <div className="j-raw">
-          <pre className="j-str" data-testid="raw-text" tabIndex={0} aria-label={`Stored text of ${field}`}>{text}</pre>
-          <CopyButton text={text} label={`Copy the stored text of ${field}`}>Copy stored text</CopyButton>
+          <pre className="j-stored" data-testid="raw-text" tabIndex={0} aria-label={`Stored text of ${field}`}>{text}</pre>
+          <CopyButton text={text} label={`Copy stored text of ${field}`}>Copy stored text</CopyButton>
         </div>
       ) : (
         <ul className="j-children">

@@ -17,7 +17,7 @@ export default function JsonViewer(props: { value: unknown; title?: string }) {
       <div className="toolbar">
         <strong>{props.title ?? 'Record'}</strong>
         <span className="spacer" />
-        <CopyButton text={text} label="Copy the record as JSON">Copy JSON</CopyButton>
+        <CopyButton text={text} label="Copy JSON of the whole record">Copy JSON</CopyButton>
       </div>
       <div className="json-view" data-testid="json-view">
         {record ? (

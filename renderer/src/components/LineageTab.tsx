@@ -41,9 +41,9 @@ export default function LineageTab(props: { db: DbInfo; runId: string; request?:
         setNote({ tone: 'problem', text: r.message });
         return;
       }
-      const how = r.kind === 'row_index' ? null : `${r.exact ? '' : `“${typed}” is the start of `}${KIND_WORDS[r.kind]} ${r.id}.`;
+      const how = r.kind === 'row_index' ? null : `${r.exact ? 'This is the ' : `“${typed}” is the start of `}${KIND_WORDS[r.kind]} ${r.id}.`;
       const key: LineageKey = 'rowIndex' in r.target ? { rowIndex: r.target.rowIndex, tokenId: null } : { rowIndex: null, tokenId: r.target.tokenId };
-      if (await load(key, typed) && how) setNote({ tone: 'info', text: how });
+      await load(key, typed, how);
     } catch (err) {
       setError(failureOf(err));
     } finally {
@@ -63,18 +63,17 @@ export default function LineageTab(props: { db: DbInfo; runId: string; request?:
     }
   }, [request]);
 
-  /** Shows a row's lineage; false when it could not. */
-  async function load(key: LineageKey, shown: string): Promise<boolean> {
+  /** Shows a row's lineage, with a note on how the typed text was understood. */
+  async function load(key: LineageKey, shown: string, how: string | null = null): Promise<void> {
     setBusy(true);
     setError(null);
     try {
       setLineage(await call(bridge().lineageGet({ handle: props.db.handle, runId: props.runId, ...key })));
       setShownFor(shown);
-      return true;
+      setNote(how ? { tone: 'info', text: how } : null);
     } catch (err) {
       setLineage(null);
       setError(failureOf(err));
-      return false;
     } finally {
       setBusy(false);
     }

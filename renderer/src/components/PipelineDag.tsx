@@ -125,6 +125,15 @@ export default function PipelineDag(props: {
             const st = stepStats(props.stateCounts[n.id]);
             const selected = props.selected === n.id;
             const rate = st.total > 0 ? `, ${percent(st.rate)} failed` : '';
+            // The drawn lines, which the accessible name begins with (what is seen is what is said).
+            const shown = {
+              name: fitText(name(n.id), n.w - 20, 7.4),
+              type: `${type} · ${count(st.total)} states`,
+              ok: `✓ ${count(st.completed)}`,
+              failed: st.failed > 0 ? `✗ ${count(st.failed)} (${percent(st.rate)})` : '',
+              other: st.other > 0 ? `… ${count(st.other)}` : '',
+            };
+            const seen = [shown.name, shown.type, ...(st.total === 0 ? ['no states'] : [shown.ok, shown.failed, shown.other])].filter(Boolean).join(' ');
             return (
               <g
                 key={n.id}
@@ -133,25 +142,28 @@ export default function PipelineDag(props: {
                 role="button"
                 tabIndex={0}
                 aria-pressed={selected}
-                aria-label={`${name(n.id)}, ${type}: ${count(st.total)} node states, ${count(st.completed)} completed, ${count(st.failed)} failed${rate}`}
+                aria-label={`${seen}. ${name(n.id)}: ${count(st.completed)} completed, ${count(st.failed)} failed${rate}`}
                 data-node-id={n.id}
                 data-box={`${n.x},${n.y},${n.w},${n.h}`}
                 onClick={() => props.onSelect(n.id)}
                 onKeyDown={nodeKey(n.id)}
               >
                 <rect className="box" width={n.w} height={n.h} rx="8" />
-                <text x="10" y="20" className="dag-name">{fitText(name(n.id), n.w - 20, 7.4)}</text>
-                <text x="10" y="36" className="dag-type">{`${type} · ${count(st.total)} states`}</text>
-                <text x="10" y="52" className="dag-counts">
-                  {st.total === 0 ? (
-                    <tspan className="muted">no states</tspan>
-                  ) : (
-                    <>
-                      <tspan className="st-completed">{`✓ ${count(st.completed)}`}</tspan>
-                      {st.failed > 0 && <tspan className="st-failed" dx="8">{`✗ ${count(st.failed)} (${percent(st.rate)})`}</tspan>}
-                      {st.other > 0 && <tspan className="st-open" dx="8">{`… ${count(st.other)}`}</tspan>}
-                    </>
-                  )}
+                {/* One text element with spaces between its lines, so the drawn text reads as the name begins. */}
+                <text>
+                  <tspan x="10" y="20" className="dag-name">{shown.name}</tspan>{' '}
+                  <tspan x="10" y="36" className="dag-type">{shown.type}</tspan>{' '}
+                  <tspan x="10" y="52" className="dag-counts">
+                    {st.total === 0 ? (
+                      <tspan className="muted">no states</tspan>
+                    ) : (
+                      <>
+                        <tspan className="st-completed">{shown.ok}</tspan>
+                        {shown.failed && <>{' '}<tspan className="st-failed" dx="8">{shown.failed}</tspan></>}
+                        {shown.other && <>{' '}<tspan className="st-open" dx="8">{shown.other}</tspan></>}
+                      </>
+                    )}
+                  </tspan>
                 </text>
                 <rect className="rate-track" x="10" y={n.h - 8} width={n.w - 20} height="3" rx="1.5" />
                 {st.failed > 0 && <rect className="rate-fill" x="10" y={n.h - 8} width={Math.max(2, (n.w - 20) * st.rate)} height="3" rx="1.5" />}
