@@ -12,8 +12,8 @@ import type { Page } from 'playwright-core';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 import { ariaReferenceProblems, seriousViolations } from './axe.js';
-import { FilteredRecords, LineageBox, OverviewPage } from './overviewPages.js';
-import { HistoryPage, RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
+import { FilteredRecords, LineageBox, openDatabase, OverviewPage } from './overviewPages.js';
+import { HistoryPage, RunsPage, VerifyPage } from './pages.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
 const SCHEMES = ['light', 'dark'] as const;
@@ -51,9 +51,7 @@ describe('accessibility of every view (axe-core, light and dark)', { timeout: 30
   test('start, runs and every tab of a failed run', async () => {
     const p = app.page;
     const problems = await check(p, 'start');
-    app.harness.queueDialog(fx.path);
-    await new StartPage(p).openViaDialog();
-    await new RunsPage(p).waitForRuns(fx.runs.length);
+    await openDatabase(app, fx.path, fx.runs.length);
     problems.push(...(await check(p, 'runs')));
     const failed = fx.runs.find((r) => r.status === 'failed' && (r.counts['nodes'] ?? 0) > 0)!;
     const run = await new RunsPage(p).openRun(failed.runId);

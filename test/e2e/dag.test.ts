@@ -12,8 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
-import { DagPage, FilteredRecords } from './overviewPages.js';
-import { RunPage, RunsPage, StartPage } from './pages.js';
+import { DagPage, FilteredRecords, openDatabase } from './overviewPages.js';
+import { RunPage, RunsPage } from './pages.js';
 import { buildRenderer, launchApp, SHOTS, type App } from './support.js';
 
 type Raw = Record<string, unknown>;
@@ -33,9 +33,7 @@ describe('pipeline drawing end to end', { timeout: 240_000 }, () => {
     raw = new Database(fx.path, { readonly: true });
     runId = fx.runs[0]!.runId;
     app = await launchApp({});
-    app.harness.queueDialog(fx.path);
-    await new StartPage(app.page).openViaDialog();
-    await new RunsPage(app.page).waitForRuns(fx.runs.length);
+    await openDatabase(app, fx.path, fx.runs.length);
     await new RunsPage(app.page).openRun(runId);
     await app.page.getByTestId('dag').waitFor();
     dag = new DagPage(app.page);

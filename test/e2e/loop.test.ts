@@ -17,8 +17,8 @@ import { exportRun } from '../../app/export/exportRun.js';
 import { TOOL_VERSION } from '../../app/version.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
-import { LineageBox } from './overviewPages.js';
-import { RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
+import { LineageBox, openDatabase, openRun } from './overviewPages.js';
+import { RunPage, VerifyPage } from './pages.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
 type Raw = Record<string, unknown>;
@@ -30,10 +30,7 @@ describe('plain words and the verify loop end to end', { timeout: 240_000 }, () 
   let fx: BuildSummary;
   let raw: Database.Database;
   const noConsoleErrors = () => assert.deepEqual(app.errors, [], 'console errors');
-  const open = async (runId: string): Promise<RunPage> => {
-    if (await app.page.locator('#run-title').count()) await app.page.getByRole('button', { name: '← Runs' }).click();
-    return new RunsPage(app.page).openRun(runId);
-  };
+  const open = (runId: string): Promise<RunPage> => openRun(app.page, runId);
   const completed = () => fx.runs.find((r) => r.status === 'completed')!;
 
   before(async () => {
@@ -45,9 +42,7 @@ describe('plain words and the verify loop end to end', { timeout: 240_000 }, () 
     // A zone with a half-hour offset and no daylight saving: local times are checkable exactly.
     const cdp = await app.page.context().newCDPSession(app.page);
     await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Kolkata' });
-    app.harness.queueDialog(fx.path);
-    await new StartPage(app.page).openViaDialog();
-    await new RunsPage(app.page).waitForRuns(fx.runs.length);
+    await openDatabase(app, fx.path, fx.runs.length);
   });
 
   after(async () => {

@@ -12,8 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
-import { FilteredRecords, JsonPane, OverviewPage } from './overviewPages.js';
-import { RunPage, RunsPage, StartPage } from './pages.js';
+import { FilteredRecords, JsonPane, openDatabase, openRun, OverviewPage } from './overviewPages.js';
+import { RunPage, RunsPage } from './pages.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
 type Raw = Record<string, unknown>;
@@ -22,10 +22,7 @@ describe('run overview end to end', { timeout: 240_000 }, () => {
   let app: App;
   let fx: BuildSummary;
   let raw: Database.Database;
-  const open = async (runId: string): Promise<RunPage> => {
-    if (await app.page.locator('#run-title').count()) await app.page.getByRole('button', { name: '← Runs' }).click();
-    return new RunsPage(app.page).openRun(runId);
-  };
+  const open = (runId: string): Promise<RunPage> => openRun(app.page, runId);
   const noConsoleErrors = () => assert.deepEqual(app.errors, [], 'console errors');
 
   before(async () => {
@@ -36,9 +33,7 @@ describe('run overview end to end', { timeout: 240_000 }, () => {
     raw = new Database(fx.path, { readonly: true });
     app = await launchApp({});
     await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-    app.harness.queueDialog(fx.path);
-    await new StartPage(app.page).openViaDialog();
-    await new RunsPage(app.page).waitForRuns(fx.runs.length);
+    await openDatabase(app, fx.path, fx.runs.length);
   });
 
   after(async () => {
@@ -91,6 +86,7 @@ describe('run overview end to end', { timeout: 240_000 }, () => {
     const stored = JSON.parse(String(state['error_json'])) as Record<string, unknown>;
     for (const k of Object.keys(stored)) assert.ok(readable.includes(`${JSON.stringify(k)}: `), `${k} on its own line`);
     assert.ok(readable.split('\n').length > 1, 'pretty-printed over several lines');
+    await json.reveal('error_json');
     await app.shot('42-json-readable');
     const key = Object.keys(stored)[0]!;
     const copied = await json.copyPath('error_json', key);

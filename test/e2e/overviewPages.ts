@@ -4,6 +4,23 @@
  * read the drawn SVG from the DOM.
  */
 import type { Page } from 'playwright-core';
+import { RunsPage, StartPage, type RunPage } from './pages.js';
+import type { App } from './support.js';
+
+/** Opens a fixture database through the (test-answered) open dialog and waits for its runs. */
+export async function openDatabase(app: App, file: string, runs: number): Promise<RunsPage> {
+  app.harness.queueDialog(file);
+  await new StartPage(app.page).openViaDialog();
+  const page = new RunsPage(app.page);
+  await page.waitForRuns(runs);
+  return page;
+}
+
+/** Opens a run from wherever the app is (back to the runs list first when a run is shown). */
+export async function openRun(page: Page, runId: string): Promise<RunPage> {
+  if (await page.locator('#run-title').count()) await page.getByRole('button', { name: '← Runs' }).click();
+  return new RunsPage(page).openRun(runId);
+}
 
 export class OverviewPage {
   constructor(private readonly page: Page) {}
@@ -75,6 +92,11 @@ export class JsonPane {
 
   private field(name: string) {
     return this.page.locator(`[data-testid="json-view"] .j-text-field[data-field="${name}"]`);
+  }
+
+  /** Scrolls the pane to a field. */
+  async reveal(name: string): Promise<void> {
+    await this.field(name).scrollIntoViewIfNeeded();
   }
 
   /** The text of a JSON-text field as shown readable (one line per value). */

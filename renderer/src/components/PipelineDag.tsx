@@ -126,12 +126,18 @@ export default function PipelineDag(props: {
             const selected = props.selected === n.id;
             const rate = st.total > 0 ? `, ${percent(st.rate)} failed` : '';
             // The drawn lines, which the accessible name begins with (what is seen is what is said).
+            const room = n.w - 20;
+            const ok = `✓ ${count(st.completed)}`;
+            const failedLong = st.failed > 0 ? `✗ ${count(st.failed)} (${percent(st.rate)})` : '';
+            const other = st.other > 0 ? `… ${count(st.other)}` : '';
+            // Counts never get cut; the percentage gives way first (the bar below still shows it).
+            const fits = (parts: string[]) => parts.filter(Boolean).join('  ').length * 7.2 <= room;
             const shown = {
-              name: fitText(name(n.id), n.w - 20, 7.4),
-              type: `${type} · ${count(st.total)} states`,
-              ok: `✓ ${count(st.completed)}`,
-              failed: st.failed > 0 ? `✗ ${count(st.failed)} (${percent(st.rate)})` : '',
-              other: st.other > 0 ? `… ${count(st.other)}` : '',
+              name: fitText(name(n.id), room, 7.4),
+              type: fitText(type, room, 6.3),
+              ok,
+              failed: st.failed === 0 ? '' : fits([ok, failedLong, other]) ? failedLong : `✗ ${count(st.failed)}`,
+              other,
             };
             const seen = [shown.name, shown.type, ...(st.total === 0 ? ['no states'] : [shown.ok, shown.failed, shown.other])].filter(Boolean).join(' ');
             return (
