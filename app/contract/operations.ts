@@ -16,7 +16,7 @@ export type { Check, Failure, FileResult, ReceiptFacts, VerifyReport } from '../
 export type { FailedOperation, NodeFailure, PreflightCheck, RunFailure } from '../query/failure.js';
 export type { DestinationCount, OutcomeCount, RunOutcomes } from '../query/outcomes.js';
 export type { LineageCandidate, LineageKeyResult, MatchKind } from '../query/lineageKey.js';
-export type { FilterValue, RecordFilter } from '../query/recordFilter.js';
+export type { RecordFilter } from '../query/recordFilter.js';
 export type { FindingCode } from '../schema/model.js';
 export type { ResumeCheckId } from '../schema/resume.js';
 export type { VerifyPhase } from '../verify/progress.js';

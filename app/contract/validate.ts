@@ -21,8 +21,8 @@ export const LIMITS = {
   typed: 512,
   /** Filters per records request, values per `in` filter, characters per filter value. */
   filters: 8,
-  filterValues: 1000,
-  filterValue: 1024,
+  filterValues: 64,
+  filterValue: 512,
 } as const;
 
 /** Thrown for a bad input; the handler turns it into a BAD_INPUT result. */
@@ -128,30 +128,25 @@ function lineageKey(o: Obj): { rowIndex: number | null; tokenId: string | null }
   return { rowIndex, tokenId };
 }
 
-function filterScalar(v: unknown, what: string): string | number | boolean {
-  if (typeof v === 'string') {
-    if (v.length > LIMITS.filterValue || v.includes('\0')) throw new InputError(`${what} is too long or contains a NUL character`);
-    return v;
-  }
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'boolean') return v;
-  throw new InputError(`${what} must be a string, a finite number or a boolean`);
+function filterValue(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v.length > LIMITS.filterValue || v.includes('\0')) throw new InputError(`${what} must be text of at most ${LIMITS.filterValue} characters without NUL`);
+  return v;
 }
 
-/** Records filters: `{ field, op: 'eq', value }` (value may be null) or `{ field, op: 'in', values }`. */
+/** Records filters: `{ field, op: 'eq', value }` or `{ field, op: 'in', values }`, values as text. */
 function filters(v: unknown): RecordFilter[] {
   if (!Array.isArray(v) || v.length > LIMITS.filters) throw new InputError(`filters must be a list of at most ${LIMITS.filters} conditions`);
   return v.map((f, i) => {
     const op = f !== null && typeof f === 'object' ? (f as Obj)['op'] : undefined;
     if (op === 'eq') {
       const o = plainObject(f, `filters[${i}]`, ['field', 'op', 'value']);
-      return { field: str(o, 'field', 64, { pattern: /^[a-z_]+$/ }), op, value: o['value'] === null ? null : filterScalar(o['value'], `filters[${i}].value`) };
+      return { field: str(o, 'field', 64, { pattern: /^[a-z_]+$/ }), op, value: filterValue(o['value'], `filters[${i}].value`) };
     }
     if (op === 'in') {
       const o = plainObject(f, `filters[${i}]`, ['field', 'op', 'values']);
       const values = o['values'];
       if (!Array.isArray(values) || values.length === 0 || values.length > LIMITS.filterValues) throw new InputError(`filters[${i}].values must list 1 to ${LIMITS.filterValues} values`);
-      return { field: str(o, 'field', 64, { pattern: /^[a-z_]+$/ }), op, values: values.map((x, j) => filterScalar(x, `filters[${i}].values[${j}]`)) };
+      return { field: str(o, 'field', 64, { pattern: /^[a-z_]+$/ }), op, values: values.map((x, j) => filterValue(x, `filters[${i}].values[${j}]`)) };
     }
     throw new InputError(`filters[${i}].op must be eq or in`);
   });

@@ -10,16 +10,16 @@ import type { LandscapeTable } from '../db/schemaInfo.js';
 import { LandscapeError } from '../errors.js';
 import { RECORD_FIELDS, type DataRecordType } from '../export/recordTypes.js';
 
-export type FilterValue = string | number | boolean | null;
-
-/** One condition; all conditions of a request must hold. `null` with `eq` means "is empty". */
-export type RecordFilter = { field: string; op: 'eq'; value: FilterValue } | { field: string; op: 'in'; values: Array<string | number | boolean> };
+/**
+ * One condition; all conditions of a request must hold. Values travel as text (the shape the
+ * records grid's filter model uses); SQLite's column affinity compares them with numbers as
+ * numbers, so `attempt = "1"` matches the integer 1.
+ */
+export type RecordFilter = { field: string; op: 'eq'; value: string } | { field: string; op: 'in'; values: string[] };
 
 /** Most conditions in one request, and most values in one `in`. */
 export const MAX_FILTERS = 8;
-export const MAX_IN_VALUES = 1000;
-
-const sqlValue = (v: string | number | boolean) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+export const MAX_IN_VALUES = 64;
 
 /**
  * The `AND …` text for `filters` on `table` (aliased as the table itself), adding its bound values
@@ -35,13 +35,15 @@ export function filterCondition(db: Landscape, type: DataRecordType, table: Land
     }
     const col = `${table}."${f.field}"`;
     if (f.op === 'eq') {
-      if (f.value === null) return void parts.push(`${col} IS NULL`);
-      params[`f${i}`] = sqlValue(f.value);
+      params[`f${i}`] = f.value;
       return void parts.push(`${col} = :f${i}`);
     }
     if (f.values.length > MAX_IN_VALUES) throw new LandscapeError('RECORD_TYPE_UNKNOWN', `at most ${MAX_IN_VALUES} values in one filter`);
-    params[`f${i}`] = JSON.stringify(f.values.map(sqlValue));
-    parts.push(`${col} IN (SELECT value FROM json_each(:f${i}))`);
+    const names = f.values.map((v, k) => {
+      params[`f${i}_${k}`] = v;
+      return `:f${i}_${k}`;
+    });
+    parts.push(`${col} IN (${names.join(', ')})`);
   });
   return ` AND ${parts.join(' AND ')}`;
 }

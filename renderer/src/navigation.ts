@@ -21,5 +21,5 @@ export interface LineageRequest {
   focusNode: { id: string; name: string } | null;
 }
 
-/** `field = value` (null: the field is empty). */
-export const eq = (field: string, value: string | number | boolean | null): RecordFilter => ({ field, op: 'eq', value });
+/** `field = value`. */
+export const eq = (field: string, value: string): RecordFilter => ({ field, op: 'eq', value });

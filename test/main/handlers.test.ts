@@ -90,10 +90,10 @@ describe('bridge handlers', () => {
     const summary = value(await h['runs:summary']({ handle, runId }));
     assert.doesNotThrow(() => structuredClone(summary));
     const top = summary.outcomes.outcomes[0]!;
-    const filters = [{ field: 'outcome', op: 'eq', value: top.outcome }, { field: 'sink_name', op: 'eq', value: top.sink_name }];
+    const filters = [{ field: 'outcome', op: 'eq', value: top.outcome }, ...(top.sink_name !== null ? [{ field: 'sink_name', op: 'eq', value: top.sink_name }] : [])];
     const page = value(await h['records:page']({ handle, runId, recordType: 'token_outcome', limit: 1000, after: null, filters }));
     assert.equal(page.records.length, top.count);
-    assert.equal(code(await h['records:page']({ handle, runId, recordType: 'token_outcome', limit: 5, after: null, filters: [{ field: 'nope', op: 'eq', value: 1 }] })), 'RECORD_TYPE_UNKNOWN');
+    assert.equal(code(await h['records:page']({ handle, runId, recordType: 'token_outcome', limit: 5, after: null, filters: [{ field: 'nope', op: 'eq', value: '1' }] })), 'RECORD_TYPE_UNKNOWN');
     const row = value(await h['records:page']({ handle, runId, recordType: 'row', limit: 1, after: null })).records[0]!;
     const resolved = value(await h['lineage:resolve']({ handle, runId, text: String(row['row_id']).slice(0, 8) }));
     assert.deepEqual(resolved.status === 'found' && resolved.target, { rowIndex: row['row_index'] });

@@ -41,7 +41,8 @@ export default function OutcomeCounts(props: { outcomes: RunOutcomes; onShowReco
   const link = (x: OutcomeCount) =>
     show({
       recordType: 'token_outcome',
-      filters: [eq('outcome', x.outcome), eq('sink_name', x.sink_name), eq('is_terminal', x.terminal)],
+      // An outcome without a sink never records one (docs/format.md §2.4), so its outcome alone selects it.
+      filters: [eq('outcome', x.outcome), ...(x.sink_name !== null ? [eq('sink_name', x.sink_name)] : [])],
       label: `${x.outcome} tokens${x.sink_name ? ` to ${x.sink_name}` : ''}`,
     });
   const rejected: Array<[string, 'validation_error' | 'transform_error', RunOutcomes['validation_errors']]> = [

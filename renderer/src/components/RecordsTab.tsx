@@ -29,8 +29,8 @@ function lineageKeyOf(type: string, r: Rec): LineageKey | null {
   return null;
 }
 
-/** A filter condition as words: `outcome = quarantined`, `sink_name is empty`. */
-const filterText = (f: RecordFilter) => (f.op === 'in' ? `${f.field} is one of ${f.values.join(', ')}` : f.value === null ? `${f.field} is empty` : `${f.field} = ${String(f.value)}`);
+/** A filter condition as words: `outcome = quarantined`, `status is one of failed, open`. */
+const filterText = (f: RecordFilter) => (f.op === 'in' ? `${f.field} is one of ${f.values.join(', ')}` : `${f.field} = ${f.value}`);
 
 export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; onShowLineage?: (key: LineageKey) => void; request?: RecordsRequest | null }) {
   const types = Object.keys(props.detail.record_counts);

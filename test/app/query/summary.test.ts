@@ -122,10 +122,10 @@ describe('run audit summary', () => {
     // The links of the overview: each count, as a filter, lists exactly that many records.
     const runId = runOf('completed');
     for (const o of runAuditSummary(db, runId).outcomes.outcomes) {
+      // As the overview links them: an outcome without a sink is selected by the outcome alone.
       const records = pageAll(db, runId, 'token_outcome', [
         { field: 'outcome', op: 'eq', value: o.outcome },
-        { field: 'sink_name', op: 'eq', value: o.sink_name },
-        { field: 'is_terminal', op: 'eq', value: o.terminal },
+        ...(o.sink_name !== null ? [{ field: 'sink_name', op: 'eq' as const, value: o.sink_name }] : []),
       ]);
       assert.equal(records.length, o.count, `${o.outcome} → ${o.sink_name}`);
       assert.ok(records.every((x) => x['outcome'] === o.outcome && x['sink_name'] === o.sink_name && x['is_terminal'] === o.terminal));
@@ -160,13 +160,17 @@ describe('run audit summary', () => {
       }
       return 'no error';
     };
-    assert.equal(code(() => recordPage(db, runId, 'node_state', { filters: [{ field: 'no_such_field', op: 'eq', value: 1 }] })), 'RECORD_TYPE_UNKNOWN');
+    assert.equal(code(() => recordPage(db, runId, 'node_state', { filters: [{ field: 'no_such_field', op: 'eq', value: '1' }] })), 'RECORD_TYPE_UNKNOWN');
     assert.equal(code(() => recordPage(db, runId, 'node_state', { filters: [{ field: 'record_type', op: 'eq', value: 'x' }] })), 'RECORD_TYPE_UNKNOWN');
     // The run record is listed whole; `config` is converted from config_json, not a column.
     assert.equal(code(() => recordPage(db, runId, 'run', { filters: [{ field: 'status', op: 'eq', value: 'failed' }] })), 'RECORD_TYPE_UNKNOWN');
     assert.equal(code(() => recordPage(db, runId, 'node', { filters: [{ field: 'config', op: 'eq', value: '{}' }] })), 'RECORD_TYPE_UNKNOWN');
     // A hostile value is only ever a bound value.
     assert.deepEqual(recordPage(db, runId, 'node_state', { filters: [{ field: 'node_id', op: 'eq', value: "x' OR 1=1 --" }] }).records, []);
+    // Text compares with integer columns as a number (column affinity): attempt = "1" is the retries.
+    const retries = Number(raw.prepare('SELECT count(*) FROM node_states WHERE run_id = ? AND attempt = 1').pluck().get(runId));
+    assert.ok(retries > 0);
+    assert.equal(pageAll(db, runId, 'node_state', [{ field: 'attempt', op: 'eq', value: '1' }]).length, retries);
   });
 
   test('preflight wording: true, false, missing and unreadable results', () => {
