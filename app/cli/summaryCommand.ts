@@ -60,7 +60,7 @@ export function formatSummary(s: RunAuditSummary): string {
 export async function summaryCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' } }, ['db']);
   const runId = str(values, 'run', true);
-  return withDb(positionals[0]!, (db) => {
+  return withDb(positionals[0]!, io, (db) => {
     const s = runAuditSummary(db, runId);
     io.stdout(values['json'] ? `${JSON.stringify(s, null, 2)}\n` : formatSummary(s));
     return 0;

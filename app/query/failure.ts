@@ -5,7 +5,7 @@
  * run before any node is registered), source loads and sink writes that failed, node states that
  * failed (with their error JSON), and the export error. This module reads those, in SQL, so the
  * overview can answer "why did it fail?" without anyone reading escaped JSON
- * (docs/format.md §2.2, §4.1).
+ * (docs/format.md §2.2.1, §4.1).
  */
 import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
@@ -81,7 +81,7 @@ function cut(s: string | null): { text: string | null; truncated: boolean } {
 }
 
 /**
- * Reads a preflight result's canonical JSON (docs/format.md §4.1) into a verdict and a line of
+ * Reads a preflight result's canonical JSON (docs/format.md §4.1, §2.2.1) into a verdict and a line of
  * plain words. Unreadable text is reported as such, never guessed.
  */
 export function judgePreflight(resultType: string, resultJson: string | null): { passed: boolean | null; summary: string } {

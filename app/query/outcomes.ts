@@ -3,7 +3,7 @@
  * no final outcome, and the rows rejected at the source (validation errors) or by a transform
  * (transform errors) per destination. Outcomes are counted along the exporter's join path
  * (rows → tokens → token_outcomes), so each count equals the number of `token_outcome` records
- * the Records tab lists for it (docs/format.md §2.4, §5.2).
+ * the Records tab lists for it (docs/format.md §2.2.1).
  */
 import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';

@@ -109,7 +109,8 @@ const isSignatureFailure = (f: Failure) => f.kind === 'signature' || f.signature
  * export's: with a wrong key every signature fails, and reporting that once per record (twice
  * with a database comparison) buries the one real finding. Held failures are reported in order
  * once a signature verifies ({@link keyConfirmed}); if none does, the signature failures become
- * one key-mismatch failure ({@link keyRejected}). Memory stays bounded like the failure list.
+ * one key-mismatch failure ({@link keyRejected}). Memory stays bounded like the failure list
+ * (docs/format.md §6.4.2).
  */
 export class ReportBuilder {
   readonly checks: Check[] = [];

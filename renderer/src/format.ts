@@ -1,4 +1,4 @@
-/** Display formatting: timestamps (UTC or local, one setting), durations, sizes and counts. */
+/** Display formatting: timestamps (UTC or local, one setting; docs/format.md §3.4), durations, sizes and counts. */
 import { getTimeMode } from './timeMode.js';
 
 /** Stored naive UTC (`2026-01-19 09:00:00.123456`) or ISO 8601 with `Z` / `+00:00` (receipts, journal). */

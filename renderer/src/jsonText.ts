@@ -3,7 +3,7 @@
  * stored — object keys in their written order (JSON.parse moves integer-like keys first),
  * duplicate keys, and numbers as written (no rounding of large integers or long decimals). It
  * also accepts NaN and ±Infinity, which Python's json module writes. Text that is not JSON gives
- * null; the caller then shows the text as it is.
+ * null; the caller then shows the text as it is (docs/format.md §4.2.1).
  */
 
 export type JsonNode =

@@ -41,7 +41,7 @@ export default function OutcomeCounts(props: { outcomes: RunOutcomes; onShowReco
   const link = (x: OutcomeCount) =>
     show({
       recordType: 'token_outcome',
-      // An outcome without a sink never records one (docs/format.md §2.4), so its outcome alone selects it.
+      // An outcome without a sink never records one (docs/format.md §2.2.1), so its outcome alone selects it.
       filters: [eq('outcome', x.outcome), ...(x.sink_name !== null ? [eq('sink_name', x.sink_name)] : [])],
       label: `${x.outcome} tokens${x.sink_name ? ` to ${x.sink_name}` : ''}`,
     });
