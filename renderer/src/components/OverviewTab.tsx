@@ -4,10 +4,11 @@
  * which export profile they are of.
  */
 import { useState } from 'react';
-import type { DbInfo, RunAuditSummaryView, RunDetailView } from '../../../app/contract/operations.js';
+import type { DbInfo, ResultCode, RunAuditSummaryView, RunDetailView } from '../../../app/contract/operations.js';
 import { count, duration, timestamp } from '../format.js';
 import type { LineageRequest, RecordsRequest } from '../navigation.js';
 import CountsChart from './CountsChart.js';
+import ErrorPanel from './ErrorPanel.js';
 import FailurePanel, { hasFailureFacts } from './FailurePanel.js';
 import NodePanel from './NodePanel.js';
 import OutcomeCounts from './OutcomeCounts.js';
@@ -17,6 +18,7 @@ export default function OverviewTab(props: {
   db: DbInfo;
   detail: RunDetailView;
   summary: RunAuditSummaryView | null;
+  summaryError?: { code: ResultCode; message: string } | null;
   onShowRecords: (r: RecordsRequest) => void;
   onShowLineage: (r: LineageRequest) => void;
 }) {
@@ -37,7 +39,12 @@ export default function OverviewTab(props: {
   const s = props.summary;
   return (
     <div className="overview">
-      {s === null && <p className="muted wide" aria-busy="true">Reading why the run ended and where its rows went…</p>}
+      {props.summaryError && (
+        <div className="wide">
+          <ErrorPanel failure={props.summaryError} />
+        </div>
+      )}
+      {s === null && !props.summaryError && <p className="muted wide" aria-busy="true">Reading why the run ended and where its rows went…</p>}
       {s && hasFailureFacts(s.failure) && (
         <div className="wide">
           <FailurePanel failure={s.failure} onShowRecords={props.onShowRecords} />

@@ -19,6 +19,7 @@ type Tab = (typeof TABS)[number];
 export default function RunView(props: { db: DbInfo; info: AppInfo; runId: string; exportRequest?: number; onBack: () => void; onVerify?: (path: string) => void }) {
   const [detail, setDetail] = useState<RunDetailView | null>(null);
   const [summary, setSummary] = useState<RunAuditSummaryView | null>(null);
+  const [summaryError, setSummaryError] = useState<ReturnType<typeof failureOf> | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   const [tab, setTab] = useState<Tab>('Overview');
   // Other tabs ask the Records tab for filtered records and the Lineage tab for a row or token.
@@ -27,7 +28,8 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
 
   useEffect(() => {
     call(bridge().runsDetail({ handle: props.db.handle, runId: props.runId })).then(setDetail, (e: unknown) => setError(failureOf(e)));
-    call(bridge().runsSummary({ handle: props.db.handle, runId: props.runId })).then(setSummary, (e: unknown) => setError(failureOf(e)));
+    // A summary that cannot be read (a damaged page, say) is shown in the overview, not instead of the run.
+    call(bridge().runsSummary({ handle: props.db.handle, runId: props.runId })).then(setSummary, (e: unknown) => setSummaryError(failureOf(e)));
   }, [props.db.handle, props.runId]);
 
   // The menu's File › Export… switches to the Export tab.
@@ -60,7 +62,7 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
   const content = (t: Tab) => {
     switch (t) {
       case 'Overview':
-        return <OverviewTab db={props.db} detail={detail} summary={summary} onShowRecords={showRecords} onShowLineage={showLineage} />;
+        return <OverviewTab db={props.db} detail={detail} summary={summary} summaryError={summaryError} onShowRecords={showRecords} onShowLineage={showLineage} />;
       case 'Records':
         return (
           <RecordsTab
