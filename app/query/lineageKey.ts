@@ -33,18 +33,22 @@ interface IdSource {
   sql: (db: Landscape) => string | null;
 }
 
-/** Where each kind of id lives, restricted to the run (older files lack tokens.run_id). */
+/**
+ * Where each kind of id lives, restricted to the run (older files lack tokens.run_id). CROSS JOIN
+ * keeps the id's own table as the outer loop, so the lookup is a range scan of its primary key;
+ * left to itself SQLite may start from the run's rows and walk all of them.
+ */
 const SOURCES: IdSource[] = [
   { kind: 'row_id', sql: () => 'SELECT rows.row_id AS id, NULL AS token_id, rows.row_index AS row_index FROM rows WHERE rows.row_id >= :lo AND rows.row_id < :hi AND rows.run_id = :run' },
   {
     kind: 'token_id',
-    sql: () => 'SELECT tokens.token_id AS id, tokens.token_id AS token_id, NULL AS row_index FROM tokens JOIN rows ON rows.row_id = tokens.row_id WHERE tokens.token_id >= :lo AND tokens.token_id < :hi AND rows.run_id = :run',
+    sql: () => 'SELECT tokens.token_id AS id, tokens.token_id AS token_id, NULL AS row_index FROM tokens CROSS JOIN rows ON rows.row_id = tokens.row_id WHERE tokens.token_id >= :lo AND tokens.token_id < :hi AND rows.run_id = :run',
   },
   {
     kind: 'state_id',
     sql: (db) =>
       db.schema.hasTable('node_states')
-        ? 'SELECT node_states.state_id AS id, node_states.token_id AS token_id, NULL AS row_index FROM node_states JOIN tokens ON tokens.token_id = node_states.token_id JOIN rows ON rows.row_id = tokens.row_id WHERE node_states.state_id >= :lo AND node_states.state_id < :hi AND rows.run_id = :run'
+        ? 'SELECT node_states.state_id AS id, node_states.token_id AS token_id, NULL AS row_index FROM node_states CROSS JOIN tokens ON tokens.token_id = node_states.token_id CROSS JOIN rows ON rows.row_id = tokens.row_id WHERE node_states.state_id >= :lo AND node_states.state_id < :hi AND rows.run_id = :run'
         : null,
   },
 ];
