@@ -119,6 +119,10 @@ function receiptView(r: ExportResult): ReceiptView {
     record_counts: { ...x.record_counts },
     final_hash: x.final_hash,
     created_at: x.created_at,
+    profile: x.export_format.profile,
+    format: x.export_format.format,
+    tool_version: x.tool.version,
+    database_sha256: x.database.sha256,
     files: x.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
   };
 }

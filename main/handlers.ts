@@ -15,6 +15,8 @@ import type { DataRecordType } from '../app/export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
 import { toPlain, type PyValue } from '../app/json/value.js';
 import { rowLineage } from '../app/query/lineage.js';
+import { resolveLineageKey } from '../app/query/lineageKey.js';
+import { runAuditSummary } from '../app/query/summary.js';
 import { findRecord } from '../app/query/find.js';
 import { recordCount, recordPage } from '../app/query/records.js';
 import { DEFAULT_ORDER, isPagedType, recordFields } from '../app/query/recordFields.js';
@@ -37,10 +39,12 @@ export interface Core {
   open(path: string): LandscapeDb;
   listRuns: typeof listRuns;
   runDetail: typeof runDetail;
+  runAuditSummary: typeof runAuditSummary;
   recordPage: typeof recordPage;
   recordCount: typeof recordCount;
   findRecord: typeof findRecord;
   rowLineage: typeof rowLineage;
+  resolveLineageKey: typeof resolveLineageKey;
   schemaView: typeof schemaView;
   exportRun: ExportFn;
   /** Runs a verification (in the app and harness: a worker thread per call), with progress and cancel. */
@@ -96,10 +100,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     open: (p) => LandscapeDb.open(p),
     listRuns,
     runDetail,
+    runAuditSummary,
     recordPage,
     recordCount,
     findRecord,
     rowLineage,
+    resolveLineageKey,
     schemaView,
     exportRun,
     verify: (r) =>
@@ -167,6 +173,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'runs:list': ({ handle }) => ({ runs: core.listRuns(session.get(handle).db, { counts: true }) }),
     'runs:detail': ({ handle, runId }) => core.runDetail(session.get(handle).db, runId),
+    'runs:summary': ({ handle, runId }) => core.runAuditSummary(session.get(handle).db, runId),
     'records:page': ({ handle, runId, recordType, limit, after, before, at, query }) => {
       const page = core.recordPage(session.get(handle).db, runId, recordType as DataRecordType, {
         limit, after, before: before ?? null, ...(at !== null && at !== undefined ? { at } : {}), ...(query ? { query } : {}),
@@ -228,8 +235,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dialog:openExport': async ({ kind }) => readGrant(await needDialog(deps.dialogs.openExport)(kind)),
     'dialog:openPublicKey': async () => readGrant(await needDialog(deps.dialogs.openPublicKey)()),
     'verify:start': ({ path: target, key, publicKey, handle }) => {
-      // The export (or a journalled export of ours) and the public key must come from dialogs.
-      if (!session.isReadGranted(target) && !deps.journal?.hasSuccessfulExport(target)) {
+      // The export (or an export of ours: this session's, or a journalled one) and the public key must come from dialogs.
+      if (!session.isReadGranted(target) && !session.exportedPaths().has(path.resolve(target)) && !deps.journal?.hasSuccessfulExport(target)) {
         throw new BridgeError('FILE_NOT_GRANTED', 'choose the export with the Choose… button first');
       }
       if (publicKey !== null && !session.isReadGranted(publicKey)) throw new BridgeError('FILE_NOT_GRANTED', 'choose the public key file with its Choose… button first');
@@ -267,6 +274,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.lastView.save(view);
       return { saved: true };
     },
+    'lineage:resolve': ({ handle, runId, text }) => core.resolveLineageKey(session.get(handle).db, runId, text),
     'lineage:get': ({ handle, runId, rowIndex, tokenId }) => {
       const { db } = session.get(handle);
       const found = core.rowLineage(db, runId, tokenId !== null ? { tokenId } : { rowIndex: rowIndex ?? 0 });

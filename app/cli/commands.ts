@@ -18,6 +18,7 @@ import { ProgressBar, table, type Io } from './output.js';
 
 export const USAGE = `usage:
   landscape-desk runs    <db> [--json]
+  landscape-desk summary <db> --run <id> [--json]   (why the run stopped, where its rows ended up)
   landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--json]
                          [--where FIELD=VALUE]… [--where FIELD~TEXT]… [--search TEXT] [--order FIELD[:desc]] [--count]
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
@@ -61,7 +62,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
     }
     io.stdout(
       table(
-        ['run_id', 'status', 'started_at (UTC)', 'duration', 'export_status', 'records'],
+        ['run_id', 'status', 'started_at (UTC)', 'duration', 'export_status', 'records (elspeth profile)'],
         runs.map((r) => [r.run_id, r.status, r.started_at, ms(r.duration_ms), r.export_status ?? '-', r.record_total]),
       ),
     );

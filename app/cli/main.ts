@@ -8,6 +8,7 @@ import { sweepSnapshots } from '../db/snapshot.js';
 import { areaOf, isLandscapeError, type ErrorArea } from '../errors.js';
 import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js';
 import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands.js';
+import { summaryCommand } from './summaryCommand.js';
 import type { Io } from './output.js';
 import { Interrupts, signalExitCode } from './signals.js';
 import { keygenCommand, verifyCommand } from '../verify/cli.js';
@@ -19,6 +20,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 /** Commands added by other modules (schema, verify) register here. */
 export const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
+  summary: summaryCommand,
   records: recordsCommand,
   export: exportCommand,
   schema: schemaCommand,

@@ -14,12 +14,15 @@ export interface Io {
   pause?: (point: string, signal?: AbortSignal, detail?: string) => Promise<void>;
 }
 
-/** Display width of a string, treating control characters as escaped. */
+/** Terminal safety: control and bidi-override characters from a database or file, escaped. */
+export function terminalSafe(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A table cell as safe text. */
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : String(v);
-  // Terminal safety: never print raw control characters from the database.
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return terminalSafe(typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : String(v));
 }
 
 /** An aligned plain-text table with a header row. */

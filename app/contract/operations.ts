@@ -8,9 +8,16 @@ import type { RowLineage } from '../query/lineage.js';
 import type { VerifyPhase } from '../verify/progress.js';
 import type { VerifyReport } from '../verify/report.js';
 import type { RunDetail, RunSummary } from '../query/runs.js';
+import type { RunAuditSummary } from '../query/summary.js';
+import type { LineageKeyResult } from '../query/lineageKey.js';
 import type { FilterFieldKind, RecordQuery } from './recordQuery.js';
 
-export type { Check, Failure, FileResult, VerifyReport } from '../verify/report.js';
+export type { Check, Failure, FileResult, ReceiptFacts, VerifyReport } from '../verify/report.js';
+export type { FailedOperation, NodeFailure, PreflightCheck, RunFailure } from '../query/failure.js';
+export type { DestinationCount, OutcomeCount, RunOutcomes } from '../query/outcomes.js';
+export type { LineageCandidate, LineageKeyResult, MatchKind } from '../query/lineageKey.js';
+export type { FindingCode } from '../schema/model.js';
+export type { ResumeCheckId } from '../schema/resume.js';
 export type { VerifyPhase } from '../verify/progress.js';
 export type { FilterFieldKind, RecordFilter, RecordQuery, RecordSort } from './recordQuery.js';
 export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
@@ -68,6 +75,9 @@ export type RunSummaryView = RunSummary;
 /** One run in detail (overview tab): the core's run detail, as it crosses the bridge. */
 export type RunDetailView = RunDetail;
 
+/** Why a run stopped and where its rows went (overview tab). */
+export type RunAuditSummaryView = RunAuditSummary;
+
 export interface RecentFile {
   path: string;
   openedAt: string;
@@ -76,10 +86,15 @@ export interface RecentFile {
 export interface ReceiptView {
   run_id: string;
   signed: boolean;
+  /** Data records (the manifest is not counted here; `record_counts.manifest` is 1 when signed). */
   record_count: number;
   record_counts: Record<string, number>;
   final_hash: string | null;
   created_at: string;
+  profile: ProfileName;
+  format: ExportFormatName;
+  tool_version: string;
+  database_sha256: string;
   files: Array<{ path: string; sha256: string; size: number }>;
 }
 
@@ -276,6 +291,7 @@ export interface Operations {
   'db:close': { input: { handle: string }; result: { closed: boolean } };
   'runs:list': { input: { handle: string }; result: { runs: RunSummaryView[] } };
   'runs:detail': { input: { handle: string; runId: string }; result: RunDetailView };
+  'runs:summary': { input: { handle: string; runId: string }; result: RunAuditSummaryView };
   /**
    * One page of a record type, filtered and sorted by `query`: the first page, or the page right
    * after / before a cursor of an earlier page, or the page at a position (`at`, 0-based, or
@@ -315,6 +331,8 @@ export interface Operations {
     input: { handle: string; runId: string; rowIndex: number | null; tokenId: string | null };
     result: RowLineage;
   };
+  /** What typed text (row index, row id, token id, node state id or a prefix) names in the run. */
+  'lineage:resolve': { input: { handle: string; runId: string; text: string }; result: LineageKeyResult };
   'dialog:openExport': { input: { kind: 'file' | 'folder' }; result: { path: string | null } };
   'dialog:openPublicKey': { input: Record<string, never>; result: { path: string | null } };
   /** Starts verifying in the background; poll `verify:status`. */
@@ -350,6 +368,7 @@ export const OP_NAMES = [
   'db:close',
   'runs:list',
   'runs:detail',
+  'runs:summary',
   'records:page',
   'records:find',
   'records:count',
@@ -361,6 +380,7 @@ export const OP_NAMES = [
   'schema:get',
   'schema:diff',
   'lineage:get',
+  'lineage:resolve',
   'dialog:openExport',
   'dialog:openPublicKey',
   'verify:start',
@@ -385,6 +405,7 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'db:close': ['UNKNOWN_HANDLE'],
   'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],
   'runs:detail': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
+  'runs:summary': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
   'records:page': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'RECORD_TYPE_UNKNOWN', 'BAD_CURSOR', 'BAD_FILTER', 'CORRUPT_JSON'],
   'records:count': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'BAD_FILTER'],
   'records:fields': ['UNKNOWN_HANDLE'],
@@ -396,6 +417,7 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'schema:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
   'schema:diff': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'FILE_NOT_GRANTED', 'SCHEMA_FILE', 'CORRUPT_JSON'],
   'lineage:get': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'ROW_NOT_FOUND'],
+  'lineage:resolve': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],
   'dialog:openExport': [],
   'dialog:openPublicKey': [],
   'verify:start': ['FILE_NOT_GRANTED', 'UNKNOWN_HANDLE', 'SIGNING_KEY_MISSING', 'VERIFY_BUSY', 'NOT_AVAILABLE'],

@@ -18,6 +18,8 @@ export const LIMITS = {
   pageMax: 1000,
   /** Largest row_index accepted (SQLite INTEGER, kept within exact JS integers). */
   rowIndexMax: Number.MAX_SAFE_INTEGER,
+  /** Typed lookup text (lineage): anything a person may paste, within reason. */
+  typed: 512,
 } as const;
 
 /** Thrown for a bad input; the handler turns it into a BAD_INPUT result. */
@@ -194,6 +196,10 @@ export const VALIDATORS: Validators = {
     const o = plainObject(v, 'input', ['handle', 'runId']);
     return { handle: handle(o), runId: runId(o) };
   },
+  'runs:summary': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId']);
+    return { handle: handle(o), runId: runId(o) };
+  },
   'records:page': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'limit', 'after'], ['before', 'at', 'query']);
     const recordType = pageableType(o);
@@ -225,8 +231,9 @@ export const VALIDATORS: Validators = {
     const o = plainObject(v, 'input', ['handle', 'runId', 'recordType', 'id']);
     const recordType = str(o, 'recordType', 64);
     if (!RECORD_TYPES.has(recordType) || recordIdField(recordType) === null) throw new InputError('recordType is not a record type that can be found by id');
-    // Row ids are row indexes: decimal digits only, within exact JS integers.
-    const id = INTEGER_ID_TYPES.has(recordType) ? str(o, 'id', 15, { pattern: /^\d+$/ }) : str(o, 'id', LIMITS.runId);
+    // Row ids are row indexes; typed text that is not a number simply finds nothing (the core
+    // answers "no such record"), so a typing mistake never reads as a refused request.
+    const id = str(o, 'id', INTEGER_ID_TYPES.has(recordType) ? LIMITS.typed : LIMITS.runId);
     return { handle: handle(o), runId: runId(o), recordType, id };
   },
   'export:start': (v) => {
@@ -255,6 +262,10 @@ export const VALIDATORS: Validators = {
   'lineage:get': (v) => {
     const o = plainObject(v, 'input', ['handle', 'runId', 'rowIndex', 'tokenId']);
     return { handle: handle(o), runId: runId(o), ...lineageKey(o) };
+  },
+  'lineage:resolve': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId', 'text']);
+    return { handle: handle(o), runId: runId(o), text: str(o, 'text', LIMITS.typed, { min: 0 }) };
   },
   'dialog:openExport': (v) => ({ kind: oneOf(plainObject(v, 'input', ['kind']), 'kind', ['file', 'folder'] as const) }),
   'dialog:openPublicKey': (v) => empty(v, 'dialog:openPublicKey input'),

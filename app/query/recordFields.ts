@@ -5,7 +5,8 @@
  * every field from the column of the same name except the few renamed below, and their value
  * transforms keep the stored order (timestamps keep their text order, booleans are 0/1), so a
  * comparison on the column is a comparison on the field. The per-status forced nulls of node
- * states and calls only ever null a column the integrity checks already require to be NULL.
+ * states and calls only ever null a column the integrity checks already require to be NULL
+ * (docs/format.md §5.3.1).
  */
 import * as E from '../enums.js';
 import type { LandscapeTable } from '../db/schemaInfo.js';

@@ -3,7 +3,7 @@
  * predicates on the columns recordFields.ts maps each field to, every value bound, every column
  * checked against the file's schema before it is quoted (an absent column reads as NULL, as the
  * exporter reads it). The order always ends with the table's key, so it is total and a keyset
- * cursor can continue it in either direction.
+ * cursor can continue it in either direction (docs/format.md §5.3.1).
  */
 import type { RecordFilter, RecordQuery } from '../contract/recordQuery.js';
 import { QUERY_LIMITS } from '../contract/recordQuery.js';

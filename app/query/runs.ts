@@ -5,7 +5,7 @@
 import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import { recordCounts, totalRecords } from '../export/counts.js';
-import type { Profile } from '../export/recordTypes.js';
+import { ELSPETH_RECORD_TYPES, type Profile } from '../export/recordTypes.js';
 import { storedToEpochMs } from '../time.js';
 
 export interface RunSummary {
@@ -23,6 +23,8 @@ export interface RunSummary {
   export_error: string | null;
   record_counts?: Record<string, number>;
   record_total?: number;
+  /** Which export profile the counts are of (docs/format.md §5.4): they differ by the extra types. */
+  record_profile?: Profile;
 }
 
 const SUMMARY_COLUMNS = ['run_id', 'status', 'started_at', 'completed_at', 'reproducibility_grade', 'export_status', 'export_format', 'export_sink', 'exported_at', 'export_error'] as const;
@@ -58,7 +60,8 @@ export function listRuns(db: Landscape, opts: { counts?: boolean; profile?: Prof
       const s = toSummary(r);
       if (opts.counts) {
         try {
-          s.record_counts = recordCounts(db, s.run_id, opts.profile ?? 'elspeth');
+          s.record_profile = opts.profile ?? 'elspeth';
+          s.record_counts = recordCounts(db, s.run_id, s.record_profile);
           s.record_total = totalRecords(s.record_counts);
         } catch (e) {
           // A damaged page under one run must not hide every other run: that run is listed
@@ -78,8 +81,11 @@ export interface RunDetail extends RunSummary {
   source_schema_json: string | null;
   schema_contract_json: string | null;
   schema_contract_hash: string | null;
+  /** Counts of the `complete` profile (every type); `record_totals` gives both profiles' totals. */
   record_counts: Record<string, number>;
   record_total: number;
+  record_profile: 'complete';
+  record_totals: Record<Profile, number>;
   nodes: Array<Record<string, string | number | null>>;
   edges: Array<Record<string, string | null>>;
   /** node_id → { status → count } of node states, for drawing the pipeline. */
@@ -122,6 +128,8 @@ export function runDetail(db: Landscape, runId: string): RunDetail {
       schema_contract_hash: asText(r['schema_contract_hash']),
       record_counts: counts,
       record_total: totalRecords(counts),
+      record_profile: 'complete',
+      record_totals: { elspeth: ELSPETH_RECORD_TYPES.reduce((n, t) => n + (counts[t] ?? 0), 0), complete: totalRecords(counts) },
       nodes: nodes.map(plain),
       edges: edges.map(plain) as Array<Record<string, string | null>>,
       node_state_counts: stateCounts,

@@ -6,16 +6,14 @@
 import { LandscapeError } from '../errors.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
 import { parse, str } from '../cli/args.js';
-import { ProgressBar, type Io } from '../cli/output.js';
+import { ProgressBar, terminalSafe, type Io } from '../cli/output.js';
 import { keygen } from './keys.js';
 import type { VerifyPhase } from './progress.js';
 import type { VerifyReport } from './report.js';
 import { verifyExport } from './verify.js';
 
 /** Terminal safety: messages may quote hostile export content. */
-function safe(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+const safe = terminalSafe;
 
 /** Reads a passphrase from the named environment variable (the value is never printed). */
 export function passphraseFromEnv(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {

@@ -44,7 +44,11 @@ export class JsonDbComparator {
   private opts: LateOptions | null = null;
   private stripSignature = false;
   private differing = 0;
+  /** Records identical to the database's but for the signature. */
+  private signatureOnly = 0;
   private compared = 0;
+  /** Whether the manifest was among the compared records (it is counted apart from the data records). */
+  private manifestCompared = false;
 
   constructor(
     private readonly db: Landscape,
@@ -72,20 +76,37 @@ export class JsonDbComparator {
       this.opts!.exportedAt = String(record.get('exported_at'));
     }
     const next = this.gen.next();
-    const fail = (message: string) => {
-      this.differing++;
-      this.report.fail({ kind: 'db_mismatch', message, index, record_type: type, file: this.file });
+    const fail = (message: string, signatureOnly = false) => {
+      if (signatureOnly) this.signatureOnly++;
+      else this.differing++;
+      this.report.fail({ kind: 'db_mismatch', message, index, record_type: type, file: this.file, ...(signatureOnly ? { signature_only: true as const } : {}) });
     };
     if (next.done) return fail('the database has no record at this position (inserted or extra record)');
-    this.compared++;
+    if (type === 'manifest') this.manifestCompared = true;
+    else this.compared++;
     const expected = next.value as Record<string, PyValue>;
     const actual: PyDict = new Map(record);
     if (this.stripSignature) actual.delete('signature');
     if (pyJson(actual) !== pyJson(expected)) {
       const where = expected['record_type'] === type ? '' : ` (the database has a ${String(expected['record_type'])} record here)`;
-      fail(`differs from the database: ${firstDifference(actual, expected)}${where}`);
+      // The manifest's final_hash is the hash of the signatures, so it changes with the key too.
+      const keyDerived = type === 'manifest' ? ['signature', 'final_hash'] : ['signature'];
+      const bare = new Map(actual);
+      const expectedBare = { ...expected };
+      for (const k of keyDerived) {
+        bare.delete(k);
+        delete expectedBare[k];
+      }
+      // Same content, different signature: the key cannot be the one the export was signed with, or the signature was replaced.
+      if (pyJson(bare) === pyJson(expectedBare)) fail('the record matches the database, but its signature differs from the one this key makes', true);
+      else fail(`differs from the database: ${firstDifference(actual, expected)}${where}`);
     }
   };
+
+  /** "197 data record(s) and the manifest": the same count the rest of the report uses. */
+  private described(): string {
+    return `${this.compared} data record(s)${this.manifestCompared ? ' and the manifest' : ''}`;
+  }
 
   /** Ends the re-export early (on an error or a cancel), releasing its statements. */
   close(): void {
@@ -106,8 +127,11 @@ export class JsonDbComparator {
       }
     }
     if (missing > 20) this.report.fail({ kind: 'db_mismatch', message: `${missing - 20} more database record(s) are missing from the export`, file: this.file });
-    const bad = this.differing + missing;
-    this.report.check(NAME, bad ? 'fail' : 'pass', bad ? `${this.differing} record(s) differ, ${missing} missing from the export` : `${this.compared} record(s) identical to the database's`);
+    // With a key that is not the export's, signature differences say nothing more about the content.
+    const sigs = this.report.keyMismatch ? 0 : this.signatureOnly;
+    const bad = this.differing + sigs + missing;
+    const apart = this.report.keyMismatch && this.signatureOnly > 0 ? ' apart from the signatures, which this key cannot reproduce' : '';
+    this.report.check(NAME, bad ? 'fail' : 'pass', bad ? `${this.differing + sigs} record(s) differ, ${missing} missing from the export` : `${this.described()} identical to the database's${apart}`);
   }
 }
 
@@ -143,9 +167,11 @@ export async function compareCsvWithDb(db: Landscape, dir: string, runId: string
   const files = new Map<string, CsvFile | null>();
   let signed = false;
   let differing = 0;
+  let signatureOnly = 0;
   let compared = 0;
-  const fail = (message: string, extra: { index?: number; record_type?: string; file?: string; row?: number }) => {
-    differing++;
+  const fail = (message: string, extra: { index?: number; record_type?: string; file?: string; row?: number; signature_only?: true }) => {
+    if (extra.signature_only) signatureOnly++;
+    else differing++;
     report.fail({ kind: 'db_mismatch', message, ...extra });
   };
   const onBytes = progress ? (n: number) => progress.add(n) : undefined;
@@ -170,6 +196,8 @@ export async function compareCsvWithDb(db: Landscape, dir: string, runId: string
   if (key && !withKey) report.note('the export has no manifest.csv: it was compared as an unsigned export');
   if (!key && exportedAt !== null) report.note('no HMAC key: signature cells and manifest.csv were not compared with the database');
   const summary: StreamSummary = { recordCount: 0, counts: {}, finalHash: null };
+  // A wrong key makes every signature cell differ: held until one matches (report.ts), reported once.
+  if (withKey) report.holdUntilKeyKnown();
   db.beginRead();
   try {
     let index = 0;
@@ -194,7 +222,17 @@ export async function compareCsvWithDb(db: Landscape, dir: string, runId: string
       const col = f.header.findIndex((h, i) => !(h === 'signature' && !withKey) && cells[i] !== cellText(flat.get(h)));
       if (missingKey !== undefined) fail(`column ${JSON.stringify(missingKey)} of the database record is missing from the header`, { index: at, record_type: type, file, row: f.row });
       else if (cells.length !== f.header.length) fail(`row has ${cells.length} cells, the header ${f.header.length}`, { index: at, record_type: type, file, row: f.row });
-      else if (col !== -1) fail(`row differs from the database in column ${JSON.stringify(f.header[col])}`, { index: at, record_type: type, file, row: f.row });
+      else if (col !== -1) {
+        // The manifest's final_hash is the hash of the signatures, so it changes with the key too.
+        const keyDerived = (h: string) => h === 'signature' || (type === 'manifest' && h === 'final_hash');
+        const onlySignature = keyDerived(f.header[col] ?? '') && f.header.every((h, i) => keyDerived(h) || cells[i] === cellText(flat.get(h)));
+        if (onlySignature) fail('the row matches the database, but its signature differs from the one this key makes', { index: at, record_type: type, file, row: f.row, signature_only: true });
+        else fail(`row differs from the database in column ${JSON.stringify(f.header[col])}`, { index: at, record_type: type, file, row: f.row });
+      } else if (withKey && report.holding && f.header.includes('signature')) report.keyConfirmed();
+    }
+    if (report.holding) {
+      if (signatureOnly > 0) report.keyRejected(`the key does not match any record: none of the ${signatureOnly} signed row(s) carries the signature this key makes, so it is not the key this export was signed with`, dirName);
+      else report.keyConfirmed();
     }
     // Rows the database does not have: only worth reading when the comparison ran to its end.
     for (const [type, f] of files) {
@@ -213,5 +251,7 @@ export async function compareCsvWithDb(db: Landscape, dir: string, runId: string
     db.endRead();
     for (const f of files.values()) f?.reader.close();
   }
-  report.check(NAME, differing ? 'fail' : 'pass', differing ? `${differing} difference(s) from the database` : `${compared} CSV row(s) identical to the database's records`);
+  const bad = differing + (report.keyMismatch ? 0 : signatureOnly);
+  const apart = report.keyMismatch ? ' apart from the signatures, which this key cannot reproduce' : '';
+  report.check(NAME, bad ? 'fail' : 'pass', bad ? `${bad} difference(s) from the database` : `${compared} CSV row(s) identical to the database's records${apart}`);
 }

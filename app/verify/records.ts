@@ -12,7 +12,7 @@ import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import type { PyDict } from '../json/value.js';
 import { isTruncation, type RawRecord } from './jsonStream.js';
 import type { VerifyTracker } from './progress.js';
-import type { ReportBuilder } from './report.js';
+import type { FailureKind, ReportBuilder } from './report.js';
 import { StructureChecker } from './structure.js';
 
 /** Duplicate detection remembers at most this many records (bounded memory). */
@@ -80,10 +80,15 @@ export async function checkRecords(source: AsyncIterable<RawRecord>, opts: Recor
   const seen = new Set<string>();
   const structure = new StructureChecker();
   const result: RecordCheckResult = { dataRecords: 0, counts: {}, runId: null, signed: false, manifest: null, chainHash: null, truncated: false };
+  // Until a signature verifies, failures are held (report.ts): a wrong key is reported once.
+  if (opts.key) report.holdUntilKeyKnown();
+  const sig = { bad: 0, good: 0, manifest: null as boolean | null };
   let manifestIndex = -1;
-  let badSignatures = 0;
-  const fail = (index: number, record_type: string, kind: Parameters<ReportBuilder['fail']>[0]['kind'], message: string) =>
-    report.fail({ kind, message, index, record_type, file: opts.file });
+  const fail = (index: number, record_type: string, kind: FailureKind, message: string) => report.fail({ kind, message, index, record_type, file: opts.file });
+  /** A signature was recomputed: a match proves the key, so held failures are reported from now on. */
+  const signatureResult = (ok: boolean) => {
+    if (ok && report.holding) report.keyConfirmed();
+  };
   try {
     for await (const raw of source) {
       if (opts.progress?.step()) await opts.progress.pause();
@@ -105,11 +110,19 @@ export async function checkRecords(source: AsyncIterable<RawRecord>, opts: Recor
         if (opts.key && typeof signature === 'string') {
           const want = expectedSignature(opts.key, record);
           if ('error' in want) fail(index, type, 'canonical', want.error);
-          else if (!sameHex(want.sig, signature)) fail(index, type, 'signature', 'the manifest signature does not match (edited manifest or a different key)');
+          else {
+            sig.manifest = sameHex(want.sig, signature);
+            signatureResult(sig.manifest);
+            if (!sig.manifest) fail(index, type, 'signature', 'the manifest signature does not match (edited manifest or a different key)');
+          }
         }
         continue;
       }
-      if (result.dataRecords === 0) result.signed = signature !== undefined;
+      if (result.dataRecords === 0) {
+        result.signed = signature !== undefined;
+        // Only a signed export can show whether the key is right.
+        if (!result.signed && report.holding) report.keyConfirmed();
+      }
       result.dataRecords++;
       result.counts[type] = (result.counts[type] ?? 0) + 1;
       const problem = structure.check(index, type, record);
@@ -129,8 +142,11 @@ export async function checkRecords(source: AsyncIterable<RawRecord>, opts: Recor
       if (!opts.key) continue;
       const want = expectedSignature(opts.key, record);
       if ('error' in want) fail(index, type, 'canonical', want.error);
-      else if (!sameHex(want.sig, signature)) {
-        badSignatures++;
+      else if (sameHex(want.sig, signature)) {
+        sig.good++;
+        signatureResult(true);
+      } else {
+        sig.bad++;
         fail(index, type, 'signature', 'signature does not match the record (content changed, or signed with another key)');
       }
     }
@@ -140,14 +156,21 @@ export async function checkRecords(source: AsyncIterable<RawRecord>, opts: Recor
     const index = Number(e.details['index'] ?? 0);
     report.fail({ kind: 'truncated', message: e.message, index, record_type: '(end of file)', file: opts.file });
   }
+  // No signature verified, and some were checked: the key is not the one the export was signed with.
+  const keyMismatch = report.holding && sig.good === 0 && sig.manifest !== true && (sig.bad > 0 || sig.manifest === false);
+  if (keyMismatch) {
+    const manifest = sig.manifest === false ? ' nor the manifest\'s' : '';
+    report.keyRejected(`the key does not match any record: none of the ${sig.bad} record signature(s)${manifest} verifies with it, so it is not the key this export was signed with`, opts.file);
+  } else if (report.holding) report.keyConfirmed();
   report.recordsChecked = result.dataRecords;
+  report.manifestPresent = result.manifest !== null;
   report.runId = result.runId;
   if (result.signed) result.chainHash = chain.digest('hex');
-  checkManifest(result, manifestIndex, opts, report, badSignatures);
+  checkManifest(result, manifestIndex, opts, report, sig.bad, keyMismatch);
   return result;
 }
 
-function checkManifest(result: RecordCheckResult, manifestIndex: number, opts: RecordCheckOptions, report: ReportBuilder, badSignatures: number): void {
+function checkManifest(result: RecordCheckResult, manifestIndex: number, opts: RecordCheckOptions, report: ReportBuilder, badSignatures: number, keyMismatch: boolean): void {
   const m = result.manifest;
   const at = { index: manifestIndex, record_type: 'manifest', file: opts.file };
   if (!m) {
@@ -176,6 +199,11 @@ function checkManifest(result: RecordCheckResult, manifestIndex: number, opts: R
   } else if (!opts.key) {
     report.check('record signatures', 'skipped', 'no HMAC key was given; only the running hash over the signatures was recomputed');
   } else {
-    report.check('record signatures', badSignatures ? 'fail' : 'pass', badSignatures ? `${badSignatures} record signature(s) do not match` : `${result.dataRecords} record signature(s) recomputed`);
+    const detail = keyMismatch
+      ? `the key does not match this export: none of the ${badSignatures} signature(s) verifies with it`
+      : badSignatures
+        ? `${badSignatures} record signature(s) do not match`
+        : `${result.dataRecords} record signature(s) recomputed`;
+    report.check('record signatures', keyMismatch || badSignatures ? 'fail' : 'pass', detail);
   }
 }

@@ -28,6 +28,7 @@ export interface FileResult {
 
 export type FailureKind =
   | 'signature'
+  | 'key_mismatch'
   | 'unsigned_record'
   | 'canonical'
   | 'duplicate'
@@ -53,6 +54,23 @@ export interface Failure {
   file?: string;
   /** 1-based data row of a CSV file (header excluded). */
   row?: number;
+  /** The record matches the database except for its signature (a wrong key looks exactly so). */
+  signature_only?: true;
+}
+
+/** What the receipt says about where the export came from (shown so a reviewer can match it up). */
+export interface ReceiptFacts {
+  /** SHA-256 of the database the export was made from. */
+  database_sha256: string | null;
+  database_path: string | null;
+  tool_name: string | null;
+  tool_version: string | null;
+  /** When the export was made (the receipt's `created_at`, UTC). */
+  created_at: string | null;
+  profile: string | null;
+  signed: boolean | null;
+  /** Data records (manifest excluded), as the receipt counts them. */
+  record_count: number | null;
 }
 
 export interface VerifyReport {
@@ -60,9 +78,13 @@ export interface VerifyReport {
   target: string;
   format: ExportFormat;
   receipt_path: string | null;
+  /** The receipt's own account of the export, null without a receipt. */
+  receipt: ReceiptFacts | null;
   run_id: string | null;
   /** Data records read from the export (manifest excluded); null for CSV without --db. */
   records_checked: number | null;
+  /** Whether the export ends with a manifest record (counted apart from the data records). */
+  manifest_present: boolean;
   checks: Check[];
   files: FileResult[];
   /** The first failure that names a record, if any. */
@@ -77,7 +99,19 @@ export interface VerifyReport {
 /** Failures kept in a report; the count keeps going past it. */
 export const MAX_FAILURES = 1000;
 
-/** Accumulates checks, files, failures and notes while verification runs. */
+/** Failures that only say "this signature was not made with this key". */
+const isSignatureFailure = (f: Failure) => f.kind === 'signature' || f.signature_only === true;
+
+/**
+ * Accumulates checks, files, failures and notes while verification runs.
+ *
+ * With an HMAC key, failures can be held while it is not yet known whether the key is the
+ * export's: with a wrong key every signature fails, and reporting that once per record (twice
+ * with a database comparison) buries the one real finding. Held failures are reported in order
+ * once a signature verifies ({@link keyConfirmed}); if none does, the signature failures become
+ * one key-mismatch failure ({@link keyRejected}). Memory stays bounded like the failure list
+ * (docs/format.md §6.4.2).
+ */
 export class ReportBuilder {
   readonly checks: Check[] = [];
   readonly files: FileResult[] = [];
@@ -85,9 +119,16 @@ export class ReportBuilder {
   readonly notes: string[] = [];
   failureCount = 0;
   firstBad: Failure | null = null;
+  /** Set when the key was found not to be the export's. */
+  keyMismatch = false;
+  private held: Failure[] | null = null;
+  private heldKept = { signature: 0, other: 0 };
+  private unlistedHeld = { signature: 0, other: 0 };
   runId: string | null = null;
   recordsChecked: number | null = null;
+  manifestPresent = false;
   receiptPath: string | null = null;
+  receipt: ReceiptFacts | null = null;
 
   constructor(
     readonly target: string,
@@ -95,9 +136,51 @@ export class ReportBuilder {
   ) {}
 
   fail(f: Failure): void {
+    if (this.held !== null) {
+      // Each kind is capped on its own, so thousands of signature failures never crowd out the others.
+      const kind = isSignatureFailure(f) ? 'signature' : 'other';
+      if (this.heldKept[kind] < MAX_FAILURES) {
+        this.held.push(f);
+        this.heldKept[kind]++;
+      } else this.unlistedHeld[kind]++;
+      return;
+    }
     this.failureCount++;
     if (this.failures.length < MAX_FAILURES) this.failures.push(f);
-    if (!this.firstBad && f.index !== undefined) this.firstBad = f;
+    // Failures may arrive slightly out of stream order (held ones, the database comparison).
+    if (f.index !== undefined && (this.firstBad === null || f.index < (this.firstBad.index ?? Infinity))) this.firstBad = f;
+  }
+
+  /** Starts holding failures until the key is known to be right or wrong. */
+  holdUntilKeyKnown(): void {
+    this.held ??= [];
+  }
+
+  get holding(): boolean {
+    return this.held !== null;
+  }
+
+  /** A signature verified: the key is right, so every held failure is real. */
+  keyConfirmed(): void {
+    this.release(() => true);
+  }
+
+  /** No signature verified: one key-mismatch failure replaces the held signature failures. */
+  keyRejected(message: string, file?: string): void {
+    this.release((f) => !isSignatureFailure(f));
+    this.keyMismatch = true;
+    this.fail({ kind: 'key_mismatch', message, ...(file !== undefined ? { file } : {}) });
+  }
+
+  private release(keep: (f: Failure) => boolean): void {
+    const held = this.held ?? [];
+    const unlisted = this.unlistedHeld;
+    const keepSignatures = keep({ kind: 'signature', message: '' });
+    this.held = null;
+    this.heldKept = { signature: 0, other: 0 };
+    this.unlistedHeld = { signature: 0, other: 0 };
+    for (const f of held) if (keep(f)) this.fail(f);
+    this.failureCount += unlisted.other + (keepSignatures ? unlisted.signature : 0);
   }
 
   check(name: string, status: CheckStatus, detail: string): void {
@@ -115,17 +198,22 @@ export class ReportBuilder {
       this.fail({ kind: 'receipt', message: 'nothing could be verified: no receipt, key, public key or database to check against' });
     }
     const verdict = this.failureCount > 0 || failed ? 'fail' : 'pass';
+    const wrongKey = this.failures.some((f) => f.kind === 'key_mismatch');
     const summary =
       verdict === 'pass'
         ? `${passed} check(s) passed${this.skippedCount() ? `, ${this.skippedCount()} skipped` : ''}`
-        : `${this.failureCount} failure(s)${this.firstBad ? `; first bad record #${this.firstBad.index} (${this.firstBad.record_type ?? '?'})` : ''}`;
+        : wrongKey
+          ? `the HMAC key does not match this export${this.failureCount > 1 ? ` (and ${this.failureCount - 1} other failure(s))` : ''}`
+          : `${this.failureCount} failure(s)${this.firstBad ? `; first bad record #${this.firstBad.index} (${this.firstBad.record_type ?? '?'})` : ''}`;
     return {
       verdict,
       target: this.target,
       format: this.format,
       receipt_path: this.receiptPath,
+      receipt: this.receipt,
       run_id: this.runId,
       records_checked: this.recordsChecked,
+      manifest_present: this.manifestPresent,
       checks: this.checks,
       files: this.files,
       first_bad_record: this.firstBad,

@@ -18,7 +18,7 @@ import { loadPublicKey } from './keys.js';
 import { checkReceiptFiles, checkReceiptSignature, listedFileBytes, loadReceipt, receiptPathFor, type LoadedReceipt } from './receiptCheck.js';
 import { checkRecords, type RecordCheckResult } from './records.js';
 import { checkCancelled, VerifyTracker, type VerifyPhase, type VerifyProgress } from './progress.js';
-import { ReportBuilder, type VerifyReport } from './report.js';
+import { ReportBuilder, type ReceiptFacts, type VerifyReport } from './report.js';
 
 export type { VerifyPhase, VerifyProgress } from './progress.js';
 export type { VerifyReport } from './report.js';
@@ -69,6 +69,28 @@ function sniffFormat(file: string): ExportFormat {
 function receiptString(r: LoadedReceipt | null, key: string): string | null {
   const v = r?.data.get(key);
   return typeof v === 'string' ? v : null;
+}
+
+/** The receipt's account of where the export came from; every field is read defensively (untrusted file). */
+function receiptFacts(r: LoadedReceipt): ReceiptFacts {
+  const d = r.data;
+  const sub = (k: string, f: string) => {
+    const m = d.get(k);
+    return m instanceof Map ? m.get(f) : undefined;
+  };
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const count = d.get('record_count');
+  const signed = d.get('signed');
+  return {
+    database_sha256: str(sub('database', 'sha256')),
+    database_path: str(sub('database', 'path')),
+    tool_name: str(sub('tool', 'name')),
+    tool_version: str(sub('tool', 'version')),
+    created_at: str(d.get('created_at')),
+    profile: str(sub('export_format', 'profile')),
+    signed: typeof signed === 'boolean' ? signed : null,
+    record_count: typeof count === 'number' && Number.isSafeInteger(count) ? count : null,
+  };
 }
 
 function receiptFormat(r: LoadedReceipt | null): { format: string | null; profile: Profile } {
@@ -151,6 +173,7 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   progress.begin('files');
   if (receipt) {
     report.receiptPath = receipt.path;
+    report.receipt = receiptFacts(receipt);
     report.runId = receiptString(receipt, 'run_id');
     if (claimed !== null && claimed !== report.format) {
       report.fail({ kind: 'receipt', message: `the receipt describes a ${claimed} export, but ${path.basename(target)} is ${isDir ? 'a folder' : 'a file'}`, file: path.basename(receipt.path) });

@@ -1,12 +1,36 @@
-/** Display formatting: stored UTC timestamps, durations, sizes and counts. */
+/** Display formatting: timestamps (UTC or local, one setting; docs/format.md §3.4), durations, sizes and counts. */
+import { getTimeMode } from './timeMode.js';
 
-const STORED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?$/;
+/** Stored naive UTC (`2026-01-19 09:00:00.123456`) or ISO 8601 with `Z` / `+00:00` (receipts, journal). */
+const STORED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
-/** Stored UTC text → `YYYY-MM-DD HH:MM:SS UTC` (shown as stored, never converted to local time). */
-export function utc(stored: string | null | undefined): string {
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The one function every displayed timestamp goes through. In UTC mode: `YYYY-MM-DD HH:MM:SS UTC`
+ * (the stored wall-clock time, never shifted); in local mode: the same instant in this computer's
+ * time zone with its offset, `YYYY-MM-DD HH:MM:SS UTC+02:00`. Text that is not a timestamp is
+ * returned as it is.
+ */
+export function timestamp(stored: string | null | undefined): string {
   if (!stored) return '—';
   const m = STORED.exec(stored);
-  return m ? `${m[1]} ${m[2]} UTC` : stored;
+  if (!m) return stored;
+  const offset = m[4] && m[4] !== 'Z' ? m[4] : '+00:00';
+  if (getTimeMode() === 'utc' && offset === '+00:00') return `${m[1]} ${m[2]} UTC`;
+  const ms = Date.parse(`${m[1]}T${m[2]}${offset}`);
+  if (Number.isNaN(ms)) return stored;
+  const d = new Date(ms);
+  if (getTimeMode() === 'utc') return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;
+  const off = -d.getTimezoneOffset();
+  const sign = off < 0 ? '-' : '+';
+  const zone = `UTC${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zone}`;
+}
+
+/** Whether text is a timestamp {@link timestamp} can show (used to annotate JSON values). */
+export function isTimestamp(text: string): boolean {
+  return STORED.test(text);
 }
 
 export function duration(ms: number | null | undefined): string {

@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import App from './components/App.js';
 import './styles.css';
+import './overview.css';
 
 const root = document.getElementById('root');
 if (root) {

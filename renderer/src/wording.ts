@@ -29,7 +29,10 @@ const TITLES: Partial<Record<ResultCode, [string, string]>> = {
   SCHEMA_FILE: ['Cannot use that schema file', 'Choose a JSON schema file (the output of model_json_schema()).'],
   NOT_AVAILABLE: ['Not available', 'This feature is not part of this build.'],
   UNKNOWN_HANDLE: ['Database closed', 'Open the database again.'],
-  BAD_INPUT: ['Invalid request', 'The application sent a request the main process refused.'],
+  BAD_INPUT: ['That could not be used', 'Check what you typed or chose, and try again.'],
+  RECORD_TYPE_UNKNOWN: ['Cannot show those records', 'These records cannot be listed or filtered this way.'],
+  BAD_CURSOR: ['Cannot continue the list', 'Reload the records to start the list again.'],
+  CORRUPT_JSON: ['Damaged value in the database', 'A stored JSON value cannot be read; the database may be damaged.'],
   INTERNAL: ['Something went wrong', 'An internal error occurred; details are in the application log.'],
 };
 

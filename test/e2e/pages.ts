@@ -131,7 +131,7 @@ export class RunPage {
   /** Schema tab: the readiness verdict and the codes of the findings shown. */
   async schemaSummary(): Promise<{ verdict: string | null; findings: string[]; fields: number; checks: number }> {
     await this.page.getByTestId('schema-view').waitFor();
-    const findings = await this.page.locator('[data-testid="findings"] tbody tr td:nth-child(2)').allInnerTexts();
+    const findings = await this.page.locator('[data-testid="findings"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code') ?? ''));
     return {
       verdict: await this.page.getByTestId('readiness-verdict').getAttribute('data-verdict'),
       findings,
@@ -153,12 +153,13 @@ export class RunPage {
     await this.page.locator('[data-testid="diff-result"][data-target^="file:"]').waitFor();
   }
 
-  /** Lineage tab: asks for a key that does not exist; the error code shown. */
-  async showLineageError(query: string): Promise<string | null> {
+  /** Lineage tab: asks for something that matches nothing (or several things); the inline note beside the field. */
+  async showLineageProblem(query: string): Promise<string> {
     await this.page.getByTestId('lineage-query').fill(query);
     await this.page.getByTestId('lineage-show').click();
-    await this.page.locator('.error-panel').waitFor();
-    return this.page.locator('.error-panel').getAttribute('data-code');
+    const note = this.page.locator('[data-testid="lineage-note"][data-tone="problem"]');
+    await note.waitFor();
+    return note.innerText();
   }
 
   /** Lineage tab: shows a row (index) or token; the number of tokens and node states shown. */

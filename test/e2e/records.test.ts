@@ -6,13 +6,13 @@
  * time to reach the last of ~50,000 node states (printed, never asserted).
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
-import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { tempDir } from '../helpers/paths.js';
 import { RunPage, RunsPage, StartPage } from './pages.js';
+import { ariaReferenceProblems, seriousViolations } from './axe.js';
 import { RecordsGridPage } from './recordsPage.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
@@ -212,15 +212,15 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
     noConsoleErrors();
   });
 
-  test('accessibility: the records view has no serious or critical axe violations', async () => {
+  test('accessibility: the records view has no serious or critical axe violations and no dangling ARIA reference', async () => {
     await new RunPage(app.page).chooseRecordType('node_state');
-    // Evaluated through the debugging protocol: the page's CSP rightly refuses inline scripts.
-    await app.page.evaluate(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-    const violations = await app.page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run({ include: [['.records']] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-    });
-    assert.deepEqual(violations, []);
+    const g = new RecordsGridPage(app.page);
+    await g.cellAt(0, 'state_id');
+    // With a cell active: aria-activedescendant names it.
+    await g.grid().focus();
+    await g.keys.press('ArrowDown');
+    assert.deepEqual(await seriousViolations(app.page), []);
+    assert.deepEqual(await ariaReferenceProblems(app.page), []);
   });
 
   test('state survives navigation: tab, type, filters, active cell and scroll; Back returns the focus; the last view survives a restart', async () => {

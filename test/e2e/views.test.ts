@@ -83,7 +83,9 @@ describe('Landscape Desk views end to end', { timeout: 240_000 }, () => {
     const shown = await run.showLineage('0');
     assert.ok(shown.tokens >= 1 && shown.states >= shown.tokens);
     await app.shot('23-lineage');
-    assert.equal(await run.showLineageError('999999'), 'ROW_NOT_FOUND');
+    // A mistake is an inline note beside the field, never an error panel.
+    assert.match(await run.showLineageProblem('999999'), /^There is no row 999999 in this run/);
+    assert.equal(await app.page.locator('.error-panel').count(), 0);
     noConsoleErrors();
   });
 

@@ -79,6 +79,29 @@ describe('bridge handlers', () => {
     assert.equal(value(await h['records:find']({ handle, runId, recordType: 'row', id: '3' })).record?.['row_index'], 3);
     assert.equal(code(await h['records:find']({ handle, runId, recordType: 'run', id: runId })), 'BAD_INPUT');
     assert.equal(code(await h['records:find']({ handle, runId: 'no-such-run', recordType: 'row', id: '0' })), 'RUN_NOT_FOUND');
+    // A mistyped row index is "no such record", never a refused request.
+    assert.equal(value(await h['records:find']({ handle, runId, recordType: 'row', id: 'three' })).record, null);
+    value(await h['db:close']({ handle }));
+  });
+
+  test('runs:summary, filtered records:page and lineage:resolve answer over the bridge', async () => {
+    const { handle } = value(await h['db:open']({ path: fx.path }));
+    const runId = fx.runs[0]!.runId;
+    const summary = value(await h['runs:summary']({ handle, runId }));
+    assert.doesNotThrow(() => structuredClone(summary));
+    const top = summary.outcomes.outcomes[0]!;
+    const filters = [{ field: 'outcome', op: 'eq', value: top.outcome }, ...(top.sink_name !== null ? [{ field: 'sink_name', op: 'eq', value: top.sink_name }] : [])];
+    // The overview's links are grid queries: the same filters list and count exactly that many.
+    const query = { filters, search: null, sort: null };
+    const page = value(await h['records:page']({ handle, runId, recordType: 'token_outcome', limit: 1000, after: null, query }));
+    assert.equal(page.records.length, top.count);
+    assert.equal(value(await h['records:count']({ handle, runId, recordType: 'token_outcome', query })).count, top.count);
+    assert.equal(code(await h['records:page']({ handle, runId, recordType: 'token_outcome', limit: 5, after: null, query: { ...query, filters: [{ field: 'nope', op: 'eq', value: '1' }] } })), 'BAD_FILTER');
+    const row = value(await h['records:page']({ handle, runId, recordType: 'row', limit: 1, after: null })).records[0]!;
+    const resolved = value(await h['lineage:resolve']({ handle, runId, text: String(row['row_id']).slice(0, 8) }));
+    assert.deepEqual(resolved.status === 'found' && resolved.target, { rowIndex: row['row_index'] });
+    assert.equal(value(await h['lineage:resolve']({ handle, runId, text: 'zzz' })).status, 'none');
+    assert.equal(code(await h['runs:summary']({ handle, runId: 'no-such-run' })), 'RUN_NOT_FOUND');
     value(await h['db:close']({ handle }));
   });
 

@@ -96,6 +96,8 @@ describe('verify, journal and show-in-folder handlers', () => {
     assert.equal(report.verdict, 'pass', report.summary);
     const wrongKey = await verify({ path: out, key: { mode: 'env' }, publicKey: null, handle: null });
     assert.equal(wrongKey.verdict, 'fail');
+    assert.deepEqual(wrongKey.failures.map((f) => f.kind), ['key_mismatch']);
+    assert.equal(wrongKey.receipt?.database_sha256, entries[0]!.dbSha256);
     assert.deepEqual(value(await h['shell:showInFolder']({ path: out })), { shown: true });
     assert.deepEqual(value(await h['shell:showInFolder']({ path: `${out}.receipt.json` })), { shown: true });
     assert.equal(code(await h['shell:showInFolder']({ path: fx.path })), 'NOT_EXPORTED');

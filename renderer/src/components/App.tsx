@@ -7,6 +7,7 @@ import type { AppInfo, DbInfo, MenuCommand } from '../../../app/contract/operati
 import { bridge, call, failureOf } from '../bridge.js';
 import { emitCommand, useCommands, useShortcutKeys } from '../commands.js';
 import { useViewStatus } from '../status.js';
+import { useTimeMode } from '../timeMode.js';
 import { useMenuCommands } from '../useMenuCommands.js';
 import { reopenLastView, useSaveLastView, useViewFocus } from '../useNavigation.js';
 import ErrorPanel from './ErrorPanel.js';
@@ -16,6 +17,7 @@ import RunView from './RunView.js';
 import ShortcutsOverlay from './ShortcutsOverlay.js';
 import StartScreen from './StartScreen.js';
 import StatusBar from './StatusBar.js';
+import TimeModeToggle from './TimeModeToggle.js';
 import VerifyView from './VerifyView.js';
 
 type View = { kind: 'main' } | { kind: 'verify'; path: string | null; seq: number } | { kind: 'history' };
@@ -38,6 +40,8 @@ export default function App() {
   useShortcutKeys();
   const status = useViewStatus();
   useSaveLastView(db ? { dbPath: db.path, runId, tab: runId ? tab : null, recordType: runId ? (status.records?.type ?? null) : null } : null, restored);
+  // Every displayed time follows this setting: the whole window re-renders when it changes.
+  useTimeMode();
 
   useEffect(() => {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
@@ -122,7 +126,7 @@ export default function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand" aria-label="Landscape Desk">
+        <span className="brand">
           <span className="brand-mark" aria-hidden="true">◭</span> Landscape Desk
         </span>
         {db && (
@@ -139,6 +143,7 @@ export default function App() {
           </nav>
         )}
         <span className="spacer" />
+        <TimeModeToggle />
         <button type="button" className="btn" aria-pressed={view.kind === 'verify'} onClick={() => verify(null)} data-testid="nav-verify">
           Verify
         </button>
@@ -157,7 +162,9 @@ export default function App() {
         {view.kind === 'history' && <HistoryView onVerify={verify} onBack={() => goBack(() => setView({ kind: 'main' }))} />}
         {view.kind === 'main' && !db && <StartScreen info={info} onOpened={opened} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />}
         {view.kind === 'main' && db && !runId && <RunsTable db={db} onOpenRun={setRunId} />}
-        {view.kind === 'main' && db && runId && <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => goBack(() => setRunId(null))} onTab={setTab} />}
+        {view.kind === 'main' && db && runId && (
+          <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => goBack(() => setRunId(null))} onTab={setTab} onVerify={verify} />
+        )}
       </main>
       <StatusBar db={db} runId={view.kind === 'main' ? runId : null} />
       {shortcuts && <ShortcutsOverlay onClose={() => setShortcuts(false)} />}

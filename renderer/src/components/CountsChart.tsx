@@ -1,5 +1,8 @@
-/** Records per type as horizontal bars (types with no records are listed without a bar). */
+/** Records per type as horizontal bars; types only the complete profile exports are marked. */
+import { ELSPETH_RECORD_TYPES } from '../../../app/export/recordTypes.js';
 import { count } from '../format.js';
+
+const ELSPETH_TYPES: ReadonlySet<string> = new Set(ELSPETH_RECORD_TYPES);
 
 export default function CountsChart(props: { counts: Record<string, number> }) {
   const entries = Object.entries(props.counts);
@@ -8,7 +11,10 @@ export default function CountsChart(props: { counts: Record<string, number> }) {
     <ul className="bars" aria-label="Records per type">
       {entries.map(([type, n]) => (
         <li key={type}>
-          <span className="bar-label mono">{type}</span>
+          <span className="bar-label mono">
+            {type}
+            {!ELSPETH_TYPES.has(type) && <span className="tag">complete only</span>}
+          </span>
           <span className="bar-track" aria-hidden="true">
             <span className="bar-fill" style={{ width: `${(n / max) * 100}%` }} />
           </span>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, DbInfo, ExportFormatName, ExportStatus, ProfileName, RunDetailView, SigningChoice } from '../../../app/contract/operations.js';
+import { EXTRA_RECORD_TYPES } from '../../../app/export/recordTypes.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import { count } from '../format.js';
 import ErrorPanel from './ErrorPanel.js';
@@ -12,10 +13,18 @@ import ProgressBar from './ProgressBar.js';
 import ReceiptPanel from './ReceiptPanel.js';
 
 /** Record types only the `complete` profile contains (docs/format.md §5.4). */
-const COMPLETE_ONLY = new Set(['validation_error', 'transform_error', 'checkpoint', 'preflight_result', 'schema_contract', 'source_schema']);
+const COMPLETE_ONLY: ReadonlySet<string> = new Set(EXTRA_RECORD_TYPES);
+
+/** What exporting a run that has not ended means for the export, in plain words. */
+const UNFINISHED: Record<string, string> = {
+  running:
+    'This run is still running. The export holds what the database held when it was opened here; records ELSPETH writes after that are not in it, and the run’s end is not recorded yet. Export again once the run has finished.',
+  interrupted:
+    'This run was interrupted. The export holds the records up to the interruption; if the run is resumed, the resumed part will not be in this export.',
+};
 const POLL_MS = 150;
 
-export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: RunDetailView }) {
+export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: RunDetailView; onVerify?: (path: string) => void }) {
   const [format, setFormat] = useState<ExportFormatName>('json');
   const [profile, setProfile] = useState<ProfileName>('elspeth');
   const [signMode, setSignMode] = useState<SigningChoice['mode']>(props.info.envKeyAvailable ? 'env' : 'none');
@@ -77,6 +86,11 @@ export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: Ru
 
   return (
     <div className="export">
+      {UNFINISHED[props.detail.status] && (
+        <p className="warning export-warning" role="note" data-testid="export-warning" data-status={props.detail.status}>
+          <strong>Not a finished run.</strong> {UNFINISHED[props.detail.status]}
+        </p>
+      )}
       <form className="card export-form" onSubmit={(e) => (e.preventDefault(), void start())}>
         <fieldset disabled={running}>
           <legend>Format</legend>
@@ -151,7 +165,7 @@ export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: Ru
         {status?.state === 'running' && <ProgressBar status={status} />}
         {status?.state === 'cancelled' && <p className="muted" role="status" data-testid="export-cancelled">Export cancelled. Nothing was written.</p>}
         {error && error.code !== 'CANCELLED' && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
-        {status?.state === 'succeeded' && status.result && <ReceiptPanel result={status.result} />}
+        {status?.state === 'succeeded' && status.result && <ReceiptPanel result={status.result} {...(props.onVerify ? { onVerify: props.onVerify } : {})} />}
       </div>
     </div>
   );

@@ -6,6 +6,7 @@ import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, use
 import { useEffect, useMemo, useState } from 'react';
 import type { JournalEntry } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import { timestamp } from '../format.js';
 import ErrorPanel from './ErrorPanel.js';
 import SortableHead from './SortableHead.js';
 
@@ -24,7 +25,7 @@ export default function HistoryView(props: { onVerify: (path: string) => void; o
 
   const columns = useMemo(
     () => [
-      col.accessor('at', { header: 'When (UTC)', cell: (c) => <span className="mono">{c.getValue().slice(0, 19).replace('T', ' ')}</span> }),
+      col.accessor('at', { header: 'When', cell: (c) => <span className="mono">{timestamp(c.getValue())}</span> }),
       col.accessor('outcome', {
         header: 'Outcome',
         cell: (c) => (

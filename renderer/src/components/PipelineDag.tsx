@@ -1,132 +1,177 @@
 /**
- * The run's pipeline as an SVG graph: nodes placed in columns by their longest distance from a
- * source (edges that close a cycle are drawn as arcs), each with its node-state counts.
+ * The run's pipeline as an SVG graph (layout in dagLayout.ts: no edge crosses a node box), fitted
+ * to the card, with zoom and pan (useViewBox.ts). Each step shows its node-state counts and error
+ * rate and can be chosen with the mouse or the keyboard; a legend and a table of the same facts
+ * follow the drawing.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef, type KeyboardEvent } from 'react';
+import { count } from '../format.js';
+import { layoutDag } from '../dagLayout.js';
+import { useClientSize } from '../useClientSize.js';
+import { useViewBox } from '../useViewBox.js';
+import DagLegend from './DagLegend.js';
+import DagTable from './DagTable.js';
+import { edgeMode, percent, stepStats } from '../pipelineFacts.js';
 
 type NodeRow = Record<string, string | number | null>;
 type EdgeRow = Record<string, string | null>;
 
-const W = 190;
-const H = 66;
-const GAP_X = 90;
-const GAP_Y = 26;
-const PAD = 20;
+const SIZES = { nodeW: 150, nodeH: 66, gapX: 78, gapY: 22, slotH: 8, pad: 16 };
+const MIN_FRAME = 220;
+const MAX_FRAME = 560;
 
-interface Placed {
-  id: string;
-  name: string;
-  type: string;
-  x: number;
-  y: number;
-}
+/** A divert label's conventional underscores (`__quarantine__`, docs/format.md §2.4) are dropped on the drawing only. */
+const shownLabel = (label: string) => (/^__.+__$/.test(label) ? label.slice(2, -2) : label);
 
-/** Column of each node: longest path from a node without incoming edges (Kahn's order). */
-export function layers(ids: string[], edges: Array<[string, string]>): Map<string, number> {
-  const indeg = new Map(ids.map((id) => [id, 0]));
-  const out = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const [a, b] of edges) {
-    if (!indeg.has(a) || !indeg.has(b) || a === b) continue;
-    indeg.set(b, (indeg.get(b) ?? 0) + 1);
-    out.get(a)?.push(b);
-  }
-  const layer = new Map(ids.map((id) => [id, 0]));
-  const queue = ids.filter((id) => indeg.get(id) === 0);
-  const seen = new Set<string>();
-  while (queue.length > 0) {
-    const id = queue.shift() as string;
-    seen.add(id);
-    for (const next of out.get(id) ?? []) {
-      layer.set(next, Math.max(layer.get(next) ?? 0, (layer.get(id) ?? 0) + 1));
-      const d = (indeg.get(next) ?? 1) - 1;
-      indeg.set(next, d);
-      if (d === 0) queue.push(next);
-    }
-  }
-  // Nodes on a cycle never reach in-degree 0: put them after everything placed so far.
-  const maxLayer = Math.max(0, ...layer.values());
-  for (const id of ids) if (!seen.has(id)) layer.set(id, maxLayer + 1);
-  return layer;
-}
+const fitText = (s: string, room: number, px: number) => (s.length * px <= room ? s : `${s.slice(0, Math.max(1, Math.floor(room / px) - 1))}…`);
 
-const STATE_ORDER = ['completed', 'failed', 'open', 'pending'];
-
-export default function PipelineDag(props: { nodes: NodeRow[]; edges: EdgeRow[]; stateCounts: Record<string, Record<string, number>> }) {
-  const { placed, width, height } = useMemo(() => {
-    const ids = props.nodes.map((n) => String(n['node_id']));
-    const pairs = props.edges.map((e) => [String(e['from_node_id']), String(e['to_node_id'])] as [string, string]);
-    const layer = layers(ids, pairs);
-    const perLayer = new Map<number, number>();
-    const placed = new Map<string, Placed>();
-    for (const n of props.nodes) {
-      const id = String(n['node_id']);
-      const l = layer.get(id) ?? 0;
-      const row = perLayer.get(l) ?? 0;
-      perLayer.set(l, row + 1);
-      placed.set(id, { id, name: String(n['plugin_name'] ?? id), type: String(n['node_type'] ?? ''), x: PAD + l * (W + GAP_X), y: PAD + row * (H + GAP_Y) });
-    }
-    const cols = Math.max(1, ...[...perLayer.keys()].map((l) => l + 1));
-    const rows = Math.max(1, ...perLayer.values());
-    return { placed, width: PAD * 2 + cols * W + (cols - 1) * GAP_X, height: PAD * 2 + rows * H + (rows - 1) * GAP_Y + 30 };
-  }, [props.nodes, props.edges]);
+export default function PipelineDag(props: {
+  nodes: NodeRow[];
+  edges: EdgeRow[];
+  stateCounts: Record<string, Record<string, number>>;
+  selected: string | null;
+  onSelect: (nodeId: string) => void;
+}) {
+  const layout = useMemo(
+    () =>
+      layoutDag(
+        props.nodes.map((n) => String(n['node_id'])),
+        // Laid out by position: an edge id may repeat in a damaged file, an index cannot.
+        props.edges.map((e, i) => ({ id: String(i), from: String(e['from_node_id']), to: String(e['to_node_id']) })),
+        SIZES,
+      ),
+    [props.nodes, props.edges],
+  );
+  const svgRef = useRef<SVGSVGElement>(null);
+  const frameRef = useRef<HTMLDivElement>(null);
+  const frameW = useClientSize(frameRef, { width: 0, height: 0 }).width;
+  const view = useViewBox(layout, svgRef);
+  const byId = useMemo(() => new Map(props.nodes.map((n) => [String(n['node_id']), n])), [props.nodes]);
 
   if (props.nodes.length === 0) return <p className="muted empty">This run registered no pipeline nodes.</p>;
 
+  // Tall enough for the fitted drawing at the card's width, within bounds.
+  const frameH = Math.round(Math.min(MAX_FRAME, Math.max(MIN_FRAME, frameW > 0 ? (frameW * layout.height) / layout.width + 4 : MIN_FRAME)));
+  const name = (id: string) => String(byId.get(id)?.['plugin_name'] ?? id);
+  const nodeKey = (id: string) => (e: KeyboardEvent) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      e.stopPropagation();
+      props.onSelect(id);
+    }
+  };
+
   return (
-    <div className="dag-wrap">
-      <svg className="dag" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Pipeline of ${props.nodes.length} nodes and ${props.edges.length} edges`}>
-        <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-            <path d="M0,0 L10,5 L0,10 z" className="dag-arrow" />
-          </marker>
-        </defs>
-        {props.edges.map((e, i) => {
-          const a = placed.get(String(e['from_node_id']));
-          const b = placed.get(String(e['to_node_id']));
-          if (!a || !b) return null;
-          const x1 = a.x + W;
-          const y1 = a.y + H / 2;
-          const x2 = b.x;
-          const y2 = b.y + H / 2;
-          const forward = x2 > x1;
-          const d = forward
-            ? `M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}`
-            : `M${a.x + W / 2},${a.y + H} C${a.x + W / 2},${height - 4} ${b.x + W / 2},${height - 4} ${b.x + W / 2},${b.y + H}`;
-          const label = e['label'];
-          const special = typeof label === 'string' && label.startsWith('__');
-          return (
-            <g key={String(e['edge_id'] ?? i)}>
-              <path d={d} className={`dag-edge${special ? ' divert' : ''}`} markerEnd="url(#arrow)" />
-              {label && label !== 'continue' && forward && (
-                <text x={(x1 + x2) / 2} y={(y1 + y2) / 2 - 5} className="dag-label" textAnchor="middle">
-                  {label.length > 18 ? `${label.slice(0, 17)}…` : label}
-                </text>
-              )}
-            </g>
-          );
-        })}
-        {[...placed.values()].map((n) => {
-          const counts = props.stateCounts[n.id] ?? {};
-          const keys = Object.keys(counts).sort((x, y) => (STATE_ORDER.indexOf(x) + 99) % 99 - (STATE_ORDER.indexOf(y) + 99) % 99);
-          return (
-            <g key={n.id} transform={`translate(${n.x},${n.y})`} className={`dag-node type-${n.type}`}>
-              <title>{`${n.name} (${n.type}) ${n.id}`}</title>
-              <rect width={W} height={H} rx="8" />
-              <text x="12" y="22" className="dag-name">{n.name.length > 22 ? `${n.name.slice(0, 21)}…` : n.name}</text>
-              <text x="12" y="39" className="dag-type">{n.type}</text>
-              <text x="12" y="56" className="dag-counts">
-                {keys.length === 0 ? (
-                  <tspan className="muted">no states</tspan>
-                ) : (
-                  keys.map((k, i) => (
-                    <tspan key={k} className={`st-${k}`} dx={i === 0 ? 0 : 8}>{`${k} ${counts[k]}`}</tspan>
-                  ))
+    <div className="dag-card">
+      <div className="dag-toolbar" role="toolbar" aria-label="Pipeline view">
+        <button type="button" className="btn small" onClick={view.fit} data-testid="dag-fit">Fit</button>
+        <button type="button" className="btn small" onClick={() => view.zoomBy(1 / 1.25)} aria-label="Zoom out" data-testid="dag-zoom-out">−</button>
+        <button type="button" className="btn small" onClick={() => view.zoomBy(1.25)} aria-label="Zoom in" data-testid="dag-zoom-in">+</button>
+        <button type="button" className="btn small" onClick={view.actualSize}>100%</button>
+        <span className="muted small" data-testid="dag-zoom">{Math.round(view.zoom * 100)}% of fitted</span>
+        <span className="spacer" />
+        <span className="muted small">Drag to pan · wheel, + or − to zoom · 0 fits · choose a step for its records</span>
+      </div>
+      <div className="dag-frame" ref={frameRef} style={{ height: frameH }}>
+        <svg
+          ref={svgRef}
+          className="dag"
+          width="100%"
+          height="100%"
+          viewBox={`${view.box.x} ${view.box.y} ${view.box.w} ${view.box.h}`}
+          preserveAspectRatio="xMidYMid meet"
+          role="group"
+          aria-label={`Pipeline graph of ${props.nodes.length} steps and ${props.edges.length} connections. Arrow keys pan, plus and minus zoom, 0 fits. The table below lists the same steps.`}
+          tabIndex={0}
+          onKeyDown={view.onKeyDown}
+          onPointerDown={view.onPointerDown}
+          data-testid="dag"
+        >
+          <defs>
+            {(['move', 'copy', 'divert'] as const).map((m) => (
+              <marker key={m} id={`arrow-${m}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                <path d="M0,0 L10,5 L0,10 z" className={`dag-arrow mode-${m}`} />
+              </marker>
+            ))}
+          </defs>
+          {layout.edges.map((pe) => {
+            const e = props.edges[Number(pe.id)]!;
+            const mode = edgeMode(e);
+            const label = typeof e['label'] === 'string' ? e['label'] : '';
+            const showLabel = label !== '' && label !== 'continue' && label !== 'on_success';
+            return (
+              <g key={pe.id} className={`dag-edge-g mode-${mode}`} data-edge={String(e['edge_id'] ?? '')} data-from={pe.from} data-to={pe.to}>
+                <title>{`${name(pe.from)} → ${name(pe.to)}${label ? ` (${label}, ${mode})` : ''}`}</title>
+                <path d={pe.d} className="dag-edge" markerEnd={`url(#arrow-${mode})`} />
+                {showLabel && (
+                  <text x={pe.label.x} y={pe.label.y - 4} className="dag-label" textAnchor="middle">
+                    {fitText(shownLabel(label), pe.label.room, 5.9)}
+                  </text>
                 )}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
+              </g>
+            );
+          })}
+          {[...layout.nodes.values()].map((n) => {
+            const row = byId.get(n.id);
+            const type = String(row?.['node_type'] ?? '');
+            const st = stepStats(props.stateCounts[n.id]);
+            const selected = props.selected === n.id;
+            const rate = st.total > 0 ? `, ${percent(st.rate)} failed` : '';
+            // The drawn lines, which the accessible name begins with (what is seen is what is said).
+            const room = n.w - 20;
+            const ok = `✓ ${count(st.completed)}`;
+            const failedLong = st.failed > 0 ? `✗ ${count(st.failed)} (${percent(st.rate)})` : '';
+            const other = st.other > 0 ? `… ${count(st.other)}` : '';
+            // Counts never get cut; the percentage gives way first (the bar below still shows it).
+            const fits = (parts: string[]) => parts.filter(Boolean).join('  ').length * 7.2 <= room;
+            const shown = {
+              name: fitText(name(n.id), room, 7.4),
+              type: fitText(type, room, 6.3),
+              ok,
+              failed: st.failed === 0 ? '' : fits([ok, failedLong, other]) ? failedLong : `✗ ${count(st.failed)}`,
+              other,
+            };
+            const seen = [shown.name, shown.type, ...(st.total === 0 ? ['no states'] : [shown.ok, shown.failed, shown.other])].filter(Boolean).join(' ');
+            return (
+              <g
+                key={n.id}
+                transform={`translate(${n.x},${n.y})`}
+                className={`dag-node type-${type}${selected ? ' selected' : ''}${st.failed > 0 ? ' has-failures' : ''}`}
+                role="button"
+                tabIndex={0}
+                aria-pressed={selected}
+                aria-label={`${seen}. ${name(n.id)}: ${count(st.completed)} completed, ${count(st.failed)} failed${rate}`}
+                data-node-id={n.id}
+                data-box={`${n.x},${n.y},${n.w},${n.h}`}
+                onClick={() => props.onSelect(n.id)}
+                onKeyDown={nodeKey(n.id)}
+              >
+                <rect className="box" width={n.w} height={n.h} rx="8" />
+                {/* One text element with spaces between its lines, so the drawn text reads as the name begins. */}
+                <text>
+                  <tspan x="10" y="20" className="dag-name">{shown.name}</tspan>{' '}
+                  <tspan x="10" y="36" className="dag-type">{shown.type}</tspan>{' '}
+                  <tspan x="10" y="52" className="dag-counts">
+                    {st.total === 0 ? (
+                      <tspan className="muted">no states</tspan>
+                    ) : (
+                      <>
+                        <tspan className="st-completed">{shown.ok}</tspan>
+                        {shown.failed && <>{' '}<tspan className="st-failed" dx="8">{shown.failed}</tspan></>}
+                        {shown.other && <>{' '}<tspan className="st-open" dx="8">{shown.other}</tspan></>}
+                      </>
+                    )}
+                  </tspan>
+                </text>
+                <rect className="rate-track" x="10" y={n.h - 8} width={n.w - 20} height="3" rx="1.5" />
+                {st.failed > 0 && <rect className="rate-fill" x="10" y={n.h - 8} width={Math.max(2, (n.w - 20) * st.rate)} height="3" rx="1.5" />}
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+      <DagLegend />
+      <DagTable nodes={props.nodes} edges={props.edges} stateCounts={props.stateCounts} onSelect={props.onSelect} selected={props.selected} />
     </div>
   );
 }

@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import type { ExportStatus } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
-import { bytes, count } from '../format.js';
+import { bytes, count, timestamp } from '../format.js';
 import ErrorPanel from './ErrorPanel.js';
 
-export default function ReceiptPanel(props: { result: NonNullable<ExportStatus['result']> }) {
+export default function ReceiptPanel(props: { result: NonNullable<ExportStatus['result']>; onVerify?: (path: string) => void }) {
   const { target, receiptPath, receipt } = props.result;
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   const show = () => call(bridge().shellShowInFolder({ path: target })).then(() => setError(null), (e: unknown) => setError(failureOf(e)));
@@ -17,6 +17,11 @@ export default function ReceiptPanel(props: { result: NonNullable<ExportStatus['
         <button type="button" className="btn" onClick={() => void show()} data-testid="show-in-folder">
           Show in folder
         </button>
+        {props.onVerify && (
+          <button type="button" className="btn primary" onClick={() => props.onVerify?.(target)} data-testid="verify-this-export">
+            Verify this export
+          </button>
+        )}
       </div>
       {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
       <dl className="meta">
@@ -30,7 +35,19 @@ export default function ReceiptPanel(props: { result: NonNullable<ExportStatus['
         </div>
         <div>
           <dt>Records</dt>
-          <dd>{count(receipt.record_count)}</dd>
+          <dd data-testid="receipt-records">
+            {count(receipt.record_count)} data records{receipt.signed ? ' + the signed manifest' : ''} ({receipt.profile} profile, {receipt.format.toUpperCase()})
+          </dd>
+        </div>
+        <div>
+          <dt>Made</dt>
+          <dd>
+            {timestamp(receipt.created_at)} by Landscape Desk {receipt.tool_version}
+          </dd>
+        </div>
+        <div>
+          <dt>Database SHA-256</dt>
+          <dd className="mono wrap" data-testid="receipt-db-sha256">{receipt.database_sha256}</dd>
         </div>
         <div>
           <dt>Signed</dt>

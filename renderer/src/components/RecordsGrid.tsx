@@ -4,10 +4,14 @@
  * by a header, Alt+↓ to filter a column, Shift+←/→ on a header to resize it. Only the rows in
  * view are rendered; the scroll height is capped and scaled beyond a few million pixels, so a
  * run of any size can be scrolled to its end (browsers cannot lay out taller elements).
+ * Time cells follow the window's UTC/local setting (timeMode.ts); their tooltip, a copied range
+ * and every export keep the exported text, so what is pasted matches the evidence.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { FilterFieldKind, RecordSort } from '../../../app/contract/operations.js';
-import { cell, cellText } from '../format.js';
+import { cell, cellText, timestamp } from '../format.js';
+import { useTimeMode } from '../timeMode.js';
+import { useClientSize } from '../useClientSize.js';
 import type { Rec } from '../usePagedRecords.js';
 
 export const ROW_H = 28;
@@ -63,9 +67,11 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 
 export default function RecordsGrid(props: GridProps) {
   const { columns, total, active } = props;
+  // Time cells are shown in the chosen zone: a change of the setting redraws them.
+  useTimeMode();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewH, setViewH] = useState(400);
+  const viewH = useClientSize(scrollRef, { width: 0, height: 400 }).height;
   const full = total * ROW_H;
   const height = Math.min(full, MAX_HEIGHT);
   const bodyView = Math.max(ROW_H, viewH - HEAD_H);
@@ -81,15 +87,6 @@ export default function RecordsGrid(props: GridProps) {
   activeRef.current = active;
   const widthRef = useRef(new Map<string, number>());
   for (const c of columns) widthRef.current.set(c.name, c.width);
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return undefined;
-    const ro = new ResizeObserver(() => setViewH(el.clientHeight));
-    ro.observe(el);
-    setViewH(el.clientHeight);
-    return () => ro.disconnect();
-  }, []);
 
   // The remembered position comes back once the rows are counted (before, there is nothing to scroll).
   const restored = useRef(false);
@@ -213,6 +210,7 @@ export default function RecordsGrid(props: GridProps) {
         {columns.map((c, j) => {
           const v = rec?.[c.name];
           const text = rec ? cellText(v) : '';
+          const time = c.kind === 'time' && typeof v === 'string';
           return (
             <div
               key={c.name}
@@ -221,12 +219,12 @@ export default function RecordsGrid(props: GridProps) {
               aria-colindex={j + 1}
               aria-selected={inSel(i, j)}
               className={`vcell${inSel(i, j) ? ' selected' : ''}${i === active.row && j === active.col ? ' active' : ''}${v === null ? ' null' : ''}${c.kind === 'integer' || c.kind === 'real' ? ' num' : ''}`}
-              title={rec && text.length > 24 ? text.slice(0, 4000) : undefined}
+              title={rec && (time || text.length > 24) ? text.slice(0, 4000) : undefined}
               data-column={c.name}
               onMouseDown={(e) => (e.shiftKey ? props.onAnchor(props.anchor ?? active) : props.onAnchor(null), props.onActive({ row: i, col: j }))}
               onDoubleClick={() => props.onOpen(i)}
             >
-              {rec ? cell(v) : <span className="loading" aria-hidden="true" />}
+              {rec ? (time ? timestamp(v) : cell(v)) : <span className="loading" aria-hidden="true" />}
             </div>
           );
         })}

@@ -1,7 +1,9 @@
 /**
  * Records of one type: filtered, searched and sorted in main (SQL in the core), paged into a
  * windowed grid, with the opened record's JSON and its lineage. Everything the reviewer sets up
- * here is kept per database and run (runState.ts) and comes back when they return.
+ * here is kept per database and run (runState.ts) and comes back when they return. Other views
+ * (the overview's counts, a pipeline step) open it on a type with filters: a request, applied once,
+ * that becomes the grid's own filters (shown as chips, editable like any other).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DbInfo, RecordFieldView, RecordFilter, RecordQuery, RecordSort, RunDetailView } from '../../../app/contract/operations.js';
@@ -10,6 +12,7 @@ import { INTEGER_ID_TYPES, recordIdField } from '../../../app/contract/recordIds
 import { bridge, call, failureOf, type Failure } from '../bridge.js';
 import { useCommands } from '../commands.js';
 import { count } from '../format.js';
+import type { LineageKey, RecordsRequest } from '../navigation.js';
 import { runState, typeState, updateRunState, type TypeState } from '../runState.js';
 import { setViewStatus } from '../status.js';
 import { usePagedRecords, type Rec } from '../usePagedRecords.js';
@@ -19,11 +22,24 @@ import RecordDetail from './RecordDetail.js';
 import RecordsGrid, { type CellPos, type GridColumn } from './RecordsGrid.js';
 import RecordsToolbar from './RecordsToolbar.js';
 
-/** What the Lineage tab is asked to show: exactly one of a row index and a token id. */
-export type LineageKey = { rowIndex: number; tokenId: null } | { rowIndex: null; tokenId: string };
-
 const WIDTH: Record<RecordFieldView['kind'], number> = { text: 200, json: 240, enum: 110, integer: 96, real: 110, time: 220, boolean: 96 };
 const fieldCache = new Map<string, { fields: RecordFieldView[]; defaultOrder: string | null }>();
+/** Requests already applied: coming back to the tab keeps what the reviewer changed since. */
+const applied = new WeakSet<RecordsRequest>();
+
+/**
+ * Makes a request from another view the run's records state: its type, exactly its filters (no
+ * search, the default order) from the first record, so the grid counts what the link counted.
+ */
+function applyRequest(dbPath: string, runId: string, r: RecordsRequest): void {
+  applied.add(r);
+  updateRunState(dbPath, runId, (s) => {
+    s.recordType = r.recordType;
+    Object.assign(typeState(s, r.recordType), { filters: r.filters, search: '', sort: null, row: 0, column: null, top: 0 });
+  });
+}
+
+const sameFilters = (a: readonly RecordFilter[], b: readonly RecordFilter[]) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The lineage a record leads to: rows by index, tokens and node states by token id. */
 function lineageKeyOf(type: string, r: Rec): LineageKey | null {
@@ -32,10 +48,12 @@ function lineageKeyOf(type: string, r: Rec): LineageKey | null {
   return null;
 }
 
-export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; onShowLineage?: (key: LineageKey) => void }) {
-  const { db, detail } = props;
+export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; onShowLineage?: (key: LineageKey) => void; request?: RecordsRequest | null }) {
+  const { db, detail, request } = props;
   const runId = detail.run_id;
   const types = Object.keys(detail.record_counts);
+  // Before the first render reads the state, so the grid never loads the records it replaces.
+  if (request && !applied.has(request) && types.includes(request.recordType)) applyRequest(db.path, runId, request);
   const saved = runState(db.path, runId);
   const [type, setType] = useState(() => (saved.recordType && types.includes(saved.recordType) ? saved.recordType : (types.find((t) => t === 'row') ?? types[0] ?? 'run')));
   const [view, setView] = useState<TypeState>(() => ({ ...typeState(saved, type) }));
@@ -106,6 +124,14 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
   }, [runId, type, paged.total, query, detail.record_counts]);
   useEffect(() => () => setViewStatus({ records: null }), []);
 
+  // A request while the tab is shown (a new object each time): shown like a chosen type.
+  useEffect(() => {
+    if (!request || applied.has(request) || !types.includes(request.recordType)) return;
+    applyRequest(db.path, runId, request);
+    chooseType(request.recordType);
+    setReveal((r) => ({ row: 0, n: r.n + 1 }));
+  }, [request]);
+
   function chooseType(t: string) {
     updateRunState(db.path, runId, (s) => (s.recordType = t));
     const next = typeState(runState(db.path, runId), t);
@@ -133,7 +159,11 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
 
   function setFilter(field: string, filter: RecordFilter | null) {
     const rest = view.filters.filter((f) => f.field !== field);
-    change({ filters: filter ? [...rest, filter] : rest, row: 0, top: 0 });
+    setFilters(filter ? [...rest, filter] : rest);
+  }
+
+  function setFilters(filters: RecordFilter[]) {
+    change({ filters, row: 0, top: 0 });
     setActive((a) => ({ row: a.row < 0 ? -1 : 0, col: a.col }));
     setAnchor(null);
     setEditing(null);
@@ -185,6 +215,8 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
   const filterError = error?.code === 'BAD_FILTER' ? error : null;
   const editedField = editing ? fields.find((f) => f.name === editing) : undefined;
   const lineage = opened && props.onShowLineage ? lineageKeyOf(type, opened.record) : null;
+  // The words of the request, while the grid still shows exactly what it asked for.
+  const requested = request && request.recordType === type && view.filters.length > 0 && sameFilters(view.filters, request.filters) ? request : null;
   return (
     <div className="records">
       <RecordsToolbar
@@ -229,10 +261,21 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
             </button>
           </span>
         ))}
-        {view.filters.length > 1 && (
-          <button type="button" className="btn small" onClick={() => change({ filters: [], row: 0, top: 0 })}>
-            Clear filters
-          </button>
+        {requested ? (
+          <>
+            <span className="request-label" data-testid="records-filter">
+              Showing {requested.label}
+            </span>
+            <button type="button" className="btn small" onClick={() => setFilters([])} data-testid="clear-filter">
+              Show all {type} records
+            </button>
+          </>
+        ) : (
+          view.filters.length > 1 && (
+            <button type="button" className="btn small" onClick={() => setFilters([])}>
+              Clear filters
+            </button>
+          )
         )}
       </div>
       {filterError && (

@@ -1,15 +1,16 @@
-/** One run: its detail is loaded once and shared by the tabs. */
+/** One run: its detail and audit summary are loaded once and shared by the tabs. */
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import type { AppInfo, DbInfo, RunDetailView } from '../../../app/contract/operations.js';
+import type { AppInfo, DbInfo, RunAuditSummaryView, RunDetailView } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import { useCommands } from '../commands.js';
+import type { LineageKey, LineageRequest, RecordsRequest } from '../navigation.js';
 import { runState, updateRunState } from '../runState.js';
 import DiffTab from './DiffTab.js';
 import ErrorPanel from './ErrorPanel.js';
 import ExportTab from './ExportTab.js';
 import LineageTab from './LineageTab.js';
 import OverviewTab from './OverviewTab.js';
-import RecordsTab, { type LineageKey } from './RecordsTab.js';
+import RecordsTab from './RecordsTab.js';
 import SchemaTab from './SchemaTab.js';
 import StatusBadge from './StatusBadge.js';
 import UnavailableTab from './UnavailableTab.js';
@@ -19,8 +20,18 @@ type Tab = (typeof TABS)[number];
 
 const isTab = (t: string): t is Tab => (TABS as readonly string[]).includes(t);
 
-export default function RunView(props: { db: DbInfo; info: AppInfo; runId: string; exportRequest?: number; onBack: () => void; onTab?: (tab: string) => void }) {
+export default function RunView(props: {
+  db: DbInfo;
+  info: AppInfo;
+  runId: string;
+  exportRequest?: number;
+  onBack: () => void;
+  onTab?: (tab: string) => void;
+  onVerify?: (path: string) => void;
+}) {
   const [detail, setDetail] = useState<RunDetailView | null>(null);
+  const [summary, setSummary] = useState<RunAuditSummaryView | null>(null);
+  const [summaryError, setSummaryError] = useState<ReturnType<typeof failureOf> | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   // The open tab is remembered per database and run.
   const [tab, setTabState] = useState<Tab>(() => {
@@ -43,11 +54,14 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
     requestAnimationFrame(() => document.getElementById(`tab-${next}`)?.focus());
     return true;
   });
-  // A record's "Show lineage" opens the Lineage tab on that row or token.
-  const [lineageRequest, setLineageRequest] = useState<LineageKey | null>(null);
+  // Other tabs ask the Records tab for filtered records and the Lineage tab for a row or token.
+  const [recordsRequest, setRecordsRequest] = useState<RecordsRequest | null>(null);
+  const [lineageRequest, setLineageRequest] = useState<LineageRequest | null>(null);
 
   useEffect(() => {
     call(bridge().runsDetail({ handle: props.db.handle, runId: props.runId })).then(setDetail, (e: unknown) => setError(failureOf(e)));
+    // A summary that cannot be read (a damaged page, say) is shown in the overview, not instead of the run.
+    call(bridge().runsSummary({ handle: props.db.handle, runId: props.runId })).then(setSummary, (e: unknown) => setSummaryError(failureOf(e)));
   }, [props.db.handle, props.runId]);
 
   // The menu's File › Export… switches to the Export tab.
@@ -65,8 +79,41 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
     }
   }
 
+  const showRecords = (r: RecordsRequest) => {
+    setRecordsRequest({ ...r });
+    setTab('Records');
+  };
+  const showLineage = (r: LineageRequest) => {
+    setLineageRequest({ ...r });
+    setTab('Lineage');
+  };
+
   if (error) return <ErrorPanel failure={error} onDismiss={props.onBack} />;
   if (!detail) return <p className="muted" aria-busy="true">Loading run…</p>;
+
+  const content = (t: Tab) => {
+    switch (t) {
+      case 'Overview':
+        return <OverviewTab db={props.db} detail={detail} summary={summary} summaryError={summaryError} onShowRecords={showRecords} onShowLineage={showLineage} />;
+      case 'Records':
+        return (
+          <RecordsTab
+            db={props.db}
+            detail={detail}
+            request={recordsRequest}
+            {...(props.info.features.lineage ? { onShowLineage: (key: LineageKey) => showLineage({ key, focusNode: null }) } : {})}
+          />
+        );
+      case 'Export':
+        return <ExportTab db={props.db} info={props.info} detail={detail} {...(props.onVerify ? { onVerify: props.onVerify } : {})} />;
+      case 'Schema':
+        return props.info.features.schema ? <SchemaTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema reconstruction" />;
+      case 'Diff':
+        return props.info.features.schema ? <DiffTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema diff" />;
+      case 'Lineage':
+        return props.info.features.lineage ? <LineageTab db={props.db} runId={detail.run_id} request={lineageRequest} /> : <UnavailableTab feature="Token lineage" />;
+    }
+  };
 
   return (
     <section className="run" aria-labelledby="run-title">
@@ -94,27 +141,12 @@ export default function RunView(props: { db: DbInfo; info: AppInfo; runId: strin
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
-        {tab === 'Overview' && <OverviewTab detail={detail} />}
-        {tab === 'Records' && (
-          <RecordsTab
-            db={props.db}
-            detail={detail}
-            {...(props.info.features.lineage
-              ? {
-                  onShowLineage: (key: LineageKey) => {
-                    setLineageRequest(key);
-                    setTab('Lineage');
-                  },
-                }
-              : {})}
-          />
-        )}
-        {tab === 'Export' && <ExportTab db={props.db} info={props.info} detail={detail} />}
-        {tab === 'Schema' && (props.info.features.schema ? <SchemaTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema reconstruction" />)}
-        {tab === 'Diff' && (props.info.features.schema ? <DiffTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema diff" />)}
-        {tab === 'Lineage' && (props.info.features.lineage ? <LineageTab db={props.db} runId={detail.run_id} request={lineageRequest} /> : <UnavailableTab feature="Token lineage" />)}
-      </div>
+      {/* Every tab's panel exists (hidden when not chosen), so each tab's aria-controls names a real element. */}
+      {TABS.map((t) => (
+        <div key={t} role="tabpanel" id={`panel-${t}`} aria-labelledby={`tab-${t}`} className="panel" hidden={tab !== t}>
+          {tab === t && content(t)}
+        </div>
+      ))}
     </section>
   );
 }

@@ -12,7 +12,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import type { DbInfo, RunSummaryView } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
-import { count, duration, utc } from '../format.js';
+import { count, duration, timestamp } from '../format.js';
 import ErrorPanel from './ErrorPanel.js';
 import StatusBadge from './StatusBadge.js';
 import SortableHead from './SortableHead.js';
@@ -22,10 +22,10 @@ const col = createColumnHelper<RunSummaryView>();
 const columns = [
   col.accessor('run_id', { header: 'Run', cell: (c) => <span className="mono">{c.getValue()}</span>, filterFn: 'includesString' }),
   col.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} />, filterFn: 'equalsString' }),
-  col.accessor('started_at', { header: 'Started', cell: (c) => utc(c.getValue()) }),
-  col.accessor('completed_at', { header: 'Finished', cell: (c) => utc(c.getValue()) }),
+  col.accessor('started_at', { header: 'Started', cell: (c) => timestamp(c.getValue()) }),
+  col.accessor('completed_at', { header: 'Finished', cell: (c) => timestamp(c.getValue()) }),
   col.accessor('duration_ms', { header: 'Duration', cell: (c) => duration(c.getValue()), sortUndefined: 'last' }),
-  col.accessor((r) => r.record_total ?? 0, { id: 'records', header: 'Records', cell: (c) => <span className="num">{count(c.getValue())}</span> }),
+  col.accessor((r) => r.record_total ?? 0, { id: 'records', header: 'Records (ELSPETH profile)', cell: (c) => <span className="num">{count(c.getValue())}</span> }),
   col.accessor('export_status', { header: 'Export', cell: (c) => <StatusBadge status={c.getValue()} /> }),
 ];
 

@@ -1,4 +1,8 @@
-/** The rebuilt model's fields as a tree; nested models expand and collapse (native details). */
+/**
+ * The rebuilt model's fields as nested lists; nested models expand and collapse with native
+ * disclosure (details/summary), which keyboards and screen readers operate as they are. No tree
+ * role: a tree promises arrow-key navigation this list does not need.
+ */
 import type { SchemaFieldView } from '../../../app/contract/operations.js';
 
 /** One field's name, type and flags (a render helper, not a component). */
@@ -17,9 +21,9 @@ function fieldLine(f: SchemaFieldView) {
 export default function SchemaTree(props: { fields: SchemaFieldView[]; depth?: number }) {
   const depth = props.depth ?? 0;
   return (
-    <ul className={depth === 0 ? 'schema-tree' : 'schema-subtree'} role={depth === 0 ? 'tree' : 'group'}>
+    <ul className={depth === 0 ? 'schema-tree' : 'schema-subtree'}>
       {props.fields.map((f) => (
-        <li key={f.name} role="treeitem" aria-expanded={f.fields ? depth < 1 : undefined} data-field={f.name}>
+        <li key={f.name} data-field={f.name}>
           {f.fields ? (
             <details open={depth < 1}>
               <summary>

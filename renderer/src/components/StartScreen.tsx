@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo, DbInfo, RecentFile } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import { timestamp } from '../format.js';
 import DropZone from './DropZone.js';
 import ErrorPanel from './ErrorPanel.js';
 
@@ -73,7 +74,7 @@ export default function StartScreen(props: { info: AppInfo; onOpened: (db: DbInf
                 <button type="button" className="link mono" onClick={() => void open(f.path)} disabled={busy}>
                   {f.path}
                 </button>
-                <span className="muted small">opened {f.openedAt.slice(0, 16).replace('T', ' ')} UTC</span>
+                <span className="muted small">opened {timestamp(f.openedAt)}</span>
               </li>
             ))}
           </ul>

@@ -4,7 +4,8 @@
  * from it. Links jump to the related token's card.
  */
 import type { LineageToken } from '../../../app/contract/operations.js';
-import { utc } from '../format.js';
+import { errorHeadline } from '../errorText.js';
+import { timestamp } from '../format.js';
 import StatusBadge from './StatusBadge.js';
 
 const short = (id: string) => id.slice(0, 8);
@@ -21,7 +22,7 @@ function jump(tokenId: string) {
   el?.focus({ preventScroll: true });
 }
 
-export default function TokenTimeline(props: { token: LineageToken; focused: boolean }) {
+export default function TokenTimeline(props: { token: LineageToken; focused: boolean; focusNodeId?: string | null }) {
   const t = props.token;
   const origin = t.join_group_id ? 'coalesced' : t.fork_group_id ? 'forked' : t.expand_group_id ? 'expanded' : t.parents.length > 0 ? 'derived' : 'initial';
   return (
@@ -34,7 +35,7 @@ export default function TokenTimeline(props: { token: LineageToken; focused: boo
         {t.join_group_id && <span className="tag mono" title="join group">join {short(t.join_group_id)}</span>}
         {t.expand_group_id && <span className="tag mono" title="expand group">expand {short(t.expand_group_id)}</span>}
         <span className="spacer" />
-        <span className="muted small">{utc(t.created_at)}</span>
+        <span className="muted small">{timestamp(t.created_at)}</span>
       </header>
       {t.parents.length > 0 && (
         <p className="token-links small">
@@ -48,7 +49,7 @@ export default function TokenTimeline(props: { token: LineageToken; focused: boo
       )}
       <ol className="timeline">
         {t.states.map((s) => (
-          <li key={s.state_id} className={`tl-item tl-${s.status ?? 'unknown'}`} data-testid="node-state">
+          <li key={s.state_id} className={`tl-item tl-${s.status ?? 'unknown'}${s.node_id === props.focusNodeId ? ' tl-focus' : ''}`} data-testid="node-state" data-focus={s.node_id === props.focusNodeId || undefined}>
             <div className="tl-main">
               <span className="tl-node">{s.plugin_name ?? s.node_id}</span>
               <span className="muted small">{s.node_type ?? ''}</span>
@@ -57,7 +58,12 @@ export default function TokenTimeline(props: { token: LineageToken; focused: boo
               <span className="muted small">step {s.step_index ?? '—'} · attempt {s.attempt ?? '—'} · {ms(s.duration_ms)}</span>
             </div>
             <div className="mono small muted" title={s.node_id}>{s.node_id}</div>
-            {s.error && <pre className="tl-error">{s.error}</pre>}
+            {s.error && (
+              <details className="tl-error">
+                <summary>{errorHeadline(s.error)}</summary>
+                <pre>{s.error}</pre>
+              </details>
+            )}
             {s.routing.length > 0 && (
               <div className="tl-chips">
                 {s.routing.map((r, i) => (

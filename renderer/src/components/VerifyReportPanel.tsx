@@ -1,17 +1,24 @@
 /** A verification report: the verdict, each check, each file and the located failures. */
 import type { VerifyReport } from '../../../app/contract/operations.js';
-import { bytes, count } from '../format.js';
+import { bytes, count, timestamp } from '../format.js';
 
 const short = (h: string | null) => (h ? `${h.slice(0, 16)}…` : '—');
 
 export default function VerifyReportPanel(props: { report: VerifyReport }) {
   const r = props.report;
   const pass = r.verdict === 'pass';
+  const wrongKey = r.failures.find((f) => f.kind === 'key_mismatch');
   return (
     <div className="card verify-report" data-testid="verify-report">
       <div className={`verdict ${pass ? 'verdict-ready' : 'verdict-blocked'}`} data-testid="verify-verdict" data-verdict={r.verdict} role="status">
         <strong>{pass ? 'PASS' : 'FAIL'}</strong> — {r.summary}
       </div>
+      {wrongKey && (
+        <p className="warning" data-testid="verify-key-mismatch">
+          <strong>The HMAC key does not match this export.</strong> No signature in it verifies with the key you gave, so the records were not judged one by one. Check that
+          you used the key the export was signed with; a record-by-record verdict needs that key.
+        </p>
+      )}
       <dl className="meta">
         <div>
           <dt>Export</dt>
@@ -23,8 +30,28 @@ export default function VerifyReportPanel(props: { report: VerifyReport }) {
         </div>
         <div>
           <dt>Records checked</dt>
-          <dd>{count(r.records_checked)}</dd>
+          <dd data-testid="verify-records">
+            {r.records_checked === null ? '— (CSV without the database)' : `${count(r.records_checked)} data records${r.manifest_present ? ' + the manifest' : ''}`}
+          </dd>
         </div>
+        {r.receipt && (
+          <>
+            <div>
+              <dt>Made</dt>
+              <dd data-testid="verify-receipt-made">
+                {timestamp(r.receipt.created_at)}
+                {r.receipt.tool_version ? ` by ${r.receipt.tool_name ?? 'the exporter'} ${r.receipt.tool_version}` : ''}
+                {r.receipt.profile ? ` (${r.receipt.profile} profile)` : ''}
+              </dd>
+            </div>
+            <div>
+              <dt>From database</dt>
+              <dd className="mono wrap" data-testid="verify-receipt-db">
+                SHA-256 {r.receipt.database_sha256 ?? '— (not in the receipt)'}
+              </dd>
+            </div>
+          </>
+        )}
       </dl>
       <h2>Checks</h2>
       <ul className="checks" data-testid="verify-checks">

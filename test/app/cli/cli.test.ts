@@ -35,6 +35,25 @@ before(() => {
   fs.mkdirSync(out);
 });
 
+test('summary: the gate that stopped a run, steps with failures and outcomes per sink; --json; unknown run is exit 3', async () => {
+  const stopped = built.runs.find((r) => r.status === 'failed' && (r.counts['nodes'] ?? 0) === 0)!;
+  let r = await cli(['summary', db, '--run', stopped.runId]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^run [0-9a-f]{32}: failed\nstopped by commencement_gate "business hours": “context\['hour'\] >= 6” evaluated false/);
+  const failed = built.runs.find((x) => x.status === 'failed' && (x.counts['nodes'] ?? 0) > 0)!;
+  r = await cli(['summary', db, '--run', failed.runId, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { failure: { nodes: Array<{ failed: number }> }; outcomes: { outcomes: Array<{ count: number }> } };
+  assert.ok(s.failure.nodes.length > 0 && s.failure.nodes.every((n) => n.failed > 0));
+  assert.equal(s.outcomes.outcomes.reduce((n, o) => n + o.count, 0), failed.counts['token_outcomes']);
+  const human = await cli(['summary', db, '--run', failed.runId]);
+  assert.match(human.stdout, /\nnodes with failed states:\n {2}node +type +failed +of states +rate +retried ok +last error\n/);
+  assert.match(human.stdout, /\noutcomes of \d+ token\(s\) from \d+ source row\(s\):\n/);
+  const missing = await cli(['summary', db, '--run', 'no-such-run']);
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /^landscape-desk: error \[RUN_NOT_FOUND\]/);
+});
+
 test('runs --json lists every run with the database column names and exact record counts', async () => {
   const r = await cli(['runs', db, '--json']);
   assert.equal(r.code, 0);
