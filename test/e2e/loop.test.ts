@@ -1,6 +1,7 @@
 /**
  * End-to-end, plain words and the verify loop: a UTC/local time setting changes every displayed
- * time (the browser runs in a fixed non-UTC zone) but not one byte of an export; the lineage box
+ * time, the records grid's included (the browser runs in a fixed non-UTC zone), but not one byte
+ * of an export or a copied cell; the lineage box
  * takes a row index, a row id, a token id, a node state id and the app's own short ids, and
  * answers mistakes inline; exporting a run that has not finished warns first; "Verify this
  * export" runs the verification with the export filled in, a wrong key is one diagnosis, and the
@@ -19,6 +20,7 @@ import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 import { LineageBox, openDatabase, openRun } from './overviewPages.js';
 import { RunPage, VerifyPage } from './pages.js';
+import { RecordsGridPage } from './recordsPage.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
 type Raw = Record<string, unknown>;
@@ -81,8 +83,30 @@ describe('plain words and the verify loop end to end', { timeout: 240_000 }, () 
     } finally {
       db.close();
     }
+
     await app.page.getByTestId('time-mode').selectOption('utc');
     assert.match(await app.page.getByTestId('export-result').innerText(), /UTC by Landscape Desk/);
+
+    // The records grid's time cells follow the setting too; a cell's tooltip and a copied cell
+    // keep the exported text, the export's own bytes.
+    await app.page.getByTestId('time-mode').selectOption('local');
+    const run2 = new RunPage(app.page);
+    await run2.tab('Records');
+    await run2.chooseRecordType('node_state');
+    const grid = new RecordsGridPage(app.page);
+    const stateId = await grid.cellAt(0, 'state_id');
+    const exported = (JSON.parse(fs.readFileSync(out, 'utf8')) as Raw[]).find((r) => r['record_type'] === 'node_state' && r['state_id'] === stateId)!;
+    const stored = String((raw.prepare('SELECT started_at FROM node_states WHERE state_id = ?').get(stateId) as Raw)['started_at']);
+    const shifted = new Date(Date.parse(`${stored.slice(0, 10)}T${stored.slice(11, 19)}Z`) + 330 * 60_000).toISOString();
+    assert.equal(await grid.cellAt(0, 'started_at'), `${shifted.slice(0, 10)} ${shifted.slice(11, 19)} UTC+05:30`);
+    const cell = grid.grid().locator('[role="row"][aria-rowindex="2"] [data-column="started_at"]');
+    assert.equal(await cell.getAttribute('title'), exported['started_at']);
+    await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.harness.origin });
+    await cell.click();
+    await app.page.keyboard.press('Control+c');
+    assert.equal(await app.page.evaluate(() => navigator.clipboard.readText()), exported['started_at']);
+    await app.page.getByTestId('time-mode').selectOption('utc');
+    assert.equal(await grid.cellAt(0, 'started_at'), `${stored.slice(0, 19)} UTC`);
     noConsoleErrors();
   });
 

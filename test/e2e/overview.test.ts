@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 import { FilteredRecords, JsonPane, openDatabase, openRun, OverviewPage } from './overviewPages.js';
+import { RecordsGridPage } from './recordsPage.js';
 import { RunPage, RunsPage } from './pages.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
@@ -61,6 +62,12 @@ describe('run overview end to end', { timeout: 240_000 }, () => {
     const json = new JsonPane(app.page);
     assert.match(await json.readable('result_json'), /"result": false/);
     assert.equal(await json.showStored('result_json'), gate['result_json'], 'the stored text, exactly');
+    // The link's filter is the grid's own chip: "Show all" removes it, and every preflight result of the run is listed.
+    assert.deepEqual(await new RecordsGridPage(app.page).chips(), ['result_id']);
+    await app.page.getByTestId('clear-filter').click();
+    await new RecordsGridPage(app.page).waitForCount(Number(raw.prepare('SELECT count(*) FROM preflight_results WHERE run_id = ?').pluck().get(stopped.runId)));
+    assert.deepEqual(await new RecordsGridPage(app.page).chips(), []);
+    assert.equal(await app.page.getByTestId('records-filter').count(), 0);
     noConsoleErrors();
   });
 
