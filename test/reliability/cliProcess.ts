@@ -24,7 +24,7 @@ export async function bundleCli(tag: string): Promise<{ cli: string; remove(): v
   await build({
     entryPoints: { cli: path.join(REPO_ROOT, 'app', 'cli', 'run.ts'), chunkWorker: path.join(REPO_ROOT, 'app', 'export', 'chunkWorker.ts') },
     outdir: dir, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    external: ['better-sqlite3'], logLevel: 'silent',
+    external: ['better-sqlite3-multiple-ciphers'], logLevel: 'silent',
     // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
