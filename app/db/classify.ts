@@ -1,7 +1,7 @@
 /**
  * Looking at a file before anything copies or opens it: existence, size, the SQLite header and
- * truncation, and whether it looks encrypted (docs/format.md §1.4). Only its first 100 bytes are
- * read.
+ * truncation (docs/format.md §1.1), and whether it looks encrypted (docs/format.md §1.4). Only
+ * its first 100 bytes are read.
  */
 import * as fs from 'node:fs';
 import { LandscapeError } from '../errors.js';
