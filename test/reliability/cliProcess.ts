@@ -17,7 +17,7 @@ export type PausePoint = (typeof PAUSE_POINTS)[number] | 'verify:records';
 export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export const EXIT_CODE = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Bundles the CLI into `test-results/` (inside the repository, so better-sqlite3 resolves); returns the entry. */
+/** Bundles the CLI into `test-results/` (inside the repository, so the native SQLite module resolves); returns the entry. */
 export async function bundleCli(tag: string): Promise<{ cli: string; remove(): void }> {
   const dir = path.join(REPO_ROOT, 'test-results', `cli-${tag}-${process.pid}`);
   fs.mkdirSync(dir, { recursive: true });
