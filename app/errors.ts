@@ -15,6 +15,7 @@ const AREAS = {
   DB_EMPTY: 'input',
   DB_NOT_SQLITE: 'input',
   DB_ENCRYPTED: 'input',
+  DB_WRONG_PASSPHRASE: 'input',
   DB_CORRUPT: 'input',
   DB_TRUNCATED: 'input',
   DB_NOT_LANDSCAPE: 'input',

@@ -2,17 +2,17 @@
  * Export worker (runs in a Node worker thread, started by workerExport.ts). It attaches a second
  * read-only connection to the session's private snapshot (so it exports exactly what the user
  * browsed, without copying the database again) and runs the core exporter there, so a long export
- * never blocks the main process. Messages in: {type:'start', path, snapshot, opts} then optionally
+ * never blocks the main process. Messages in: {type:'start', handle, opts} then optionally
  * {type:'cancel'}.
  * Messages out: progress, done (result) or error (code and message only).
  */
 import { parentPort } from 'node:worker_threads';
-import { LandscapeDb } from '../app/db/open.js';
-import type { SnapshotFiles } from '../app/db/snapshot.js';
+import type { ReaderHandle } from '../app/db/landscape.js';
+import { openShared, type LandscapeDb } from '../app/db/open.js';
 import { isLandscapeError } from '../app/errors.js';
 import { exportRun, type ExportOptions } from '../app/export/exportRun.js';
 
-type StartMessage = { type: 'start'; path: string; snapshot: SnapshotFiles; opts: Omit<ExportOptions, 'onProgress' | 'signal' | 'key'> & { key: Uint8Array | null } };
+type StartMessage = { type: 'start'; handle: ReaderHandle; opts: Omit<ExportOptions, 'onProgress' | 'signal' | 'key'> & { key: Uint8Array | null } };
 type InMessage = StartMessage | { type: 'cancel' };
 
 const port = parentPort;
@@ -26,7 +26,8 @@ if (port) {
   async function run(m: StartMessage): Promise<void> {
     let db: LandscapeDb | undefined;
     try {
-      db = LandscapeDb.attach(m.path, m.snapshot);
+      db = openShared(m.handle);
+      m.handle.key?.fill(0);
       const key = m.opts.key ? Buffer.from(m.opts.key) : null;
       const result = await exportRun(db, {
         ...m.opts,

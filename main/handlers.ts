@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExportFormatName, ExportStatus, LastViewInfo, OpName, OpResult, Result } from '../app/contract/operations.js';
 import { validateInput } from '../app/contract/validate.js';
+import { typedPassphrase, type PassphraseSource } from '../app/db/cipher.js';
 import { LandscapeDb } from '../app/db/open.js';
 import { exportRun } from '../app/export/exportRun.js';
 import type { DataRecordType } from '../app/export/recordTypes.js';
@@ -36,7 +37,8 @@ import type { VerifyFn } from './workerVerify.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
-  open(path: string): LandscapeDb;
+  /** Opens a database; an encrypted one needs `passphrase` (else DB_ENCRYPTED). */
+  open(path: string, passphrase?: PassphraseSource): LandscapeDb;
   listRuns: typeof listRuns;
   runDetail: typeof runDetail;
   runAuditSummary: typeof runAuditSummary;
@@ -86,6 +88,9 @@ export interface HandlerDeps {
   lastView?: { load(): LastViewInfo | null; save(v: LastViewInfo | null): void };
 }
 
+/** In the desktop app an encrypted file's passphrase is asked for (db:unlock), never read from the environment. */
+const PROMPT_FOR_PASSPHRASE: PassphraseSource = { label: 'no passphrase', howToSet: 'enter its passphrase to open it', read: () => undefined };
+
 export type Handlers = { [K in OpName]: (input: unknown) => Promise<Result<OpResult<K>>> };
 
 const disposers = new WeakMap<Handlers, () => void>();
@@ -97,7 +102,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const now = deps.now ?? (() => Date.now());
   const env = deps.env ?? process.env;
   const core: Core = {
-    open: (p) => LandscapeDb.open(p),
+    open: (p, passphrase) => LandscapeDb.open(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE }),
     listRuns,
     runDetail,
     runAuditSummary,
@@ -112,7 +117,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       verifyExport(r.path, {
         key: r.key,
         ...(r.publicKey !== null ? { publicKey: r.publicKey } : {}),
-        ...(r.dbPath !== null ? { dbPath: r.dbPath } : {}),
+        ...(r.dbPath !== null ? { dbPath: r.dbPath, ...(r.dbKey ? { dbKey: { fileKey: r.dbKey } } : {}) } : {}),
         ...(r.onProgress ? { onProgress: r.onProgress } : {}),
         ...(r.signal ? { signal: r.signal } : {}),
       }),
@@ -147,24 +152,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { path: abs };
     },
     'recent:list': () => ({ files: deps.recent.list() }),
-    'db:open': ({ path: file }) => {
-      const db = core.open(file);
-      const entry = session.add(db);
-      try {
-        deps.recent.add(db.path);
-      } catch (e) {
-        deps.log.error('could not update the recent-files list', e);
-      }
-      return {
-        handle: entry.handle,
-        path: db.path,
-        fileName: path.basename(db.path),
-        sizeBytes: db.sizeBytes,
-        sha256: db.sha256,
-        userVersion: db.userVersion,
-        warnings: db.warnings.map((w) => ({ code: w.code, message: w.message })),
-      };
-    },
+    'db:open': ({ path: file }) => opened(core.open(file)),
+    // The typed passphrase lives in this call only; the session keeps the file key, never the passphrase.
+    'db:unlock': ({ path: file, passphrase }) => opened(core.open(file, typedPassphrase(passphrase))),
     'db:close': ({ handle }) => {
       const e = session.get(handle);
       if (e.activeExport) jobs.cancel(e.activeExport);
@@ -241,9 +231,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       if (publicKey !== null && !session.isReadGranted(publicKey)) throw new BridgeError('FILE_NOT_GRANTED', 'choose the public key file with its Choose… button first');
       const hmac = key.mode === 'none' ? null : key.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(key.key, 'utf8');
-      const dbPath = handle === null ? null : session.get(handle).db.path;
+      const db = handle === null ? null : session.get(handle).db;
       session.grantRead(target);
-      const request = { path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath };
+      const request = { path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath: db?.path ?? null, dbKey: db?.fileKeyCopy() ?? null };
       return { jobId: verifications.start(request, handle, () => session.shownPaths()) };
     },
     'verify:status': ({ jobId }) => verifications.status(jobId),
@@ -282,6 +272,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return found;
     },
   };
+
+  /** Registers a newly opened database with the session and the recent-files list (its path only). */
+  function opened(db: LandscapeDb): OpResult<'db:open'> {
+    const entry = session.add(db);
+    try {
+      deps.recent.add(db.path);
+    } catch (e) {
+      deps.log.error('could not update the recent-files list', e);
+    }
+    return {
+      handle: entry.handle,
+      path: db.path,
+      fileName: path.basename(db.path),
+      sizeBytes: db.sizeBytes,
+      sha256: db.sha256,
+      userVersion: db.userVersion,
+      encrypted: db.encrypted,
+      warnings: db.warnings.map((w) => ({ code: w.code, message: w.message })),
+    };
+  }
 
   function needDialog<A extends unknown[]>(d: ((...a: A) => Promise<string | null>) | undefined): (...a: A) => Promise<string | null> {
     if (!d) throw new BridgeError('NOT_AVAILABLE', 'this dialog is not available here');
@@ -335,7 +345,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { ok: true, value };
       } catch (e) {
         // A database the user tried to open may be named in its own error message.
-        const tried = op === 'db:open' ? (input as { path?: unknown } | null)?.path : undefined;
+        const tried = op === 'db:open' || op === 'db:unlock' ? (input as { path?: unknown } | null)?.path : undefined;
         const shown = typeof tried === 'string' ? [...session.shownPaths(), path.resolve(tried)] : session.shownPaths();
         return failure(e, shown, deps.log, op);
       }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { ExportFormatName, JournalEntry, JournalOutcome, ProfileName } from '../app/contract/operations.js';
 import { csvField } from '../app/export/csv.js';
 import { outputError } from '../app/export/outputError.js';

@@ -1,7 +1,7 @@
 /**
  * Verify worker (runs in a Node worker thread, started by workerVerify.ts). Verification hashes
  * whole files and may re-export a run from the database, so it runs here and never blocks the
- * main process. Messages in: {type:'start', path, key, publicKey, dbPath}, then optionally
+ * main process. Messages in: {type:'start', path, key, publicKey, dbPath, dbKey}, then optionally
  * {type:'cancel'}. Messages out: progress (phase, bytes done and total), then done (the report)
  * or error (code and message only; the stack as detail for main's log).
  */
@@ -15,6 +15,8 @@ interface StartMessage {
   key: Uint8Array | null;
   publicKey: string | null;
   dbPath: string | null;
+  /** File key of an encrypted database (from the session that opened it). */
+  dbKey: Uint8Array | null;
 }
 
 type InMessage = StartMessage | { type: 'cancel' };
@@ -40,6 +42,7 @@ if (port) {
       };
       if (m.publicKey !== null) opts.publicKey = m.publicKey;
       if (m.dbPath !== null) opts.dbPath = m.dbPath;
+      if (m.dbKey !== null) opts.dbKey = { fileKey: m.dbKey };
       const report = await verifyExport(m.path, opts);
       port?.postMessage({ type: 'done', report });
     } catch (e) {

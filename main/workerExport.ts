@@ -1,7 +1,8 @@
 /**
  * An ExportFn that runs each export in its own worker thread (exportWorker.ts): the worker takes
  * its own snapshot of the user's file, so the main process stays responsive (IPC, progress,
- * cancel) however large the run. The signing key is copied to the worker and nowhere else.
+ * cancel) however large the run. The signing key, and an encrypted database's file key, are
+ * copied to the worker in memory and nowhere else.
  */
 import { LandscapeError, ERROR_CODES, type ErrorCode } from '../app/errors.js';
 import type { ExportResult } from '../app/export/exportRun.js';
@@ -20,7 +21,7 @@ export function workerExport(entry: string, log: Logger, chunkEntry?: string): E
     new Promise<ExportResult>((resolve, reject) => {
       const worker = startWorker(entry);
       // The worker reads this session's snapshot: keep it on disk until the worker is done.
-      const release = db.lease();
+      const { handle, release } = db.share();
       let settled = false;
       const finish = (f: () => void) => {
         if (!settled) {
@@ -48,6 +49,7 @@ export function workerExport(entry: string, log: Logger, chunkEntry?: string): E
       const { signal: _s, onProgress: _p, key, ...rest } = opts;
       // In the bundle the exporter cannot find its chunk worker beside itself: it is told where it is.
       const parallel = chunkEntry ? { parallel: { ...rest.parallel, workerEntry: chunkEntry } } : {};
-      worker.postMessage({ type: 'start', path: db.path, snapshot: db.snapshotFiles, opts: { ...rest, ...parallel, key: key ? new Uint8Array(key) : null } });
+      worker.postMessage({ type: 'start', handle, opts: { ...rest, ...parallel, key: key ? new Uint8Array(key) : null } });
+      handle.key?.fill(0);
     });
 }

@@ -1,7 +1,8 @@
 /**
  * A VerifyFn that runs each verification in its own worker thread (verifyWorker.ts), so hashing
  * large exports or re-exporting a run never freezes the main process, which stays free to relay
- * progress and cancel. The HMAC key is copied to the worker and nowhere else.
+ * progress and cancel. The HMAC key, and an encrypted database's file key, are copied to the
+ * worker in memory and nowhere else.
  */
 import { ERROR_CODES, LandscapeError, type ErrorCode } from '../app/errors.js';
 import { checkCancelled, type VerifyProgress } from '../app/verify/progress.js';
@@ -15,6 +16,8 @@ export interface VerifyRequest {
   /** Path of a PEM public key file. */
   publicKey: string | null;
   dbPath: string | null;
+  /** The file key of the open database when `dbPath` is encrypted (its passphrase is not kept). */
+  dbKey?: Uint8Array | null;
   onProgress?: (p: VerifyProgress) => void;
   /** Aborting it cancels the verification, which then rejects with CANCELLED. */
   signal?: AbortSignal;
@@ -57,6 +60,7 @@ export function workerVerify(entry: string, log: Logger): VerifyFn {
         req.signal?.removeEventListener('abort', onAbort);
         finish(() => reject(new LandscapeError('INTERNAL', 'the verify worker stopped unexpectedly')));
       });
-      worker.postMessage({ type: 'start', path: req.path, key: req.key ? new Uint8Array(req.key) : null, publicKey: req.publicKey, dbPath: req.dbPath });
+      worker.postMessage({ type: 'start', path: req.path, key: req.key ? new Uint8Array(req.key) : null, publicKey: req.publicKey, dbPath: req.dbPath, dbKey: req.dbKey ?? null });
+      req.dbKey?.fill(0);
     });
 }

@@ -1,5 +1,5 @@
 // Desktop bundles (plain Node, called by scripts/build.mjs): esbuild bundles the Electron main
-// process and the preload to CommonJS (electron and the native better-sqlite3 stay external), and
+// process and the preload to CommonJS (electron and the native better-sqlite3-multiple-ciphers stay external), and
 // Vite builds the renderer into dist/renderer/.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -12,7 +12,7 @@ const only = process.argv.includes('--renderer-only') ? 'renderer' : null;
 
 if (only !== 'renderer') {
   // import.meta only serves the tsx development path of workerExport.ts; the bundle uses .cjs workers.
-  const common = { logOverride: { 'empty-import-meta': 'silent' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', external: ['electron', 'better-sqlite3'] };
+  const common = { logOverride: { 'empty-import-meta': 'silent' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', external: ['electron', 'better-sqlite3-multiple-ciphers'] };
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'index.ts')], outfile: join(root, 'dist', 'main', 'index.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'exportWorker.ts')], outfile: join(root, 'dist', 'main', 'exportWorker.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'verifyWorker.ts')], outfile: join(root, 'dist', 'main', 'verifyWorker.cjs') });

@@ -1,4 +1,5 @@
 /** The CLI's browsing and export commands. Each returns an exit code. */
+import type { PassphraseSource } from '../db/cipher.js';
 import { LandscapeDb } from '../db/open.js';
 import { LandscapeError } from '../errors.js';
 import { exportRun, type ExportPhase } from '../export/exportRun.js';
@@ -14,6 +15,7 @@ import { recordsQuery } from './recordsQuery.js';
 import { passphraseFromEnv } from '../verify/cli.js';
 import { loadPrivateKey } from '../verify/keys.js';
 import { int, parse, str } from './args.js';
+import { AUDIT_KEY_OPTION, auditPassphrase } from './auditKey.js';
 import { ProgressBar, table, type Io } from './output.js';
 
 export const USAGE = `usage:
@@ -24,19 +26,24 @@ export const USAGE = `usage:
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
                          [--sign] [--key-env NAME] [--profile elspeth|complete] [--force] [--spreadsheet-safe]
                          [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>] [--threads N]
-  landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db>] [--json]
+  landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db> [--audit-key-env NAME]] [--json]
                          (HMAC key from ELSPETH_SIGNING_KEY unless --key-env; receipt read from <export>.receipt.json)
   landscape-desk keygen  --out <name> [--passphrase-env NAME]   (writes <name>.key, mode 0600, and <name>.pub)
   landscape-desk schema  <db> --run <id> [--json]
   landscape-desk diff    <db> --run <id> (--against <id> | --against-db <db2> --against-run <id> | --against-file <schema.json>) [--json]
   landscape-desk resume-check <db> --run <id> [--json]
 options common to all: --debug (stack traces on errors), --help
+every command that opens a database also takes --audit-key-env NAME: an encrypted (SQLCipher) database's
+  passphrase is read from the environment variable ELSPETH_AUDIT_KEY, or from NAME (never from an argument)
 exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) problem, 4 output problem, 5 internal error,
             128 + signal number when SIGHUP (129), SIGINT (130) or SIGTERM (143) stopped the work`;
 
-/** Opens a database for a command, always closing it afterwards; its warnings go to stderr. */
-export async function withDb<T>(file: string, io: Io, fn: (db: LandscapeDb) => Promise<T> | T): Promise<T> {
-  const db = LandscapeDb.open(file);
+/**
+ * Opens a database for a command, always closing it afterwards; its warnings go to stderr. The
+ * passphrase is read from the environment only if the file is encrypted.
+ */
+export async function withDb<T>(file: string, io: Io, passphrase: PassphraseSource, fn: (db: LandscapeDb) => Promise<T> | T): Promise<T> {
+  const db = LandscapeDb.open(file, { passphrase });
   try {
     for (const w of db.warnings) io.stderr(`warning: ${w.message}\n`);
     return await fn(db);
@@ -53,8 +60,8 @@ function ms(v: number | null): string {
 }
 
 export async function runsCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, ['db']);
-  return withDb(positionals[0]!, io, (db) => {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, ...AUDIT_KEY_OPTION }, ['db']);
+  return withDb(positionals[0]!, io, auditPassphrase(values, io.env), (db) => {
     const runs = listRuns(db, { counts: true });
     if (values['json']) {
       io.stdout(JSON.stringify(runs, null, 2) + '\n');
@@ -76,6 +83,7 @@ export async function recordsCommand(argv: string[], io: Io): Promise<number> {
     {
       run: { type: 'string' }, type: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' }, json: { type: 'boolean' },
       where: { type: 'string', multiple: true }, search: { type: 'string' }, order: { type: 'string' }, count: { type: 'boolean' },
+      ...AUDIT_KEY_OPTION,
     },
     ['db'],
   );
@@ -84,7 +92,7 @@ export async function recordsCommand(argv: string[], io: Io): Promise<number> {
   const runId = str(values, 'run', true);
   const limit = int(values, 'limit', 50);
   const query = recordsQuery(type, (values['where'] as string[] | undefined) ?? [], str(values, 'search') ?? null, str(values, 'order') ?? null);
-  return withDb(positionals[0]!, io, (db) => {
+  return withDb(positionals[0]!, io, auditPassphrase(values, io.env), (db) => {
     if (values['count']) {
       const n = recordCount(db, runId, type as DataRecordType, query);
       io.stdout(values['json'] ? `${JSON.stringify({ count: n })}\n` : `${n}\n`);
@@ -108,6 +116,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
       run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, sign: { type: 'boolean' },
       'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' }, 'spreadsheet-safe': { type: 'boolean' },
       'sign-receipt': { type: 'string' }, 'passphrase-env': { type: 'string' }, previous: { type: 'string' }, threads: { type: 'string' },
+      ...AUDIT_KEY_OPTION,
     },
     ['db'],
   );
@@ -125,10 +134,11 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const previousReceipt = str(values, 'previous');
   const out = str(values, 'out', true);
   const runId = str(values, 'run', true);
+  const passphrase = auditPassphrase(values, io.env);
   const bar = new ProgressBar(io, 'exporting');
   const pause = io.pause;
   try {
-    return await withDb(positionals[0]!, io, async (db) => {
+    return await withDb(positionals[0]!, io, passphrase, async (db) => {
       const result = await exportRun(db, {
         runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']), spreadsheetSafe: Boolean(values['spreadsheet-safe']),
         ...(io.signal ? { signal: io.signal } : {}), env: io.env, onProgress: (p) => bar.update(p.done, p.total),

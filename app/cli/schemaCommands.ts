@@ -6,13 +6,14 @@ import { reconstructSchemaText } from '../schema/reconstruct.js';
 import { diffText, resumeJson, resumeText, schemaJson, schemaText } from '../schema/render.js';
 import { resumeReadiness } from '../schema/resume.js';
 import { parse, str } from './args.js';
+import { AUDIT_KEY_OPTION, auditPassphrase } from './auditKey.js';
 import { withDb } from './commands.js';
 import type { Io } from './output.js';
 
 export async function schemaCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' } }, ['db']);
+  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION }, ['db']);
   const runId = str(values, 'run', true);
-  return withDb(positionals[0]!, io, (db) => {
+  return withDb(positionals[0]!, io, auditPassphrase(values, io.env), (db) => {
     const r = reconstructSchemaText(loadRunSchema(db, runId).sourceSchemaJson);
     io.stdout(values['json'] ? `${JSON.stringify(schemaJson(r), null, 2)}\n` : schemaText(r));
     return 0;
@@ -20,9 +21,9 @@ export async function schemaCommand(argv: string[], io: Io): Promise<number> {
 }
 
 export async function resumeCheckCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' } }, ['db']);
+  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION }, ['db']);
   const runId = str(values, 'run', true);
-  return withDb(positionals[0]!, io, (db) => {
+  return withDb(positionals[0]!, io, auditPassphrase(values, io.env), (db) => {
     const report = resumeReadiness(db, runId);
     io.stdout(values['json'] ? `${JSON.stringify(resumeJson(report), null, 2)}\n` : resumeText(report));
     return 0;
@@ -49,7 +50,7 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
     argv,
     {
       run: { type: 'string' }, against: { type: 'string' }, 'against-db': { type: 'string' },
-      'against-run': { type: 'string' }, 'against-file': { type: 'string' }, json: { type: 'boolean' },
+      'against-run': { type: 'string' }, 'against-file': { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION,
     },
     ['db'],
   );
@@ -59,7 +60,9 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
   if ((values['against-db'] !== undefined) !== (values['against-run'] !== undefined)) {
     throw new LandscapeError('USAGE', '--against-db and --against-run go together');
   }
-  return withDb(positionals[0]!, io, async (db) => {
+  // Both databases of a diff are ELSPETH's, keyed through the same variable (as ELSPETH's settings name one).
+  const passphrase = auditPassphrase(values, io.env);
+  return withDb(positionals[0]!, io, passphrase, async (db) => {
     const a = loadRunSchema(db, runId);
     let changes: SchemaChange[];
     let contracts: SchemaChange[] = [];
@@ -72,7 +75,7 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
         contracts = contractChanges(a, b);
       };
       const againstDb = str(values, 'against-db');
-      if (againstDb !== undefined) await withDb(againstDb, io, (db2) => other(loadRunSchema(db2, str(values, 'against-run', true))));
+      if (againstDb !== undefined) await withDb(againstDb, io, passphrase, (db2) => other(loadRunSchema(db2, str(values, 'against-run', true))));
       else other(loadRunSchema(db, str(values, 'against', true)));
     }
     if (values['json']) {

@@ -5,6 +5,7 @@
  */
 import { runAuditSummary, type RunAuditSummary } from '../query/summary.js';
 import { parse, str } from './args.js';
+import { AUDIT_KEY_OPTION, auditPassphrase } from './auditKey.js';
 import { withDb } from './commands.js';
 import { table, terminalSafe, type Io } from './output.js';
 
@@ -58,9 +59,9 @@ export function formatSummary(s: RunAuditSummary): string {
 }
 
 export async function summaryCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' } }, ['db']);
+  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION }, ['db']);
   const runId = str(values, 'run', true);
-  return withDb(positionals[0]!, io, (db) => {
+  return withDb(positionals[0]!, io, auditPassphrase(values, io.env), (db) => {
     const s = runAuditSummary(db, runId);
     io.stdout(values['json'] ? `${JSON.stringify(s, null, 2)}\n` : formatSummary(s));
     return 0;

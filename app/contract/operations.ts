@@ -66,6 +66,8 @@ export interface DbInfo {
   sizeBytes: number;
   sha256: string;
   userVersion: number;
+  /** SQLCipher-encrypted at rest (opened with a passphrase, which is not kept). */
+  encrypted: boolean;
   warnings: OpenWarningView[];
 }
 
@@ -288,6 +290,11 @@ export interface Operations {
   };
   'recent:list': { input: Record<string, never>; result: { files: RecentFile[] } };
   'db:open': { input: { path: string }; result: DbInfo };
+  /**
+   * Opens an encrypted database with the passphrase the user typed after `db:open` failed with
+   * DB_ENCRYPTED. The passphrase is used for this open only: never stored, logged or returned.
+   */
+  'db:unlock': { input: { path: string; passphrase: string }; result: DbInfo };
   'db:close': { input: { handle: string }; result: { closed: boolean } };
   'runs:list': { input: { handle: string }; result: { runs: RunSummaryView[] } };
   'runs:detail': { input: { handle: string; runId: string }; result: RunDetailView };
@@ -365,6 +372,7 @@ export const OP_NAMES = [
   'dialog:chooseExportDestination',
   'recent:list',
   'db:open',
+  'db:unlock',
   'db:close',
   'runs:list',
   'runs:detail',
@@ -402,6 +410,7 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'dialog:chooseExportDestination': ['UNKNOWN_HANDLE'],
   'recent:list': [],
   'db:open': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY'],
+  'db:unlock': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_WRONG_PASSPHRASE', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY'],
   'db:close': ['UNKNOWN_HANDLE'],
   'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],
   'runs:detail': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],

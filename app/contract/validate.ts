@@ -14,6 +14,8 @@ export const LIMITS = {
   runId: 256,
   cursor: 2048,
   key: 4096,
+  /** An audit database passphrase (characters). */
+  passphrase: 1024,
   url: 2048,
   pageMax: 1000,
   /** Largest row_index accepted (SQLite INTEGER, kept within exact JS integers). */
@@ -190,6 +192,11 @@ export const VALIDATORS: Validators = {
   },
   'recent:list': (v) => empty(v, 'recent:list input'),
   'db:open': (v) => ({ path: absolutePath(plainObject(v, 'input', ['path']), 'path') }),
+  'db:unlock': (v) => {
+    const o = plainObject(v, 'input', ['path', 'passphrase']);
+    // Kept exactly as typed (spaces included): SQLCipher keys with the passphrase as it is.
+    return { path: absolutePath(o, 'path'), passphrase: str(o, 'passphrase', LIMITS.passphrase) };
+  },
   'db:close': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
   'runs:list': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
   'runs:detail': (v) => {

@@ -7,8 +7,11 @@ import type { OpenWarning } from './open.js';
 import type { SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
 
-/** What another thread needs to open a reader on the same consistent state as a Landscape. */
-export type ReaderHandle = { kind: 'sqlite-snapshot'; path: string; snapshot: SnapshotFiles };
+/**
+ * What another thread needs to open a reader on the same consistent state as a Landscape. `key` is
+ * the file key of an encrypted snapshot (null for a plain one): it travels in memory only.
+ */
+export type ReaderHandle = { kind: 'sqlite-snapshot'; path: string; snapshot: SnapshotFiles; key: Uint8Array | null };
 
 export interface SharedState {
   handle: ReaderHandle;
@@ -26,6 +29,8 @@ export interface Landscape {
   readonly sha256: string;
   readonly sizeBytes: number;
   readonly walSha256: string | null;
+  /** Whether the database is encrypted at rest (SQLCipher); receipts record it. */
+  readonly encrypted: boolean;
   /** Rows with integers as bigint (exact storage kinds). */
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
   /** Rows with integers as plain numbers (the exporter's hot path). */

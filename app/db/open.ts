@@ -1,16 +1,19 @@
 /**
  * Opening a Landscape database: classify the file, take a private snapshot (snapshot.ts), open the
- * copy read-only and query-only, and learn its shape. Every problem becomes a coded error with a
- * plain message; the user's file is never written, locked or opened by SQLite.
+ * copy read-only and query-only (keyed first when the file is encrypted, cipher.ts), and learn its
+ * shape. Every problem becomes a coded error with a plain message; the user's file is never
+ * written, locked or opened by SQLite.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
+import { fileKey, keyConnection, SQLCIPHER4_KDF, type PassphraseSource } from './cipher.js';
+import { classifyFile } from './classify.js';
 import type { Landscape, ReaderHandle, SharedState } from './landscape.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
 import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
-import { mapSqliteError, withSqlite } from './sqliteErrors.js';
+import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
 
 /** The schema epoch this version of the core was written against (docs/format.md §1.3). */
 export const KNOWN_EPOCH = 2;
@@ -25,73 +28,30 @@ export interface OpenWarning {
 export interface OpenOptions {
   /** Progress of the snapshot copy, in bytes. */
   onBytes?: (bytesDone: number, bytesTotal: number) => void;
+  /**
+   * Where the passphrase comes from if the file turns out to be encrypted (it is read only then).
+   * Without one, an encrypted file fails with DB_ENCRYPTED.
+   */
+  passphrase?: PassphraseSource;
+  /**
+   * The file key of an earlier open of the same file ({@link LandscapeDb.fileKeyCopy}), for a
+   * worker that opens it again; used instead of a passphrase.
+   */
+  fileKey?: Uint8Array;
 }
 
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
-
-function readHeader(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
+/** The file key of an encrypted file: given, or derived from the passphrase and the copy's salt. */
+function keyFor(file: string, snap: SnapshotFiles, passphrase: string | undefined, given: Uint8Array | undefined): Uint8Array {
+  if (given) return new Uint8Array(given);
+  const salt = Buffer.alloc(SQLCIPHER4_KDF.saltBytes);
+  const fd = fs.openSync(snap.dbPath, 'r');
   try {
-    const b = Buffer.alloc(100);
-    const n = fs.readSync(fd, b, 0, 100, 0);
-    return b.subarray(0, n);
+    fs.readSync(fd, salt, 0, salt.length, 0);
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Mostly printable text is clearly not an encrypted database. */
-function looksLikeText(b: Buffer): boolean {
-  let printable = 0;
-  for (const c of b) if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09) printable++;
-  return printable >= b.length * 0.9;
-}
-
-/** Checks the file itself before any copy: existence, size, SQLite header, truncation. */
-function classifyFile(file: string): { size: number } {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new LandscapeError('DB_NOT_FOUND', `no such file: ${file}`);
-    throw new LandscapeError('DB_UNREADABLE', `cannot read ${file} (${code ?? 'error'})`);
-  }
-  if (!st.isFile()) throw new LandscapeError('DB_NOT_A_FILE', `${file} is not a regular file`);
-  if (st.size === 0) throw new LandscapeError('DB_EMPTY', `${file} is empty (0 bytes): it is not a Landscape database`);
-  let header: Buffer;
-  try {
-    header = readHeader(file);
-  } catch (e) {
-    throw new LandscapeError('DB_UNREADABLE', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (header.length < 100 || !header.subarray(0, 16).equals(SQLITE_MAGIC)) {
-    // SQLCipher files are indistinguishable from noise, but they are whole pages long.
-    const pageMultiple = st.size >= 1024 && st.size % 1024 === 0;
-    if (pageMultiple && !looksLikeText(header)) {
-      throw new LandscapeError(
-        'DB_ENCRYPTED',
-        `${file} looks like an encrypted database (e.g. SQLCipher); Landscape Desk cannot open encrypted databases`,
-      );
-    }
-    throw new LandscapeError('DB_NOT_SQLITE', `${file} is not a SQLite database`);
-  }
-  const rawPageSize = header.readUInt16BE(16);
-  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-  const pageCount = header.readUInt32BE(28);
-  const headerCountValid = header.readUInt32BE(92) === header.readUInt32BE(24);
-  const walSize = fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
-    throw new LandscapeError('DB_CORRUPT', `${file} has a damaged SQLite header (page size ${rawPageSize})`);
-  }
-  // Without a WAL the main file alone holds every page the header counts.
-  if (walSize === 0 && (st.size % pageSize !== 0 || (headerCountValid && st.size < pageCount * pageSize))) {
-    throw new LandscapeError(
-      'DB_TRUNCATED',
-      `${file} is truncated: ${st.size} bytes, but its header describes ${pageCount} pages of ${pageSize} bytes`,
-    );
-  }
-  return { size: st.size + walSize };
+  if (passphrase === undefined) throw new LandscapeError('INTERNAL', `no passphrase for ${file}`);
+  return fileKey(passphrase, salt);
 }
 
 /** An open, read-only Landscape database (a private snapshot of the user's file). */
@@ -111,6 +71,8 @@ export class LandscapeDb implements Landscape {
     readonly schema: SchemaInfo,
     readonly userVersion: number,
     readonly warnings: readonly OpenWarning[],
+    /** The encrypted file's key (raw SQLCipher form), kept for readers in other threads; wiped on close. */
+    private readonly key: Uint8Array | null,
   ) {}
 
   /** SHA-256 of the main database file as it was when opened. */
@@ -127,38 +89,63 @@ export class LandscapeDb implements Landscape {
     return this.snap.walSha256;
   }
 
+  /** Whether the file is SQLCipher-encrypted (its snapshot stays encrypted on disk). */
+  get encrypted(): boolean {
+    return this.key !== null;
+  }
+
   get isOpen(): boolean {
     return !this.closed;
   }
 
+  /**
+   * Opens a private snapshot of `file`. An encrypted file needs `opts.passphrase` (or
+   * `opts.fileKey`): the passphrase is read, turned into the file's key and dropped before SQLite
+   * sees the copy, which stays encrypted.
+   */
   static open(file: string, opts: OpenOptions = {}): LandscapeDb {
     const abs = path.resolve(file);
-    const { size } = classifyFile(abs);
+    const { size, encrypted } = classifyFile(abs);
+    const passphrase = encrypted && !opts.fileKey ? opts.passphrase?.read() : undefined;
+    if (encrypted && !opts.fileKey && passphrase === undefined) {
+      const how = opts.passphrase?.howToSet ?? 'open it with its passphrase';
+      throw new LandscapeError('DB_ENCRYPTED', `${abs} is encrypted (SQLCipher): ${how}`, { source: opts.passphrase?.label ?? null });
+    }
     let done = 0;
     const snap = takeSnapshot(abs, (n) => {
       done += n;
       opts.onBytes?.(done, size);
     });
-    return LandscapeDb.connect(abs, snap, true);
+    let key: Uint8Array | null = null;
+    try {
+      key = encrypted ? keyFor(abs, snap, passphrase, opts.fileKey) : null;
+    } catch (e) {
+      removeSnapshot(snap.dir);
+      throw e;
+    }
+    const source = opts.fileKey ? 'the key of the database opened earlier' : (opts.passphrase?.label ?? '');
+    return LandscapeDb.connect(abs, snap, true, key, source);
   }
 
   /**
    * A second read-only connection to a snapshot another LandscapeDb took (for a worker thread),
    * so the worker reads exactly what the user browsed without copying the database again. It
-   * never removes the snapshot; the owner keeps it while leased (see {@link lease}).
+   * never removes the snapshot; the owner keeps it while leased (see {@link lease}). An encrypted
+   * snapshot needs the owner's file key.
    */
-  static attach(file: string, snap: SnapshotFiles): LandscapeDb {
-    return LandscapeDb.connect(path.resolve(file), snap, false);
+  static attach(file: string, snap: SnapshotFiles, key: Uint8Array | null = null): LandscapeDb {
+    return LandscapeDb.connect(path.resolve(file), snap, false, key === null ? null : new Uint8Array(key), 'the shared key');
   }
 
-  private static connect(abs: string, snap: SnapshotFiles, owned: boolean): LandscapeDb {
+  private static connect(abs: string, snap: SnapshotFiles, owned: boolean, key: Uint8Array | null, keySource: string): LandscapeDb {
     let conn: Database.Database | undefined;
     try {
       conn = withSqlite(abs, () => new Database(snap.dbPath, { readonly: true, fileMustExist: true, timeout: 5000 }));
       const c = conn;
+      if (key) unlock(c, key, abs, keySource);
       withSqlite(abs, () => c.pragma('query_only = ON'));
       const { schema, userVersion, warnings } = withSqlite(abs, () => inspect(c, abs, snap));
-      const db = new LandscapeDb(abs, c, snap, schema, userVersion, warnings);
+      const db = new LandscapeDb(abs, c, snap, schema, userVersion, warnings, key);
       db.owned = owned;
       return db;
     } catch (e) {
@@ -167,6 +154,7 @@ export class LandscapeDb implements Landscape {
       } catch {
         // already failing; the original error matters
       }
+      key?.fill(0);
       if (owned) removeSnapshot(snap.dir);
       throw mapSqliteError(e, abs);
     }
@@ -177,9 +165,18 @@ export class LandscapeDb implements Landscape {
     return { ...this.snap };
   }
 
+  /**
+   * A copy of the encrypted file's key (null for a plain file), for a worker that opens the same
+   * file again ({@link OpenOptions.fileKey}); the receiver wipes it once it is open.
+   */
+  fileKeyCopy(): Uint8Array | null {
+    this.ensureOpen();
+    return this.key === null ? null : new Uint8Array(this.key);
+  }
+
   /** The private snapshot is immutable, so every connection attached to it reads the same state. */
   share(): SharedState {
-    return { handle: { kind: 'sqlite-snapshot', path: this.path, snapshot: this.snapshotFiles }, release: this.lease() };
+    return { handle: { kind: 'sqlite-snapshot', path: this.path, snapshot: this.snapshotFiles, key: this.fileKeyCopy() }, release: this.lease() };
   }
 
   /**
@@ -312,6 +309,7 @@ export class LandscapeDb implements Landscape {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
+    this.key?.fill(0);
     try {
       this.conn.close();
     } finally {
@@ -374,5 +372,24 @@ function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
 
 /** Opens a reader on state another thread shared with {@link LandscapeDb.share}. */
 export function openShared(handle: ReaderHandle): LandscapeDb {
-  return LandscapeDb.attach(handle.path, handle.snapshot);
+  return LandscapeDb.attach(handle.path, handle.snapshot, handle.key);
+}
+
+/**
+ * Keys the connection and reads the first page: a key that does not decrypt it fails here, as
+ * SQLITE_NOTADB ("file is not a database"), the only signal SQLCipher gives (docs/format.md §1.4).
+ */
+function unlock(conn: Database.Database, key: Uint8Array, file: string, source: string): void {
+  try {
+    keyConnection(conn, key);
+    conn.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+  } catch (e) {
+    if (sqliteCode(e) !== 'SQLITE_NOTADB') throw e;
+    throw new LandscapeError(
+      'DB_WRONG_PASSPHRASE',
+      `${source} does not decrypt ${file}: the passphrase is wrong, or the file is not a SQLCipher 4 database`,
+      {},
+      { cause: e },
+    );
+  }
 }

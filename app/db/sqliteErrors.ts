@@ -4,7 +4,8 @@
  */
 import { LandscapeError, isLandscapeError } from '../errors.js';
 
-function sqliteCode(e: unknown): string | undefined {
+/** The SQLite result code (`SQLITE_…`) of a driver error, or undefined for any other error. */
+export function sqliteCode(e: unknown): string | undefined {
   if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
     const code = (e as { code: string }).code;
     return code.startsWith('SQLITE_') ? code : undefined;

@@ -30,6 +30,8 @@ if (port) {
     if (m.type === 'init') {
       try {
         db = openShared(m.handle);
+        // The connection holds its own copy of an encrypted snapshot's key; this one is not needed again.
+        m.handle.key?.fill(0);
         db.beginRead();
         runId = m.runId;
         encoder = new BatchEncoder({ format: m.format, key: m.key ? Buffer.from(m.key) : null, spreadsheetSafe: m.spreadsheetSafe });

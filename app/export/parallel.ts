@@ -98,6 +98,8 @@ export class ChunkPool {
         this.running.add(w);
         w.postMessage(init);
       }
+      // Each worker got its own copy; an encrypted snapshot's file key is not needed here again.
+      opts.shared.handle.key?.fill(0);
     } catch (e) {
       void this.close();
       throw e;

@@ -31,7 +31,11 @@ export interface Receipt {
     spreadsheet_safe?: true;
   };
   created_at: string;
-  database: { path: string; sha256: string; size: number; wal_sha256: string | null; user_version: number };
+  /**
+   * The database as read: its hashes are of the file's bytes as stored (for an encrypted file, the
+   * ciphertext). `encrypted` says whether it was SQLCipher-encrypted; nothing about its key is kept.
+   */
+  database: { path: string; sha256: string; size: number; wal_sha256: string | null; user_version: number; encrypted: boolean };
   run_id: string;
   signed: boolean;
   record_count: number;

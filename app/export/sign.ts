@@ -5,6 +5,7 @@
  * records in emission order; a signed manifest closes the stream.
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
+import { checkEnvName } from '../envName.js';
 import { LandscapeError } from '../errors.js';
 import { canonicalJson, canonicalRecord } from '../json/canonical.js';
 import type { PyValue } from '../json/value.js';
@@ -18,10 +19,7 @@ export const DEFAULT_KEY_ENV = 'ELSPETH_SIGNING_KEY';
  * never logged; an empty string is a valid key, as in ELSPETH.
  */
 export function signingKeyFromEnv(name: string = DEFAULT_KEY_ENV, env: NodeJS.ProcessEnv = process.env): Buffer {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new LandscapeError('USAGE', `${JSON.stringify(name)} is not a valid environment variable name`);
-  }
-  const v = env[name];
+  const v = env[checkEnvName(name)];
   if (v === undefined) {
     throw new LandscapeError('SIGNING_KEY_MISSING', `signing was requested but the environment variable ${name} is not set`);
   }

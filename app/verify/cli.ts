@@ -3,9 +3,11 @@
  * verification failed) and `keygen` (Ed25519 key pair for signing receipts). Keys and
  * passphrases come from environment variables, never from the command line.
  */
+import { checkEnvName } from '../envName.js';
 import { LandscapeError } from '../errors.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
 import { parse, str } from '../cli/args.js';
+import { AUDIT_KEY_OPTION, auditPassphrase } from '../cli/auditKey.js';
 import { ProgressBar, terminalSafe, type Io } from '../cli/output.js';
 import { keygen } from './keys.js';
 import type { VerifyPhase } from './progress.js';
@@ -18,8 +20,7 @@ const safe = terminalSafe;
 /** Reads a passphrase from the named environment variable (the value is never printed). */
 export function passphraseFromEnv(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (name === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new LandscapeError('USAGE', `${JSON.stringify(name)} is not a valid environment variable name`);
-  const v = env[name];
+  const v = env[checkEnvName(name)];
   if (v === undefined) throw new LandscapeError('USAGE', `the environment variable ${name} (passphrase) is not set`);
   return v;
 }
@@ -56,11 +57,11 @@ export function formatReport(r: VerifyReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** `landscape-desk verify <export> [--key-env NAME] [--public-key FILE] [--db DB] [--json]` */
+/** `landscape-desk verify <export> [--key-env NAME] [--public-key FILE] [--db DB [--audit-key-env NAME]] [--json]` */
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { 'key-env': { type: 'string' }, 'public-key': { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } },
+    { 'key-env': { type: 'string' }, 'public-key': { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION },
     ['export'],
   );
   const keyEnv = str(values, 'key-env');
@@ -69,11 +70,13 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const publicKey = str(values, 'public-key');
   const dbPath = str(values, 'db');
   const pause = io.pause;
+  if (values['audit-key-env'] !== undefined && dbPath === undefined) throw new LandscapeError('USAGE', '--audit-key-env only makes sense with --db');
+  const dbKey = { passphrase: auditPassphrase(values, io.env) };
   const bar = new ProgressBar(io, 'verifying', mib);
   let report: VerifyReport;
   try {
     report = await verifyExport(positionals[0]!, {
-      key, ...(publicKey !== undefined ? { publicKey } : {}), ...(dbPath !== undefined ? { dbPath } : {}),
+      key, ...(publicKey !== undefined ? { publicKey } : {}), ...(dbPath !== undefined ? { dbPath, dbKey } : {}),
       ...(io.signal ? { signal: io.signal } : {}), ...(pause ? { onPhase: (p: 'records') => pause(`verify:${p}`, io.signal) } : {}),
       onProgress: (p) => bar.update(p.done, p.total, `verifying (${PHASE_LABELS[p.phase]})`),
     });

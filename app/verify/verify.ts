@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
-import { LandscapeDb } from '../db/open.js';
+import { LandscapeDb, type OpenOptions } from '../db/open.js';
 import { LandscapeError } from '../errors.js';
 import type { ExportFormat } from '../export/receipt.js';
 import { isProfile, type Profile } from '../export/recordTypes.js';
@@ -30,6 +30,8 @@ export interface VerifyOptions {
   publicKey?: KeyObject | string;
   /** Landscape database to re-export the run from and compare record by record. */
   dbPath?: string;
+  /** How to open `dbPath` if it is encrypted: its passphrase's source, or a file key from an earlier open. */
+  dbKey?: Pick<OpenOptions, 'passphrase' | 'fileKey'>;
   /** Longest single record accepted (characters); hostile files with longer lines are refused. */
   maxRecordChars?: number;
   /** Bytes read of all the bytes verification reads, with the step under way (progress.ts). */
@@ -191,6 +193,7 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     // The private snapshot is copied synchronously; a cancel is noticed once it is taken.
     let copied = 0;
     db = LandscapeDb.open(opts.dbPath, {
+      ...opts.dbKey,
       onBytes: (n) => {
         progress.add(n - copied);
         copied = n;

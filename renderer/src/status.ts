@@ -3,14 +3,17 @@ import { useSyncExternalStore } from 'react';
 import type { DbInfo } from '../../app/contract/operations.js';
 
 /**
- * How the open database is stored and which ELSPETH line wrote it, as the status bar words them.
- * This is the one place to extend when DbInfo carries more: main's DbInfo says neither yet (a
- * SQLite file is always opened as a private read-only copy, and the writer is known only by its
- * schema epoch, `user_version`). When the storage kind (SQLCipher-encrypted file, PostgreSQL
- * database) and the writer's line arrive in DbInfo, word them here.
+ * How the open database is stored and which ELSPETH line wrote it, as the status bar words them:
+ * the one place to extend as DbInfo learns more. Every file is read from a private read-only copy
+ * (docs/format.md §1.1), an encrypted one decrypted with a passphrase that is not kept (§1.4). The
+ * writer is known by its schema epoch (`user_version`, §1.3) until DbInfo names the line; a
+ * PostgreSQL-hosted Landscape will be a third storage kind here.
  */
 export function databaseFacts(db: DbInfo): { storage: string; writer: string } {
-  return { storage: 'SQLite file (read-only copy)', writer: `schema epoch ${db.userVersion}` };
+  return {
+    storage: db.encrypted ? 'SQLCipher-encrypted SQLite file (read-only copy)' : 'SQLite file (read-only copy)',
+    writer: `schema epoch ${db.userVersion}`,
+  };
 }
 
 export interface ViewStatus {

@@ -49,10 +49,15 @@ test('app/ (the core) never imports Electron, React, the renderer or main', () =
   }
 });
 
+test('the native SQLite module is used only behind app/db (and by the desktop journal): one storage interface', () => {
+  const users = ['app', 'main', 'renderer'].flatMap(files).filter((f) => imports(f).some(({ spec, typeOnly }) => !typeOnly && spec === 'better-sqlite3-multiple-ciphers'));
+  assert.deepEqual(users.sort(), ['app/db/open.ts', 'main/journal.ts']);
+});
+
 test('app/contract has no Node, DOM or database imports; values only from the contract or pure record-type lists', () => {
   for (const f of files('app/contract')) {
     for (const { spec, typeOnly } of imports(f)) {
-      assert.ok(!NODE.has(spec) && !/^(better-sqlite3|electron)/.test(spec), `${f} imports ${spec}`);
+      assert.ok(!NODE.has(spec) && !/^(better-sqlite3-multiple-ciphers|electron)/.test(spec), `${f} imports ${spec}`);
       const target = resolved(f, spec);
       if (!typeOnly) assert.ok(target.startsWith('app/contract') || target === 'app/export/recordTypes.js', `${f} imports values from ${spec}`);
     }
@@ -62,7 +67,7 @@ test('app/contract has no Node, DOM or database imports; values only from the co
 test('the renderer reaches the core only through contract types and the bridge', () => {
   for (const f of files('renderer')) {
     for (const { spec, typeOnly } of imports(f)) {
-      assert.ok(!NODE.has(spec) && !/^(better-sqlite3|electron|papaparse)/.test(spec), `${f} imports ${spec}`);
+      assert.ok(!NODE.has(spec) && !/^(better-sqlite3-multiple-ciphers|electron|papaparse)/.test(spec), `${f} imports ${spec}`);
       const target = resolved(f, spec);
       if (target.startsWith('app')) assert.ok(typeOnly || target.startsWith('app/contract') || target === 'app/export/recordTypes.js', `${f} imports values from ${spec}`);
       assert.ok(!target.startsWith('main'), `${f} imports ${spec}`);

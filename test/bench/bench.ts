@@ -3,8 +3,10 @@
  * and unsigned in every format (each in a fresh process, with the compiled core) and prints
  * threads, records, seconds, records/s and peak RSS, plus the time of a raw `sqlite3 -json` dump
  * of the same run's rows when the sqlite3 command exists (the physical floor). Signed JSON runs
- * once on one thread and once with the default threads. Figures only: no thresholds, machines
- * are noisy. Also the Records tab's paging, filter and count queries (records.ts).
+ * once on one thread and once with the default threads. The same data encrypted with SQLCipher
+ * (docs/format.md §1.4) is exported signed as JSON too, so the cost of an encrypted open (the
+ * key derivation) and export shows next to the plain one. Also the Records tab's paging, filter
+ * and count queries (records.ts). Figures only: no thresholds, machines are noisy.
  * Options: --sizes 5000,50000 (source rows per run).
  */
 import { spawnSync } from 'node:child_process';
@@ -50,13 +52,20 @@ function sqliteFloor(dbPath: string, runId: string): number | null {
 const tsc = spawnSync(process.execPath, [path.join(here, '../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../../tsconfig.build.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(1);
 const exportOne = path.join(here, 'exportOne.mjs');
-const line = (cells: Array<string | number>) => console.log(cells.map((c, i) => String(c).padStart(i === 0 ? 0 : 12)).join(''));
+const PASSPHRASE = 'bench passphrase';
+const line = (cells: Array<string | number>) => console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(16) : String(c).padStart(12))).join(''));
 for (const rows of sizes) {
   const dbPath = path.join(work, `bench-${rows}.db`);
   if (!fs.existsSync(dbPath)) {
     const t = Date.now();
     buildLandscape(dbPath, { runs: 1, rowsPerRun: rows, seed: 42 });
     console.log(`built ${dbPath} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const encPath = path.join(work, `bench-${rows}-sqlcipher.db`);
+  if (!fs.existsSync(encPath)) {
+    const t = Date.now();
+    buildLandscape(encPath, { runs: 1, rowsPerRun: rows, seed: 42, passphrase: PASSPHRASE });
+    console.log(`built ${encPath} (encrypted) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   const counts = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../../app/cli/run.ts'), 'runs', dbPath, '--json'], { encoding: 'utf8' }).stdout) as Array<{ run_id: string; record_total: number }>;
   const run = counts.sort((a, b) => b.record_total - a.record_total)[0]!;
@@ -66,18 +75,23 @@ for (const rows of sizes) {
   if (floor !== null) console.log(`raw sqlite3 -json dump of the run's rows: ${floor.toFixed(2)} s`);
   benchRecords(dbPath, run.run_id);
   line(['case', 'threads', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB']);
-  const cases: Array<[string, string, string | undefined]> = [['json', 'signed', '1'], ['json', 'signed', undefined], ['json', 'plain', undefined], ['jsonl', 'signed', undefined], ['jsonl', 'plain', undefined], ['csv', 'signed', undefined], ['csv', 'plain', undefined]];
-  for (const [format, mode, threads] of cases) {
+  const cases: Array<[string, string, string | undefined, boolean?]> = [
+    ['json', 'signed', '1'], ['json', 'signed', '1', true], ['json', 'signed', undefined], ['json', 'signed', undefined, true],
+    ['json', 'plain', undefined], ['jsonl', 'signed', undefined], ['jsonl', 'plain', undefined], ['csv', 'signed', undefined], ['csv', 'plain', undefined],
+  ];
+  for (const [format, mode, threads, encrypted] of cases) {
     const out = path.join(work, `out-${format}-${mode}`);
     fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(`${out}.receipt.json`, { force: true });
-    const r = spawnSync(process.execPath, [exportOne, dbPath, run.run_id, format, mode, out, ...(threads ? [threads] : [])], { encoding: 'utf8' });
+    const env = encrypted ? { ...process.env, ELSPETH_AUDIT_KEY: PASSPHRASE } : process.env;
+    const r = spawnSync(process.execPath, [exportOne, encrypted ? encPath : dbPath, run.run_id, format, mode, out, ...(threads ? [threads] : [])], { encoding: 'utf8', env });
+    const label = `${format} ${mode}${encrypted ? ' enc' : ''}`;
     if (r.status !== 0) {
-      console.log(`${format} ${mode}: failed: ${r.stderr.trim().split('\n')[0]}`);
+      console.log(`${label}: failed: ${r.stderr.trim().split('\n')[0]}`);
       continue;
     }
     const m = JSON.parse(r.stdout) as { records: number; threads: number; openSeconds: number; exportSeconds: number; peakRssMb: number };
-    line([`${format} ${mode}`, m.threads, m.records, m.openSeconds.toFixed(2), m.exportSeconds.toFixed(2), Math.round(m.records / m.exportSeconds),
+    line([label, m.threads, m.records, m.openSeconds.toFixed(2), m.exportSeconds.toFixed(2), Math.round(m.records / m.exportSeconds),
       floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb]);
     fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(`${out}.receipt.json`, { force: true });

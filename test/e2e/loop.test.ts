@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { LandscapeDb } from '../../app/db/open.js';
 import { exportRun } from '../../app/export/exportRun.js';
 import { TOOL_VERSION } from '../../app/version.js';

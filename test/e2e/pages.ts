@@ -294,3 +294,33 @@ export class HistoryPage {
     await this.page.locator('#verify-title').waitFor();
   }
 }
+
+/** The passphrase prompt of an encrypted database. */
+export class PassphrasePage {
+  constructor(private readonly page: Page) {}
+
+  async waitFor(): Promise<void> {
+    await this.page.getByTestId('passphrase-prompt').waitFor();
+  }
+
+  /** The input's type attribute ("password" when masked). */
+  async inputType(): Promise<string | null> {
+    return this.page.getByTestId('passphrase-input').getAttribute('type');
+  }
+
+  async submit(passphrase: string): Promise<void> {
+    await this.page.getByTestId('passphrase-input').fill(passphrase);
+    await this.page.getByTestId('passphrase-submit').click();
+  }
+
+  /** Waits for the inline "wrong passphrase" message; its text. */
+  async wrongMessage(): Promise<string> {
+    await this.page.getByTestId('passphrase-error').waitFor();
+    return this.page.getByTestId('passphrase-error').innerText();
+  }
+
+  async cancel(): Promise<void> {
+    await this.page.getByTestId('passphrase-cancel').click();
+    await this.page.getByTestId('passphrase-prompt').waitFor({ state: 'detached' });
+  }
+}

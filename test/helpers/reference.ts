@@ -4,7 +4,7 @@
  * in memory exactly as described, and list the emitted records as `type:id`. The streaming
  * exporter must produce the same sequence. Only valid on files of the current shape.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

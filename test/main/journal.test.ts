@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import Papa from 'papaparse';
 import { JOURNAL_CSV_COLUMNS, JOURNAL_FILE, journalCsv, openJournal, writeJournalCsv, type NewJournalEntry } from '../../main/journal.js';
 import { tempDir } from '../helpers/paths.js';

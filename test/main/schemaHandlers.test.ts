@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { Result } from '../../app/contract/operations.js';
 import { createHandlers, disposeHandlers, type Handlers } from '../../main/handlers.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';

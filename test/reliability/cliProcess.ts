@@ -17,14 +17,14 @@ export type PausePoint = (typeof PAUSE_POINTS)[number] | 'verify:records';
 export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export const EXIT_CODE = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Bundles the CLI into `test-results/` (inside the repository, so better-sqlite3 resolves); returns the entry. */
+/** Bundles the CLI into `test-results/` (inside the repository, so the native SQLite module resolves); returns the entry. */
 export async function bundleCli(tag: string): Promise<{ cli: string; remove(): void }> {
   const dir = path.join(REPO_ROOT, 'test-results', `cli-${tag}-${process.pid}`);
   fs.mkdirSync(dir, { recursive: true });
   await build({
     entryPoints: { cli: path.join(REPO_ROOT, 'app', 'cli', 'run.ts'), chunkWorker: path.join(REPO_ROOT, 'app', 'export', 'chunkWorker.ts') },
     outdir: dir, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    external: ['better-sqlite3'], logLevel: 'silent',
+    external: ['better-sqlite3-multiple-ciphers'], logLevel: 'silent',
     // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });

@@ -11,7 +11,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const realRequire = createRequire(import.meta.url);
-const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['electron', 'better-sqlite3'], logLevel: 'silent', logOverride: { 'empty-import-meta': 'silent' } };
+const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['electron', 'better-sqlite3-multiple-ciphers'], logLevel: 'silent', logOverride: { 'empty-import-meta': 'silent' } };
 
 /** One entry bundled to CommonJS text. */
 export async function bundleText(entry: string): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * Live ELSPETH-like writer (runs as a forked child process, plain better-sqlite3). It opens the
+ * Live ELSPETH-like writer (runs as a forked child process, plain better-sqlite3-multiple-ciphers). It opens the
  * database the way ELSPETH's connect hook does (WAL, foreign keys, busy_timeout 5000) and commits a
  * short transaction every few milliseconds: a new run every RUN_EVERY commits, and in every commit
  * one source row, its token, two node states and (every CHECKPOINT_EVERY commits) a checkpoint.
@@ -11,7 +11,7 @@
  *
  * Messages: parent sends 'stop'; the child answers with a WriterStats object and exits.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 
 export const BUSY_TIMEOUT_MS = 5000;
 export const RUN_EVERY = 25;

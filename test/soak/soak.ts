@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { LandscapeDb } from '../../app/db/open.js';
 import { exportRun } from '../../app/export/exportRun.js';
 import { recordPage } from '../../app/query/records.js';

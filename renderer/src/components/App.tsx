@@ -12,6 +12,7 @@ import { useMenuCommands } from '../useMenuCommands.js';
 import { reopenLastView, useSaveLastView, useViewFocus } from '../useNavigation.js';
 import ErrorPanel from './ErrorPanel.js';
 import HistoryView from './HistoryView.js';
+import PassphrasePrompt from './PassphrasePrompt.js';
 import RunsTable from './RunsTable.js';
 import RunView from './RunView.js';
 import ShortcutsOverlay from './ShortcutsOverlay.js';
@@ -42,6 +43,8 @@ export default function App() {
   useSaveLastView(db ? { dbPath: db.path, runId, tab: runId ? tab : null, recordType: runId ? (status.records?.type ?? null) : null } : null, restored);
   // Every displayed time follows this setting: the whole window re-renders when it changes.
   useTimeMode();
+  /** An encrypted database waiting for its passphrase. */
+  const [locked, setLocked] = useState<string | null>(null);
 
   useEffect(() => {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
@@ -72,14 +75,20 @@ export default function App() {
     setView({ kind: 'main' });
   }, []);
 
-  /** Opens a database named by the menu (recent list or sample), closing the current one. */
+  /**
+   * Opens a database (dialog, recent list, drop or sample), closing the current one. An encrypted
+   * one asks for its passphrase.
+   */
   async function openPath(p: string) {
     setOpenError(null);
+    setLocked(null);
     try {
       await close();
       opened(await call(bridge().dbOpen({ path: p })));
     } catch (e) {
-      setOpenError(failureOf(e));
+      const f = failureOf(e);
+      if (f.code === 'DB_ENCRYPTED') setLocked(p);
+      else setOpenError(f);
     }
   }
 
@@ -134,6 +143,11 @@ export default function App() {
             <button type="button" className="link" onClick={() => goBack(() => (setRunId(null), setView({ kind: 'main' })))} title={db.path}>
               {db.fileName}
             </button>
+            {db.encrypted && (
+              <span className="lock" title="Encrypted at rest (SQLCipher); the passphrase is not kept" data-testid="db-encrypted">
+                encrypted
+              </span>
+            )}
             {runId && view.kind === 'main' && (
               <>
                 <span aria-hidden="true">›</span>
@@ -158,9 +172,18 @@ export default function App() {
       </header>
       <main className="content">
         {openError && <ErrorPanel failure={openError} onDismiss={() => setOpenError(null)} />}
+        {locked && (
+          <PassphrasePrompt
+            key={locked}
+            path={locked}
+            onOpened={(next) => (setLocked(null), opened(next))}
+            onFailed={(f) => (setLocked(null), setOpenError(f))}
+            onCancel={() => setLocked(null)}
+          />
+        )}
         {view.kind === 'verify' && <VerifyView key={view.seq} info={info} db={db} initialPath={view.path} onBack={() => goBack(() => setView({ kind: 'main' }))} />}
         {view.kind === 'history' && <HistoryView onVerify={verify} onBack={() => goBack(() => setView({ kind: 'main' }))} />}
-        {view.kind === 'main' && !db && <StartScreen info={info} onOpened={opened} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />}
+        {view.kind === 'main' && !db && <StartScreen info={info} onOpen={openPath} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />}
         {view.kind === 'main' && db && !runId && <RunsTable db={db} onOpenRun={setRunId} />}
         {view.kind === 'main' && db && runId && (
           <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => goBack(() => setRunId(null))} onTab={setTab} onVerify={verify} />

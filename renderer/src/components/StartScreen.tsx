@@ -1,12 +1,13 @@
 /** Start screen: open a database by dialog, from the recent list, or by dropping a file. */
 import { useEffect, useState } from 'react';
-import type { AppInfo, DbInfo, RecentFile } from '../../../app/contract/operations.js';
+import type { AppInfo, RecentFile } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import { timestamp } from '../format.js';
 import DropZone from './DropZone.js';
 import ErrorPanel from './ErrorPanel.js';
 
-export default function StartScreen(props: { info: AppInfo; onOpened: (db: DbInfo) => void; onVerify: () => void; onHistory: () => void }) {
+/** `onOpen` opens a path and reports its own failures (and asks for a passphrase when needed). */
+export default function StartScreen(props: { info: AppInfo; onOpen: (path: string) => Promise<void>; onVerify: () => void; onHistory: () => void }) {
   const [recent, setRecent] = useState<RecentFile[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
@@ -19,9 +20,7 @@ export default function StartScreen(props: { info: AppInfo; onOpened: (db: DbInf
     setBusy(true);
     setError(null);
     try {
-      props.onOpened(await call(bridge().dbOpen({ path })));
-    } catch (e) {
-      setError(failureOf(e));
+      await props.onOpen(path);
     } finally {
       setBusy(false);
     }

@@ -4,7 +4,7 @@
  * formatting, CSV quoting), compared byte for byte.
  */
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';

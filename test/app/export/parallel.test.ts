@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { exportRun, type ExportOptions, type ExportResult } from '../../../app/export/exportRun.js';
 import { ROW_CHUNK } from '../../../app/export/stream.js';

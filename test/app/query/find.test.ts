@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { RECORD_ID_FIELDS, type FindableRecordType } from '../../../app/contract/recordIds.js';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { isLandscapeError } from '../../../app/errors.js';

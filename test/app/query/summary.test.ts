@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { isLandscapeError } from '../../../app/errors.js';
 import { recordCounts } from '../../../app/export/counts.js';

@@ -2,7 +2,7 @@
  * Test inputs for the schema tests: a hand-built resumable run (the 0.4 DDL, docs/format.md §2.2) whose
  * every row has a known docs/format.md §9.5 fate, and schema generators for hostile sizes.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { resumeReadiness, type ResumeReport } from '../../../app/schema/resume.js';
 import { buildLandscape } from '../../fixtures/builder.js';

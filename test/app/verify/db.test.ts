@@ -3,7 +3,7 @@
  * a record that differs from the audit trail is named (index and type, or CSV file and row).
  */
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';

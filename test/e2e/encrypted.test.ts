@@ -1,0 +1,109 @@
+/**
+ * End-to-end, an encrypted (SQLCipher) database: the masked passphrase prompt, a wrong passphrase
+ * shown inline with a retry, then every view working on the decrypted content (runs, overview,
+ * records, schema, diff, lineage, export, verify against the database), and a reopen asking again
+ * because nothing was kept. Every step also fails on console errors.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
+import { tempDir } from '../helpers/paths.js';
+import { PassphrasePage, RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
+import { buildRenderer, launchApp, type App } from './support.js';
+
+const PASS = `Grüße "aus" 'der' Prüfung 🔐`;
+
+describe('an encrypted database end to end', { timeout: 240_000 }, () => {
+  let app: App;
+  let dir: string;
+  let fx: BuildSummary;
+  let run: RunPage;
+
+  before(async () => {
+    buildRenderer();
+    dir = tempDir('ld-e2e-enc-');
+    fx = buildLandscape(path.join(dir, 'sensitive.db'), { runs: 2, rowsPerRun: 30, seed: 41, passphrase: PASS });
+    app = await launchApp({});
+  });
+
+  after(async () => {
+    await app?.close();
+  });
+
+  const noConsoleErrors = () => assert.deepEqual(app.errors, [], 'console errors');
+
+  test('opening asks for the passphrase in a masked field; a wrong one is shown inline, ready to retry', async () => {
+    app.harness.queueDialog(fx.path);
+    await new StartPage(app.page).openViaDialog();
+    const prompt = new PassphrasePage(app.page);
+    await prompt.waitFor();
+    assert.equal(await prompt.inputType(), 'password');
+    await app.shot('40-passphrase-prompt');
+    await prompt.submit('not the passphrase');
+    assert.match(await prompt.wrongMessage(), /does not decrypt this database/);
+    assert.equal(await app.page.getByTestId('passphrase-input').inputValue(), '', 'the typed passphrase is cleared');
+    assert.equal(await app.page.locator('.error-panel').count(), 0, 'no error panel: the prompt stays for a retry');
+    await app.shot('41-passphrase-wrong');
+    await prompt.submit(PASS);
+    await new RunsPage(app.page).waitForRuns(fx.runs.length);
+    assert.equal(await app.page.getByTestId('db-encrypted').innerText(), 'encrypted');
+    assert.match(await app.page.getByTestId('statusbar').innerText(), /Storage\s+SQLCipher-encrypted SQLite file \(read-only copy\)/);
+    await app.shot('42-encrypted-runs');
+    noConsoleErrors();
+  });
+
+  test('every view of a run works on the encrypted database', async () => {
+    run = await new RunsPage(app.page).openRun(fx.runs[0]!.runId);
+    assert.ok((await run.dagNodeCount()) > 0, 'overview with its pipeline');
+    await run.tab('Records');
+    assert.match(await run.selectFirstRecord(), /"run_id"/);
+    await run.tab('Schema');
+    assert.ok((await run.schemaSummary()).fields > 0);
+    await run.tab('Diff');
+    await app.page.getByTestId('diff-run').locator('option').nth(1).waitFor({ state: 'attached' });
+    await run.diffWithRun(fx.runs[1]!.runId);
+    await run.tab('Lineage');
+    assert.ok((await run.showLineage('0')).tokens >= 1);
+    noConsoleErrors();
+  });
+
+  test('exports signed JSON whose receipt says the source was encrypted, and verifies it against the database', async () => {
+    await run.tab('Export');
+    await run.chooseFormat('json');
+    const out = path.join(dir, 'sensitive-run.json');
+    app.harness.queueDialog(out);
+    assert.equal(await run.chooseDestination(), out);
+    await run.signWithTypedKey('e2e-key');
+    await run.startExport();
+    await run.waitForResult();
+    const receipt = JSON.parse(fs.readFileSync(`${out}.receipt.json`, 'utf8')) as { database: { encrypted: boolean } };
+    assert.equal(receipt.database.encrypted, true);
+    assert.ok(!fs.readFileSync(`${out}.receipt.json`, 'utf8').includes('Prüfung'), 'nothing of the passphrase');
+    const verify = new VerifyPage(app.page);
+    await verify.openFromHeader();
+    app.harness.queueDialog(out);
+    await verify.chooseFile();
+    await verify.typeKey('e2e-key');
+    await verify.useDatabase();
+    assert.equal(await verify.run(), 'pass');
+    const checks = await app.page.locator('[data-testid="verify-checks"] li[data-status="pass"] strong').allInnerTexts();
+    assert.ok(checks.includes('database comparison'), checks.join(', '));
+    await app.shot('43-encrypted-verify');
+    noConsoleErrors();
+  });
+
+  test('reopening from the recent list asks again: the passphrase was not kept', async () => {
+    await app.page.getByRole('button', { name: 'Close database' }).click();
+    await app.page.getByRole('button', { name: '← Back' }).click();
+    const start = new StartPage(app.page);
+    assert.ok((await start.recentPaths()).includes(fx.path));
+    await app.page.locator('.recent button', { hasText: fx.path }).click();
+    const prompt = new PassphrasePage(app.page);
+    await prompt.waitFor();
+    await prompt.cancel();
+    assert.equal(await app.page.getByTestId('open-database').isVisible(), true, 'back on the start screen');
+    noConsoleErrors();
+  });
+});
