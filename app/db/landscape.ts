@@ -1,10 +1,11 @@
 /**
  * The small data-access surface the query, export and schema modules use. The SQLite
- * implementation is `LandscapeDb` (open.ts); a PostgreSQL-hosted Landscape will implement the same
- * surface (its statements are built from `SchemaInfo`, so a dialect can be introduced there).
+ * implementation is `LandscapeDb` (open.ts), the PostgreSQL one `PgLandscape`
+ * (postgres/pgLandscape.ts); statements are built from `SchemaInfo`, whose dialect holds the few
+ * differences in SQL text. Which one is used is decided where a target is opened (openTarget.ts).
  */
 import type { OpenWarning } from './open.js';
-import type { SchemaInfo } from './schemaInfo.js';
+import type { LandscapeTable, SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
 
 /**
@@ -19,8 +20,32 @@ export interface SharedState {
   release(): void;
 }
 
+/** A foreign key column of a table and the table it refers to. */
+export interface ForeignKey {
+  from: string;
+  table: string;
+}
+
+/** What identifies the database state an export was read from, for its receipt. */
+export type ReceiptSource =
+  | { kind?: undefined; path: string; sha256: string; size: number; wal_sha256: string | null; user_version: number; encrypted: boolean }
+  | {
+      kind: 'postgresql';
+      /** The connection URL without its password. */
+      url: string;
+      server_version: string;
+      database: string;
+      user: string;
+      /** The session TimeZone, which decides every exported timestamp's offset. */
+      time_zone: string;
+      tls: boolean;
+      /** `pg_current_snapshot()` of the export's transaction: which commits it saw. */
+      snapshot: string | null;
+    };
+
 export interface Landscape {
-  /** Where the database lives (a file path, or a connection label). */
+  readonly kind: 'sqlite' | 'postgresql';
+  /** Where the database lives (a file path, or a connection URL without its password). */
   readonly path: string;
   readonly schema: SchemaInfo;
   readonly userVersion: number;
@@ -47,6 +72,10 @@ export interface Landscape {
    * Absent when a backend cannot share its state; callers then read on this connection alone.
    */
   share?(): SharedState;
+  /** Foreign keys of a table as the database declares them ([] when it has none or is absent). */
+  foreignKeys(table: LandscapeTable): ForeignKey[];
+  /** The receipt's description of the database, taken inside the export's read transaction. */
+  receiptSource(): ReceiptSource;
   /** Runs `fn` inside one read transaction (one consistent snapshot). */
   read<T>(fn: () => T): T;
   beginRead(): void;
