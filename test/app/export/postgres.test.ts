@@ -1,0 +1,149 @@
+/**
+ * Exports of a PostgreSQL-hosted Landscape (a real throwaway server) are the bytes ELSPETH's
+ * exporter writes from it: the fixture builder's data is loaded with ELSPETH's PostgreSQL DDL, and
+ * the expected bytes are derived from the SQLite export of the same data by the documented
+ * difference (pgExpect.ts), never from the PostgreSQL exporter itself. A session in another
+ * TimeZone is checked against hand-computed values.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Landscape } from '../../../app/db/landscape.js';
+import { LandscapeDb } from '../../../app/db/open.js';
+import { openTarget } from '../../../app/db/openTarget.js';
+import { exportRun } from '../../../app/export/exportRun.js';
+import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
+import { loadIntoPostgres, makePostgresFaithful } from '../../fixtures/pgLoad.js';
+import { PgCluster, READER, SUPERUSER } from '../../helpers/pgCluster.js';
+import { jsonOfJsonl, offsetCsv, offsetJsonl, offsetSignedJsonl, tieOrderedCsv, tieOrderedJsonl } from '../../helpers/pgExpect.js';
+import { tempDir } from '../../helpers/paths.js';
+
+const KEY = 'k€y for PostgreSQL';
+const env = { ELSPETH_SIGNING_KEY: KEY, SOURCE_DATE_EPOCH: '1767225600' };
+let cluster: PgCluster;
+let dir: string;
+let sqlitePath: string;
+let built: BuildSummary;
+let pg: Landscape;
+let lite: Landscape;
+
+before(async () => {
+  cluster = await PgCluster.start();
+  dir = tempDir('ld-pgexport-');
+  sqlitePath = path.join(dir, 'audit.db');
+  built = buildLandscape(sqlitePath, { runs: 1, rowsPerRun: 40, seed: 7 });
+  makePostgresFaithful(sqlitePath);
+  await cluster.createDatabase('landscape');
+  await loadIntoPostgres(cluster, 'landscape', sqlitePath);
+  pg = openTarget(cluster.url(READER, 'landscape'));
+  lite = LandscapeDb.open(sqlitePath);
+});
+
+after(() => {
+  pg?.close();
+  lite?.close();
+  cluster?.stop();
+});
+
+async function both(runId: string, format: 'json' | 'jsonl' | 'csv', sign: boolean, profile: 'elspeth' | 'complete' = 'elspeth') {
+  const name = `${runId}-${format}-${sign ? 's' : 'u'}-${profile}`;
+  const key = sign ? Buffer.from(KEY, 'utf8') : null;
+  const a = await exportRun(lite, { runId, format, out: path.join(dir, `lite-${name}`), key, env, profile });
+  const b = await exportRun(pg, { runId, format, out: path.join(dir, `pg-${name}`), key, env, profile });
+  return { lite: a, pg: b };
+}
+
+const read = (p: string) => fs.readFileSync(p, 'utf8');
+
+/** ELSPETH's own token-outcome statement, run on the server by a plain client: the order of ties there. */
+async function serverOutcomeOrder(runId: string): Promise<string[]> {
+  const c = await cluster.client(READER, 'landscape');
+  try {
+    const r = await c.query<{ outcome_id: string }>('SELECT * FROM token_outcomes WHERE token_outcomes.run_id = $1 ORDER BY token_outcomes.token_id, token_outcomes.recorded_at', [runId]);
+    return r.rows.map((x) => x.outcome_id);
+  } finally {
+    await c.end();
+  }
+}
+
+test('JSONL and JSON, unsigned and signed, both profiles: every run byte-identical to the derived expectation', async () => {
+  let reordered = 0;
+  for (const [i, run] of built.runs.entries()) {
+    for (const profile of [i % 2 === 0 ? 'elspeth' : 'complete'] as const) {
+      const order = await serverOutcomeOrder(run.runId);
+      const u = await both(run.runId, 'jsonl', false, profile);
+      const expected = offsetJsonl(tieOrderedJsonl(read(u.lite.target), order));
+      assert.notEqual(expected, read(u.lite.target), 'the runs have timestamps to shift');
+      assert.equal(read(u.pg.target), expected, `${run.runId} jsonl unsigned ${profile}`);
+      const s = await both(run.runId, 'jsonl', true, profile);
+      const signed = offsetSignedJsonl(tieOrderedJsonl(read(s.lite.target), order), KEY);
+      assert.equal(read(s.pg.target), signed, `${run.runId} jsonl signed ${profile}`);
+      const j = await both(run.runId, 'json', true, profile);
+      assert.equal(read(j.lite.target), jsonOfJsonl(read(s.lite.target)), 'JSON holds the JSONL records');
+      if (tieOrderedJsonl(read(u.lite.target), order) !== read(u.lite.target)) reordered++;
+      assert.equal(read(j.pg.target), jsonOfJsonl(signed), `${run.runId} json signed ${profile}`);
+      assert.equal(j.pg.receipt.record_count, j.lite.receipt.record_count);
+      assert.deepEqual(j.pg.receipt.record_counts, j.lite.receipt.record_counts);
+    }
+  }
+  assert.ok(reordered > 0, 'the fixture has outcome ties the server orders differently from SQLite');
+});
+
+test('CSV folders, unsigned and signed: every file byte-identical to the derived expectation', async () => {
+  for (const run of built.runs.slice(0, 2)) {
+    const order = await serverOutcomeOrder(run.runId);
+    const shift = (f: string, text: string) => offsetCsv(f === 'token_outcome.csv' ? tieOrderedCsv(text, order) : text);
+    const u = await both(run.runId, 'csv', false, 'complete');
+    const files = fs.readdirSync(u.lite.target).sort();
+    assert.deepEqual(fs.readdirSync(u.pg.target).sort(), files);
+    for (const f of files) assert.equal(read(path.join(u.pg.target, f)), shift(f, read(path.join(u.lite.target, f))), `${run.runId} ${f}`);
+    // Signed: the same bytes with each record's signature replaced by the independently recomputed one.
+    const s = await both(run.runId, 'csv', true);
+    const liteJsonl = await exportRun(lite, { runId: run.runId, format: 'jsonl', out: path.join(dir, `sig-${run.runId}.jsonl`), key: Buffer.from(KEY, 'utf8'), env });
+    const oldLines = tieOrderedJsonl(read(liteJsonl.target), order).split('\n').filter((l) => l !== '');
+    const newLines = offsetSignedJsonl(oldLines.join('\n'), KEY).split('\n');
+    const resigned = new Map(oldLines.map((l, i) => [String(JSON.parse(l).signature), String(JSON.parse(newLines[i]!).signature)]));
+    const manifests = [JSON.parse(oldLines[oldLines.length - 1]!), JSON.parse(newLines[newLines.length - 1]!)] as Array<Record<string, unknown>>;
+    resigned.set(String(manifests[0]!['final_hash']), String(manifests[1]!['final_hash']));
+    for (const f of fs.readdirSync(s.pg.target)) {
+      const expected = shift(f, read(path.join(s.lite.target, f))).replace(/[0-9a-f]{64}/g, (m) => resigned.get(m) ?? m);
+      assert.equal(read(path.join(s.pg.target, f)), expected, `${run.runId} signed ${f}`);
+    }
+  }
+});
+
+test('the receipt names the server database by URL without password, with the snapshot it read', async () => {
+  const r = await exportRun(pg, { runId: built.runs[0]!.runId, format: 'json', out: path.join(dir, 'receipt.json'), key: Buffer.from(KEY, 'utf8'), env });
+  const text = read(r.receiptPath);
+  assert.ok(!text.includes('reader pw') && !text.includes(encodeURIComponent('reader pw:with/odd@chars')), 'no password in the receipt');
+  const db = r.receipt.database;
+  assert.equal(db.kind, 'postgresql');
+  if (db.kind !== 'postgresql') return;
+  assert.equal(db.url, `postgresql://${READER}@127.0.0.1:${cluster.port}/landscape?sslmode=disable`);
+  assert.equal(db.database, 'landscape');
+  assert.equal(db.time_zone, 'UTC');
+  assert.match(db.snapshot ?? '', /^\d+:\d+:[\d,]*$/);
+  assert.match(db.server_version, /^\d+/);
+});
+
+test('a session in another TimeZone exports its offset, as ELSPETH does (hand-computed values)', async () => {
+  await cluster.sql(SUPERUSER, 'postgres', ["CREATE ROLE ld_melbourne LOGIN PASSWORD 'mel' IN ROLE ld_reader", "ALTER ROLE ld_melbourne SET TimeZone = 'Australia/Melbourne'"]);
+  const url = `postgresql://ld_melbourne:mel@127.0.0.1:${cluster.port}/landscape?sslmode=disable`;
+  const mel = openTarget(url);
+  try {
+    const run = built.runs[0]!;
+    const stored = lite.get<{ started_at: string }>('SELECT started_at FROM runs WHERE run_id = :run', { run: run.runId })!.started_at;
+    const r = await exportRun(mel, { runId: run.runId, format: 'jsonl', out: path.join(dir, 'mel.jsonl'), env });
+    const first = JSON.parse(read(r.target).split('\n')[0]!) as Record<string, unknown>;
+    // The fixture clock runs in late March 2026, before Melbourne leaves daylight saving (UTC+11).
+    const m = /^2026-03-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})$/.exec(stored)!;
+    assert.ok(m, stored);
+    const local = new Date(Date.UTC(2026, 2, Number(m[1]), Number(m[2]) + 11, Number(m[3]), Number(m[4])));
+    const frac = m[5] === '000000' ? '' : `.${m[5]}`;
+    assert.equal(first['started_at'], `${local.toISOString().slice(0, 19)}${frac}+11:00`);
+    if (r.receipt.database.kind === 'postgresql') assert.equal(r.receipt.database.time_zone, 'Australia/Melbourne');
+  } finally {
+    mel.close();
+  }
+});
