@@ -11,6 +11,7 @@ import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands
 import type { Io } from './output.js';
 import { Interrupts, signalExitCode } from './signals.js';
 import { keygenCommand, verifyCommand } from '../verify/cli.js';
+import { needsThread, runInThread } from './thread.js';
 
 const EXIT: Record<ErrorArea, number> = { usage: 2, input: 3, output: 4, internal: 5, cancelled: 130, verify: 1 };
 
@@ -38,7 +39,7 @@ export function defaultIo(): Io {
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: string[], io: Io = defaultIo(), opts: { inThread?: boolean } = {}): Promise<number> {
   const debug = argv.includes('--debug');
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -54,11 +55,20 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  // Private snapshots of runs that ended without removing them (crash, SIGKILL, power cut).
-  const swept = sweepSnapshots('stale');
-  if (swept.length) io.stderr(`landscape-desk: note: removed ${swept.length} private database snapshot(s) left in the temp folder by interrupted runs\n`);
+  if (!opts.inThread) {
+    // Private snapshots of runs that ended without removing them (crash, SIGKILL, power cut).
+    const swept = sweepSnapshots('stale');
+    if (swept.length) io.stderr(`landscape-desk: note: removed ${swept.length} private database snapshot(s) left in the temp folder by interrupted runs\n`);
+  }
   const interrupts = new Interrupts(io.stderr);
   const uninstall = interrupts.install();
+  if (!opts.inThread && needsThread(name, rest)) {
+    try {
+      return await runInThread(argv, io, interrupts);
+    } finally {
+      uninstall();
+    }
+  }
   try {
     const code = await command(rest, { ...io, signal: interrupts.signal });
     if (interrupts.received) io.stderr(`landscape-desk: the work was already complete when ${interrupts.received} came; nothing was undone\n`);

@@ -8,7 +8,8 @@ import type { KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
-import { LandscapeDb, type OpenOptions } from '../db/open.js';
+import type { OpenOptions } from '../db/open.js';
+import { openTarget } from '../db/openTarget.js';
 import { LandscapeError } from '../errors.js';
 import type { ExportFormat } from '../export/receipt.js';
 import { isProfile, type Profile } from '../export/recordTypes.js';
@@ -164,12 +165,12 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     if (isDir) report.fail({ kind: 'receipt', message: 'a CSV export folder has no receipt: its files cannot be checked', file: path.basename(receiptPathFor(target)) });
     if (publicKey) report.fail({ kind: 'receipt_signature', message: 'a public key was given but there is no receipt to check' });
   }
-  let db: LandscapeDb | null = null;
+  let db: Landscape | null = null;
   if (opts.dbPath !== undefined) {
     progress.begin('database');
     // The private snapshot is copied synchronously; a cancel is noticed once it is taken.
     let copied = 0;
-    db = LandscapeDb.open(opts.dbPath, {
+    db = openTarget(opts.dbPath, {
       ...opts.dbKey,
       onBytes: (n) => {
         progress.add(n - copied);
@@ -185,8 +186,15 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     }
     if (db && receipt) {
       const database = receipt.data.get('database');
-      const sha = database instanceof Map ? database.get('sha256') : undefined;
-      if (sha !== db.sha256) report.note('the database differs from the one the receipt names (SHA-256); the run is compared anyway');
+      const src = db.receiptSource();
+      if (src.kind === 'postgresql') {
+        // A server database has no file hash; its URL (without password) names it.
+        const url = database instanceof Map ? database.get('url') : undefined;
+        if (url !== src.url) report.note('the database is not the one the receipt names (URL); the run is compared anyway');
+      } else {
+        const sha = database instanceof Map ? database.get('sha256') : undefined;
+        if (sha !== src.sha256) report.note('the database differs from the one the receipt names (SHA-256); the run is compared anyway');
+      }
     }
     if (report.format === 'csv') {
       if (!isDir) throw new LandscapeError('EXPORT_INPUT', `${target}: a CSV export is a folder`, { file: target });

@@ -37,7 +37,7 @@ export function offsetSignedJsonl(text: string, key: string, offset = '+00:00'):
       const old = JSON.parse(line) as Record<string, unknown>;
       if (old['record_type'] === 'manifest') {
         const finalHash = chain.digest('hex');
-        const body = { ...old, final_hash: finalHash };
+        const body: Record<string, unknown> = { ...old, final_hash: finalHash };
         delete body['signature'];
         return line.replace(String(old['final_hash']), finalHash).replace(String(old['signature']), hmac(body));
       }

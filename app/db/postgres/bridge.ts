@@ -41,6 +41,15 @@ export function defaultPgWorkerEntry(): string | undefined {
 }
 
 let bundledEntry: string | undefined;
+let threadCancel: Int32Array | undefined;
+
+/**
+ * The cancel word of this thread's PostgreSQL connections when their opener gives none: the CLI
+ * sets it in the thread it runs a long command in, so its main thread can cancel on Ctrl-C.
+ */
+export function setThreadCancelWord(word: Int32Array): void {
+  threadCancel = word;
+}
 
 /** Where a bundle (the desktop app) keeps its built pg worker; set once at start-up. */
 export function setPgWorkerEntry(entry: string): void {
@@ -54,12 +63,15 @@ export class PgBridge {
   private exited = false;
   private closed = false;
 
-  constructor(where: string, readonly cancel: Int32Array) {
+  readonly cancel: Int32Array;
+
+  constructor(where: string, cancel?: Int32Array) {
+    this.cancel = cancel ?? threadCancel ?? createCancelWord();
     const entry = bundledEntry ?? defaultPgWorkerEntry();
     if (!entry) throw new LandscapeError('INTERNAL', 'the PostgreSQL worker cannot be found in this build');
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = startWorker(entry, { workerData: { port: port2, state: this.state, cancel, where }, transferList: [port2] });
+    this.worker = startWorker(entry, { workerData: { port: port2, state: this.state, cancel: this.cancel, where }, transferList: [port2] });
     this.worker.on('exit', () => (this.exited = true));
     this.worker.on('error', () => (this.exited = true));
     // The connection never keeps a process alive by itself; close() ends it in order.

@@ -10,7 +10,7 @@ import { LandscapeError } from '../../errors.js';
 import type { ForeignKey, Landscape, ReceiptSource } from '../landscape.js';
 import type { OpenWarning } from '../open.js';
 import type { LandscapeTable, SchemaInfo } from '../schemaInfo.js';
-import { createCancelWord, PgBridge } from './bridge.js';
+import { PgBridge } from './bridge.js';
 import { checkServerVersion, readCatalog } from './catalog.js';
 import type { PgField, PgServerInfo } from './protocol.js';
 import { bindNamed } from './sqlText.js';
@@ -51,7 +51,7 @@ export class PgLandscape implements Landscape {
   /** Connects (read-only), checks the server version and reads the Landscape's shape. */
   static open(url: string | PgTarget, opts: PgOpenOptions = {}): PgLandscape {
     const target = typeof url === 'string' ? parsePgTarget(url, opts.env) : url;
-    const bridge = new PgBridge(target.url, opts.cancel ?? createCancelWord());
+    const bridge = new PgBridge(target.url, opts.cancel);
     try {
       const info = bridge.call({ op: 'connect', config: target.config }).info!;
       checkServerVersion(info, target.url);
