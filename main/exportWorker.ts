@@ -7,8 +7,8 @@
  * Messages out: progress, done (result) or error (code and message only).
  */
 import { parentPort } from 'node:worker_threads';
-import type { ReaderHandle } from '../app/db/landscape.js';
-import { openShared, type LandscapeDb } from '../app/db/open.js';
+import type { Landscape, ReaderHandle } from '../app/db/landscape.js';
+import { openShared } from '../app/db/openTarget.js';
 import { isLandscapeError } from '../app/errors.js';
 import { exportRun, type ExportOptions } from '../app/export/exportRun.js';
 
@@ -24,7 +24,7 @@ if (port) {
   });
 
   async function run(m: StartMessage): Promise<void> {
-    let db: LandscapeDb | undefined;
+    let db: Landscape | undefined;
     try {
       db = openShared(m.handle);
       m.handle.key?.fill(0);

@@ -7,12 +7,18 @@
 import type { OpenWarning } from './open.js';
 import type { LandscapeTable, SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
+import type { PgTarget } from './postgres/target.js';
 
 /**
- * What another thread needs to open a reader on the same consistent state as a Landscape. `key` is
- * the file key of an encrypted snapshot (null for a plain one): it travels in memory only.
+ * What another thread needs to open a reader on the same consistent state as a Landscape: the
+ * SQLite snapshot's files (with `key`, the file key of an encrypted snapshot, null for a plain
+ * one), or a PostgreSQL target with the snapshot exported by the sharing transaction
+ * (`pg_export_snapshot()`; null outside a transaction: a fresh connection then). Keys and
+ * passwords travel in memory only; they are never written anywhere.
  */
-export type ReaderHandle = { kind: 'sqlite-snapshot'; path: string; snapshot: SnapshotFiles; key: Uint8Array | null };
+export type ReaderHandle =
+  | { kind: 'sqlite-snapshot'; path: string; snapshot: SnapshotFiles; key: Uint8Array | null }
+  | { kind: 'postgresql'; target: PgTarget; snapshot: string | null; key?: null };
 
 export interface SharedState {
   handle: ReaderHandle;

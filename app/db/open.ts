@@ -397,11 +397,6 @@ function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
   return { schema, userVersion, warnings };
 }
 
-/** Opens a reader on state another thread shared with {@link LandscapeDb.share}. */
-export function openShared(handle: ReaderHandle): LandscapeDb {
-  return LandscapeDb.attach(handle.path, handle.snapshot, handle.key);
-}
-
 /**
  * Keys the connection and reads the first page: a key that does not decrypt it fails here, as
  * SQLITE_NOTADB ("file is not a database"), the only signal SQLCipher gives (docs/format.md §1.4).

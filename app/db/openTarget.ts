@@ -3,7 +3,7 @@
  * a `postgresql://` / `postgres://` URL opens a PostgreSQL-hosted Landscape, anything else a
  * SQLite file. Nothing past this point branches on the storage kind.
  */
-import type { Landscape } from './landscape.js';
+import type { Landscape, ReaderHandle } from './landscape.js';
 import { LandscapeDb, type OpenOptions } from './open.js';
 import { PgLandscape } from './postgres/pgLandscape.js';
 import { isPostgresTarget } from './postgres/target.js';
@@ -23,3 +23,9 @@ export function openTarget(target: string, opts: TargetOptions = {}): Landscape 
 }
 
 export { isPostgresTarget };
+
+/** Opens a reader on state another thread shared with `Landscape.share()` (either storage). */
+export function openShared(handle: ReaderHandle, opts: { cancel?: Int32Array } = {}): Landscape {
+  if (handle.kind === 'sqlite-snapshot') return LandscapeDb.attach(handle.path, handle.snapshot, handle.key);
+  return PgLandscape.open(handle.target, { ...opts, ...(handle.snapshot ? { snapshot: handle.snapshot } : {}) });
+}

@@ -103,7 +103,8 @@ test('a live writer commits during an export: the export is one snapshot of whol
     const writer = await startWriter(cluster.url(OWNER, 'live').replace('?sslmode=disable', ''), runId);
     while ((await writer.ask('count')) < 3) await new Promise((r) => setTimeout(r, 20));
     const before = await writer.ask('count');
-    const e = await exportRun(db, { runId, format: 'jsonl', out: path.join(dir, 'live.jsonl'), env });
+    // Two threads: the chunk worker imports the exporting transaction's snapshot.
+    const e = await exportRun(db, { runId, format: 'jsonl', out: path.join(dir, 'live.jsonl'), env, parallel: { threads: 2, minRows: 1 } });
     const afterCount = await writer.ask('count');
     await writer.ask('stop');
     assert.ok(afterCount > before, `the writer committed during the export (${before} → ${afterCount})`);

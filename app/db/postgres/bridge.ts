@@ -35,9 +35,12 @@ export function cancelNow(word: Int32Array): void {
 /** The worker's entry beside this module (`.ts` under tsx, `.js` built), unless a bundle says otherwise. */
 export function defaultPgWorkerEntry(): string | undefined {
   const url = (import.meta as { url?: string }).url;
-  if (!url || !url.startsWith('file:')) return undefined;
-  const self = fileURLToPath(url);
-  return path.join(path.dirname(self), `pgWorker${path.extname(self)}`);
+  if (url?.startsWith('file:')) {
+    const self = fileURLToPath(url);
+    return path.join(path.dirname(self), `pgWorker${path.extname(self)}`);
+  }
+  // A CommonJS bundle (the desktop app) keeps its bundled worker beside itself.
+  return typeof __dirname === 'string' ? path.join(__dirname, 'pgWorker.cjs') : undefined;
 }
 
 let bundledEntry: string | undefined;

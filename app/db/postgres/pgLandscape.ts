@@ -7,7 +7,7 @@
  * batch at a time, never paged with OFFSET.
  */
 import { LandscapeError } from '../../errors.js';
-import type { ForeignKey, Landscape, ReceiptSource } from '../landscape.js';
+import type { ForeignKey, Landscape, ReceiptSource, SharedState } from '../landscape.js';
 import type { OpenWarning } from '../open.js';
 import type { LandscapeTable, SchemaInfo } from '../schemaInfo.js';
 import { PgBridge } from './bridge.js';
@@ -23,6 +23,8 @@ const CURSOR_BATCH = 512;
 export interface PgOpenOptions {
   /** Shared cancel word (bridge.ts): setting it stops the running statement on the server. */
   cancel?: Int32Array;
+  /** A snapshot another transaction exported: every read transaction then sees exactly its state. */
+  snapshot?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -35,6 +37,7 @@ export class PgLandscape implements Landscape {
   /** SQLCipher is a file format; a server database's transport security is TLS (`info.tls`). */
   readonly encrypted = false;
   private depth = 0;
+  private imported: string | null = null;
   private snapshot: string | null = null;
   private cursorOpen = false;
   private closed = false;
@@ -61,7 +64,9 @@ export class PgLandscape implements Landscape {
         return rowsOf(r.fields!, r.rows!, 'bigint');
       };
       const cat = readCatalog(query, info, target.url);
-      return new PgLandscape(target, bridge, info, cat.schema, cat.foreignKeys, cat.warnings);
+      const db = new PgLandscape(target, bridge, info, cat.schema, cat.foreignKeys, cat.warnings);
+      db.imported = opts.snapshot ?? null;
+      return db;
     } catch (e) {
       bridge.close();
       throw e;
@@ -75,6 +80,17 @@ export class PgLandscape implements Landscape {
 
   foreignKeys(table: LandscapeTable): ForeignKey[] {
     return [...(this.fks.get(table) ?? [])];
+  }
+
+  /**
+   * Lets readers in other threads see exactly this state: inside a read transaction the snapshot
+   * is exported (`pg_export_snapshot()`, valid while this transaction lasts) and imported by them
+   * with `SET TRANSACTION SNAPSHOT`; outside one they simply connect anew.
+   */
+  share(): SharedState {
+    this.ensureUsable();
+    const snapshot = this.depth > 0 ? String(this.bridge.call({ op: 'query', sql: 'SELECT pg_export_snapshot()', params: [] }).rows![0]![0]) : null;
+    return { handle: { kind: 'postgresql', target: this.target, snapshot }, release: () => undefined };
   }
 
   receiptSource(): ReceiptSource {
@@ -168,6 +184,12 @@ export class PgLandscape implements Landscape {
     if (this.depth++ > 0) return;
     try {
       this.bridge.call({ op: 'query', sql: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', params: [] });
+      // The snapshot id comes from the exporting transaction; it is quoted as a literal because
+      // SET takes no parameters, and checked to be what PostgreSQL prints (hex and dashes).
+      if (this.imported) {
+        if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(this.imported)) throw new LandscapeError('INTERNAL', 'malformed snapshot id');
+        this.bridge.call({ op: 'query', sql: `SET TRANSACTION SNAPSHOT '${this.imported}'`, params: [] });
+      }
       const r = this.bridge.call({ op: 'query', sql: 'SELECT pg_current_snapshot()::text', params: [] });
       this.snapshot = r.rows![0]![0] ?? null;
     } catch (e) {

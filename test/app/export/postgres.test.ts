@@ -147,3 +147,12 @@ test('a session in another TimeZone exports its offset, as ELSPETH does (hand-co
     mel.close();
   }
 });
+
+test('the parallel exporter reads the same snapshot in its worker (exported and imported) and writes the same bytes', async () => {
+  const run = built.runs[0]!;
+  const one = await exportRun(pg, { runId: run.runId, format: 'jsonl', out: path.join(dir, 'one.jsonl'), key: Buffer.from(KEY, 'utf8'), env, parallel: { threads: 1 } });
+  const two = await exportRun(pg, { runId: run.runId, format: 'jsonl', out: path.join(dir, 'two.jsonl'), key: Buffer.from(KEY, 'utf8'), env, parallel: { threads: 2, minRows: 1 } });
+  assert.equal(one.threads, 1);
+  assert.equal(two.threads, 2, 'a chunk worker took part');
+  assert.equal(read(two.target), read(one.target));
+});
