@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
 import type { OpenOptions } from '../db/open.js';
-import { openTarget } from '../db/openTarget.js';
+import { openShared, openTarget } from '../db/openTarget.js';
+import type { ReaderHandle } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import type { ExportFormat } from '../export/receipt.js';
 import { isProfile, type Profile } from '../export/recordTypes.js';
@@ -29,10 +30,12 @@ export interface VerifyOptions {
   key?: Buffer | null;
   /** Ed25519 public key (KeyObject, PEM text, or a path to a PEM file) to check the receipt with. */
   publicKey?: KeyObject | string;
-  /** Landscape database to re-export the run from and compare record by record. */
+  /** Landscape database (a file or a PostgreSQL URL) to re-export the run from and compare record by record. */
   dbPath?: string;
   /** How to open `dbPath` if it is encrypted: its passphrase's source, or a file key from an earlier open. */
   dbKey?: Pick<OpenOptions, 'passphrase' | 'fileKey'>;
+  /** Or a database another thread has open (the desktop's PostgreSQL connection, password in memory). */
+  dbHandle?: ReaderHandle;
   /** Longest single record accepted (characters); hostile files with longer lines are refused. */
   maxRecordChars?: number;
   /** Bytes read of all the bytes verification reads, with the step under way (progress.ts). */
@@ -166,7 +169,10 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     if (publicKey) report.fail({ kind: 'receipt_signature', message: 'a public key was given but there is no receipt to check' });
   }
   let db: Landscape | null = null;
-  if (opts.dbPath !== undefined) {
+  if (opts.dbHandle !== undefined) {
+    progress.begin('database');
+    db = openShared(opts.dbHandle);
+  } else if (opts.dbPath !== undefined) {
     progress.begin('database');
     // The private snapshot is copied synchronously; a cancel is noticed once it is taken.
     let copied = 0;

@@ -108,3 +108,29 @@ export function parsePgTarget(raw: string, env: NodeJS.ProcessEnv = process.env)
   if (options) extra['options'] = options;
   return { url: redactedUrl(config, extra), config };
 }
+
+/** The fields of a connect dialog (no URL typed), with the password kept apart. */
+export interface PgFields {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  sslmode: SslMode;
+}
+
+/**
+ * A target from a connect dialog's fields. Without a password, libpq's sources apply as for a URL
+ * (PGPASSWORD, then the password file); the root certificate comes from PGSSLROOTCERT or
+ * ~/.postgresql/root.crt as libpq takes it.
+ */
+export function pgTargetFromFields(f: PgFields, password: string | undefined, env: NodeJS.ProcessEnv = process.env): PgTarget {
+  const u = new URL('postgresql://placeholder/');
+  u.hostname = f.host.includes(':') && !f.host.startsWith('[') ? `[${f.host}]` : f.host;
+  u.port = String(f.port);
+  u.username = f.user;
+  u.pathname = `/${encodeURIComponent(f.database)}`;
+  u.searchParams.set('sslmode', f.sslmode);
+  const t = parsePgTarget(u.toString(), env);
+  if (password !== undefined) t.config.password = password;
+  return t;
+}
