@@ -3,7 +3,7 @@
  * `YYYY-MM-DD HH:MM:SS.ffffff`, and its exporter prints Python's `isoformat()` of the naive value.
  * On PostgreSQL the columns are `timestamptz`; the server prints them in the session's TimeZone
  * with an offset (`2026-03-30 03:29:18.123456+00`), the driver hands ELSPETH an aware datetime,
- * and `isoformat()` then carries the offset (`2026-03-30T03:29:18.123456+00:00`), §3.3.
+ * and `isoformat()` then carries the offset (`2026-03-30T03:29:18.123456+00:00`): docs/format.md §3.3.
  */
 
 const STORED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;
