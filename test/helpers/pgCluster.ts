@@ -47,6 +47,15 @@ function freePort(): Promise<number> {
 
 const isRoot = process.getuid?.() === 0;
 
+/** A self-signed certificate for 127.0.0.1: `<dir>/<name>.crt` and its key `<name>.key` (mode 0600). */
+export function selfSigned(dir: string, name: string): string {
+  const crt = path.join(dir, `${name}.crt`);
+  const key = path.join(dir, `${name}.key`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  fs.chmodSync(key, 0o600);
+  return crt;
+}
+
 /** Runs a server binary, as `postgres` when we are root. */
 function runPg(bin: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): string {
   const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
@@ -61,8 +70,11 @@ export class PgCluster {
     process.once('exit', this.onExit);
   }
 
-  /** initdb + start; about two seconds. */
-  static async start(): Promise<PgCluster> {
+  /**
+   * initdb + start; about two seconds. `tls` gives the server a fresh self-signed certificate for
+   * 127.0.0.1 (`<dir>/server.crt`, usable as a client's root certificate); plain connections stay allowed.
+   */
+  static async start(opts: { tls?: boolean } = {}): Promise<PgCluster> {
     const bin = findPgBin();
     if (!bin) throw new Error('PostgreSQL server binaries not found (install Debian\'s postgresql package; see README)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-pg-'));
@@ -78,6 +90,11 @@ export class PgCluster {
       runPg(path.join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
       fs.writeFileSync(path.join(data, 'pg_hba.conf'), 'host all all 127.0.0.1/32 scram-sha-256\n');
       const conf = [`listen_addresses = '127.0.0.1'`, `port = ${port}`, `unix_socket_directories = ''`, `timezone = 'UTC'`, 'fsync = off', 'max_connections = 40', 'shared_buffers = 32MB'];
+      if (opts.tls) {
+        selfSigned(dir, 'server');
+        for (const f of ['server.crt', 'server.key']) if (isRoot) execFileSync('chown', ['postgres:postgres', path.join(dir, f)]);
+        conf.push('ssl = on', `ssl_cert_file = '${path.join(dir, 'server.crt')}'`, `ssl_key_file = '${path.join(dir, 'server.key')}'`);
+      }
       fs.appendFileSync(path.join(data, 'postgresql.conf'), `\n${conf.join('\n')}\n`);
       runPg(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
       await cluster.sql(SUPERUSER, 'postgres', [

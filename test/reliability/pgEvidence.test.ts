@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { openTarget } from '../../app/db/openTarget.js';
+import { isLandscapeError } from '../../app/errors.js';
 import { exportRun } from '../../app/export/exportRun.js';
 import { rowLineage } from '../../app/query/lineage.js';
 import { recordPage } from '../../app/query/records.js';
@@ -121,4 +122,10 @@ test('a live writer commits during an export: the export is one snapshot of whol
   } finally {
     db.close();
   }
+});
+
+test('TLS required of a server without it: PG_TLS_FAILED, and nothing is read or changed', async () => {
+  const before = cluster.dump('evidence');
+  assert.throws(() => openTarget(cluster.url(READER, 'evidence', { params: 'sslmode=require' })), (e: unknown) => isLandscapeError(e) && e.code === 'PG_TLS_FAILED');
+  assert.equal(cluster.dump('evidence'), before);
 });

@@ -20,7 +20,7 @@ import { PgLandscape } from '../../../app/db/postgres/pgLandscape.js';
 import { parsePgTarget } from '../../../app/db/postgres/target.js';
 import { buildLandscape } from '../../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../../fixtures/pgLoad.js';
-import { PASSWORDS, PgCluster, READER, SUPERUSER } from '../../helpers/pgCluster.js';
+import { PASSWORDS, PgCluster, READER, selfSigned, SUPERUSER } from '../../helpers/pgCluster.js';
 import { REPO_ROOT, tempDir } from '../../helpers/paths.js';
 
 let cluster: PgCluster;
@@ -28,7 +28,7 @@ let dir: string;
 const PW = PASSWORDS[READER];
 
 before(async () => {
-  cluster = await PgCluster.start();
+  cluster = await PgCluster.start({ tls: true });
   dir = tempDir('ld-pgconn-');
   const file = path.join(dir, 'audit.db');
   buildLandscape(file, { runs: 1, rowsPerRun: 10, seed: 5 });
@@ -115,7 +115,6 @@ test('a database without Landscape tables, a missing database, a role lacking SE
   assert.match(denied.stderr, /SELECT on table public\.node_states/);
   assert.ok(!fs.existsSync(path.join(dir, 'denied.json')));
   assertError(await cliHere(['runs', cluster.url(READER, 'landscape', { params: 'sslmode=sometimes' })]), 'PG_BAD_URL', 2);
-  assertError(await cliHere(['runs', cluster.url(READER, 'landscape', { params: 'sslmode=require' })]), 'PG_TLS_FAILED');
 });
 
 test('servers older than PostgreSQL 13 are refused with PG_VERSION_UNSUPPORTED', () => {
@@ -167,4 +166,23 @@ test('cancelling stops the running statement on the server; the blocked caller g
   } finally {
     await c.end();
   }
+});
+
+test('TLS follows sslmode: required, verified against the server\'s certificate, refused against another', async () => {
+  const tls = (params: string) => PgLandscape.open(cluster.url(READER, 'landscape', { params }));
+  for (const params of ['sslmode=require', 'sslmode=prefer', `sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(cluster.dir, 'server.crt'))}`]) {
+    const db = tls(params);
+    try {
+      assert.equal(db.info.tls, true, params);
+      assert.equal(db.value('SELECT ssl::int FROM pg_stat_ssl WHERE pid = pg_backend_pid()'), 1, params);
+    } finally {
+      db.close();
+    }
+  }
+  const plain = tls('sslmode=disable');
+  assert.equal(plain.info.tls, false);
+  plain.close();
+  const other = selfSigned(dir, 'other-ca');
+  const r = await cliHere(['runs', cluster.url(READER, 'landscape', { params: `sslmode=verify-full&sslrootcert=${encodeURIComponent(other)}` })]);
+  assertError(r, 'PG_TLS_FAILED');
 });
