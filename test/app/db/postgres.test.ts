@@ -186,3 +186,17 @@ test('TLS follows sslmode: required, verified against the server\'s certificate,
   const r = await cliHere(['runs', cluster.url(READER, 'landscape', { params: `sslmode=verify-full&sslrootcert=${encodeURIComponent(other)}` })]);
   assertError(r, 'PG_TLS_FAILED');
 });
+
+test('the CLI exports from a URL and verify --db re-exports from it (both in the command thread)', async () => {
+  const out = path.join(dir, 'cli-export.jsonl');
+  const env = { ELSPETH_SIGNING_KEY: 'cli key' };
+  let stderr = '';
+  const io = { stdout: () => undefined, stderr: (s: string) => (stderr += s), isTTY: false, env };
+  assert.equal(await main(['export', cluster.url(READER, 'landscape'), '--run', 'latest', '--format', 'jsonl', '--sign', '--out', out], io), 0, stderr);
+  let report = '';
+  const code = await main(['verify', out, '--db', cluster.url(READER, 'landscape'), '--json'], { ...io, stdout: (s: string) => (report += s) });
+  assert.equal(code, 0, stderr);
+  const parsed = JSON.parse(report) as { verdict: string; checks: Array<{ name: string; status: string }> };
+  assert.equal(parsed.verdict, 'pass');
+  assert.ok(parsed.checks.some((c) => c.name === 'database comparison' && c.status === 'pass'), report);
+});
