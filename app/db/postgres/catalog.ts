@@ -9,7 +9,6 @@ import { LandscapeError } from '../../errors.js';
 import type { OpenWarning } from '../open.js';
 import { POSTGRES_DIALECT } from '../dialect.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from '../schemaInfo.js';
-import type { ForeignKey } from '../landscape.js';
 import type { PgServerInfo } from './protocol.js';
 
 /**
@@ -44,18 +43,46 @@ const COLUMNS_SQL = `SELECT c.relname AS table_name, a.attname AS column_name
   WHERE a.attrelid = ANY(:oids::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
   ORDER BY c.relname, a.attnum`;
 
-const FOREIGN_KEYS_SQL = `SELECT c.relname AS table_name, a.attname AS column_name, t.relname AS target
+/** Column names of a constraint's key array, in key order, as one comma-separated text. */
+const keyNames = (keys: string, rel: string) =>
+  `array_to_string(ARRAY(SELECT a.attname FROM unnest(con.${keys}) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = con.${rel} AND a.attnum = k.attnum ORDER BY k.ord), ',')`;
+
+/** Foreign keys (composite ones whole, in key order) and named CHECK constraints. */
+const CONSTRAINTS_SQL = `SELECT c.relname AS table_name, con.contype AS kind, con.conname AS name, t.relname AS target,
+  ${keyNames('conkey', 'conrelid')} AS columns, ${keyNames('confkey', 'confrelid')} AS refs
   FROM pg_catalog.pg_constraint con
   JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-  JOIN pg_catalog.pg_class t ON t.oid = con.confrelid
-  CROSS JOIN LATERAL unnest(con.conkey) AS k(attnum)
-  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-  WHERE con.contype = 'f' AND con.conrelid = ANY(:oids::oid[])
-  ORDER BY c.relname, con.conname, k.attnum`;
+  LEFT JOIN pg_catalog.pg_class t ON t.oid = con.confrelid
+  WHERE con.contype IN ('f', 'c') AND con.conrelid = ANY(:oids::oid[])
+  ORDER BY c.relname, con.conname`;
+
+const INDEXES_SQL = `SELECT c.relname AS table_name, i.relname AS index_name
+  FROM pg_catalog.pg_index x
+  JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+  JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+  WHERE x.indrelid = ANY(:oids::oid[])
+  ORDER BY c.relname, i.relname`;
+
+/** One foreign key: the referencing columns, the referenced table and its columns, in key order. */
+export interface PgForeignKey {
+  columns: string[];
+  table: string;
+  references: string[];
+}
+
+/** What the catalogs say about one table, in the same terms as SQLite's PRAGMAs give. */
+export interface PgTable {
+  columns: string[];
+  foreignKeys: PgForeignKey[];
+  indexes: string[];
+  checkConstraints: string[];
+}
 
 export interface Catalog {
   schema: SchemaInfo;
-  foreignKeys: ReadonlyMap<string, ForeignKey[]>;
+  /** Every Landscape table present: columns, foreign keys, indexes and CHECK constraints. */
+  tables: ReadonlyMap<string, PgTable>;
   warnings: OpenWarning[];
 }
 
@@ -78,17 +105,17 @@ export function readCatalog(query: Query, info: PgServerInfo, where: string): Ca
     );
   }
   const oids = found.map((r) => String(r['oid']));
-  const tables = new Map<string, string[]>();
-  for (const r of found) tables.set(String(r['name']), []);
-  for (const r of query(COLUMNS_SQL, { oids })) tables.get(String(r['table_name']))?.push(String(r['column_name']));
-  const foreignKeys = new Map<string, ForeignKey[]>();
-  for (const r of query(FOREIGN_KEYS_SQL, { oids })) {
-    const t = String(r['table_name']);
-    let list = foreignKeys.get(t);
-    if (!list) foreignKeys.set(t, (list = []));
-    list.push({ from: String(r['column_name']), table: String(r['target']) });
+  const tables = new Map<string, PgTable>();
+  for (const r of found) tables.set(String(r['name']), { columns: [], foreignKeys: [], indexes: [], checkConstraints: [] });
+  for (const r of query(COLUMNS_SQL, { oids })) tables.get(String(r['table_name']))?.columns.push(String(r['column_name']));
+  for (const r of query(CONSTRAINTS_SQL, { oids })) {
+    const t = tables.get(String(r['table_name']));
+    if (!t) continue;
+    if (r['kind'] === 'c') t.checkConstraints.push(String(r['name']));
+    else t.foreignKeys.push({ columns: String(r['columns']).split(','), table: String(r['target']), references: String(r['refs']).split(',') });
   }
-  const schema = new SchemaInfo(tables, POSTGRES_DIALECT);
+  for (const r of query(INDEXES_SQL, { oids })) tables.get(String(r['table_name']))?.indexes.push(String(r['index_name']));
+  const schema = new SchemaInfo(new Map([...tables].map(([name, t]) => [name, t.columns])), POSTGRES_DIALECT);
   const runs = schema.columns('runs');
   if (!['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c))) {
     throw new LandscapeError('DB_NOT_LANDSCAPE', `${where}: the runs table of database ${JSON.stringify(info.database)} does not have the shape of an ELSPETH Landscape`);
@@ -98,5 +125,5 @@ export function readCatalog(query: Query, info: PgServerInfo, where: string): Ca
   if (missing.length > 0) {
     warnings.push({ code: 'OLDER_SCHEMA', message: `older schema: ${missing.length} Landscape table(s) absent (${missing.join(', ')}); they read as empty` });
   }
-  return { schema, foreignKeys, warnings };
+  return { schema, tables, warnings };
 }

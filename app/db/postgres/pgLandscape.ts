@@ -11,7 +11,7 @@ import type { ForeignKey, Landscape, ReceiptSource, SharedState } from '../lands
 import type { OpenWarning } from '../open.js';
 import type { LandscapeTable, SchemaInfo } from '../schemaInfo.js';
 import { PgBridge } from './bridge.js';
-import { checkServerVersion, readCatalog } from './catalog.js';
+import { checkServerVersion, readCatalog, type PgTable } from './catalog.js';
 import type { PgField, PgServerInfo } from './protocol.js';
 import { bindNamed } from './sqlText.js';
 import { parsePgTarget, type PgTarget } from './target.js';
@@ -47,7 +47,8 @@ export class PgLandscape implements Landscape {
     private readonly bridge: PgBridge,
     readonly info: PgServerInfo,
     readonly schema: SchemaInfo,
-    private readonly fks: ReadonlyMap<string, ForeignKey[]>,
+    /** What the catalogs say about each Landscape table (columns, foreign keys, indexes, CHECKs). */
+    readonly tables: ReadonlyMap<string, PgTable>,
     readonly warnings: readonly OpenWarning[],
   ) {}
 
@@ -64,7 +65,7 @@ export class PgLandscape implements Landscape {
         return rowsOf(r.fields!, r.rows!, 'bigint');
       };
       const cat = readCatalog(query, info, target.url);
-      const db = new PgLandscape(target, bridge, info, cat.schema, cat.foreignKeys, cat.warnings);
+      const db = new PgLandscape(target, bridge, info, cat.schema, cat.tables, cat.warnings);
       db.imported = opts.snapshot ?? null;
       return db;
     } catch (e) {
@@ -79,7 +80,7 @@ export class PgLandscape implements Landscape {
   }
 
   foreignKeys(table: LandscapeTable): ForeignKey[] {
-    return [...(this.fks.get(table) ?? [])];
+    return (this.tables.get(table)?.foreignKeys ?? []).flatMap((fk) => fk.columns.map((from) => ({ from, table: fk.table })));
   }
 
   /**

@@ -198,3 +198,20 @@ test('the CLI exports from a URL and verify --db re-exports from it (both in the
   assert.equal(parsed.verdict, 'pass');
   assert.ok(parsed.checks.some((c) => c.name === 'database comparison' && c.status === 'pass'), report);
 });
+
+test('the catalogs describe the tables as ELSPETH\'s PostgreSQL DDL declares them', () => {
+  const db = PgLandscape.open(cluster.url(READER, 'landscape'));
+  try {
+    assert.equal(db.tables.size, 20);
+    assert.deepEqual(db.tables.get('runs')!.columns.slice(0, 3), ['run_id', 'started_at', 'completed_at']);
+    assert.deepEqual(db.tables.get('nodes')!.foreignKeys, [{ columns: ['run_id'], table: 'runs', references: ['run_id'] }]);
+    assert.ok(db.tables.get('edges')!.foreignKeys.some((fk) => fk.columns.join() === 'from_node_id,run_id' && fk.references.join() === 'node_id,run_id'), 'composite keys kept whole, in key order');
+    assert.ok(db.tables.get('token_outcomes')!.indexes.includes('ix_token_outcomes_terminal_unique'));
+    assert.ok(db.tables.get('calls')!.indexes.includes('ix_calls_state_call_index_unique'));
+    assert.deepEqual(db.tables.get('calls')!.checkConstraints, ['calls_has_parent']);
+    assert.deepEqual(db.tables.get('preflight_results')!.checkConstraints, ['ck_preflight_result_type']);
+    assert.ok(db.tables.get('runs')!.indexes.includes('runs_pkey'), 'PostgreSQL\'s default constraint names');
+  } finally {
+    db.close();
+  }
+});
