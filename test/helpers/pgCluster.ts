@@ -2,7 +2,8 @@
  * A throwaway PostgreSQL cluster for tests: `initdb` into a temporary folder (as the `postgres`
  * user when running as root, since initdb refuses root), listening only on 127.0.0.1 on a free
  * port with scram-sha-256 password authentication and no Unix socket. It is stopped and removed
- * when the test file ends (`stop()`) and, whatever happens, when the process exits.
+ * when the test file ends (`stop()`) and, whatever happens, when the process exits or is ended by
+ * SIGINT, SIGTERM or SIGHUP.
  *
  * Roles: a superuser for set-up, an owner that creates and loads the Landscape tables (as ELSPETH's
  * own role would), and a reader with nothing but CONNECT, USAGE on the schema and SELECT.
@@ -47,6 +48,9 @@ function freePort(): Promise<number> {
 
 const isRoot = process.getuid?.() === 0;
 
+/** Signals that end a test process (a runner's timeout, Ctrl-C): the cluster goes with it. */
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** A self-signed certificate for 127.0.0.1: `<dir>/<name>.crt` and its key `<name>.key` (mode 0600). */
 export function selfSigned(dir: string, name: string): string {
   const crt = path.join(dir, `${name}.crt`);
@@ -66,8 +70,15 @@ export class PgCluster {
   private stopped = false;
   private readonly onExit = () => this.stop();
 
+  /** A signal that would end the process first stops the server, then ends the process as the signal would have. */
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.stop();
+    process.kill(process.pid, signal);
+  };
+
   private constructor(readonly bin: string, readonly dir: string, readonly port: number) {
     process.once('exit', this.onExit);
+    for (const s of SIGNALS) process.once(s, this.onSignal);
   }
 
   /**
@@ -160,6 +171,7 @@ export class PgCluster {
     if (this.stopped) return;
     this.stopped = true;
     process.removeListener('exit', this.onExit);
+    for (const sig of SIGNALS) process.removeListener(sig, this.onSignal);
     const data = path.join(this.dir, 'data');
     try {
       if (fs.existsSync(path.join(data, 'postmaster.pid'))) runPg(path.join(this.bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { openTarget } from '../../app/db/openTarget.js';
 import { isLandscapeError } from '../../app/errors.js';
+import { cancelNow, createCancelWord } from '../../app/db/postgres/bridge.js';
 import { exportRun } from '../../app/export/exportRun.js';
 import { rowLineage } from '../../app/query/lineage.js';
 import { recordPage } from '../../app/query/records.js';
@@ -127,5 +128,25 @@ test('a live writer commits during an export: the export is one snapshot of whol
 test('TLS required of a server without it: PG_TLS_FAILED, and nothing is read or changed', async () => {
   const before = cluster.dump('evidence');
   assert.throws(() => openTarget(cluster.url(READER, 'evidence', { params: 'sslmode=require' })), (e: unknown) => isLandscapeError(e) && e.code === 'PG_TLS_FAILED');
+  assert.equal(cluster.dump('evidence'), before);
+});
+
+test('cancelling an export through the cancel word: CANCELLED, nothing partial, the data unchanged', async () => {
+  const before = cluster.dump('evidence');
+  const cancel = createCancelWord();
+  const db = openTarget(cluster.url(READER, 'evidence'), { cancel });
+  const out = path.join(dir, 'cancelled.json');
+  try {
+    let seen = 0;
+    await assert.rejects(
+      exportRun(db, { runId: built.runs[0]!.runId, format: 'json', out, key: KEY, env, onProgress: () => void (++seen === 1 && cancelNow(cancel)) }),
+      (e: unknown) => isLandscapeError(e) && e.code === 'CANCELLED',
+    );
+    assert.equal(seen, 1, 'cancelled once under way, after the run was read');
+  } finally {
+    db.close();
+  }
+  assert.ok(!fs.existsSync(out) && !fs.existsSync(`${out}.receipt.json`));
+  assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('cancelled') || n.endsWith('.partial')), []);
   assert.equal(cluster.dump('evidence'), before);
 });

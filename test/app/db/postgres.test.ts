@@ -6,7 +6,7 @@
  * statement cancelled on the server; and the password never printed.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -20,7 +20,7 @@ import { PgLandscape } from '../../../app/db/postgres/pgLandscape.js';
 import { parsePgTarget } from '../../../app/db/postgres/target.js';
 import { buildLandscape } from '../../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../../fixtures/pgLoad.js';
-import { PASSWORDS, PgCluster, READER, selfSigned, SUPERUSER } from '../../helpers/pgCluster.js';
+import { OWNER, PASSWORDS, PgCluster, READER, selfSigned, SUPERUSER } from '../../helpers/pgCluster.js';
 import { REPO_ROOT, tempDir } from '../../helpers/paths.js';
 
 let cluster: PgCluster;
@@ -214,4 +214,34 @@ test('the catalogs describe the tables as ELSPETH\'s PostgreSQL DDL declares the
   } finally {
     db.close();
   }
+});
+
+test('Ctrl-C during a CLI export stops its statement on the server: exit 130, nothing written', async () => {
+  // ELSPETH (the owner) holds a lock that makes the export's read wait until it is cancelled.
+  const owner = await cluster.client(OWNER, 'landscape');
+  await owner.query('BEGIN');
+  await owner.query('LOCK TABLE node_states IN ACCESS EXCLUSIVE MODE');
+  const admin = await cluster.client(SUPERUSER, 'landscape');
+  const out = path.join(dir, 'interrupted.json');
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'app/cli/run.ts'), 'export', cluster.url(READER, 'landscape'), '--run', 'latest', '--format', 'json', '--out', out], { cwd: REPO_ROOT, env: clean });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    // Only a superuser sees another role's wait events.
+    const waiting = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [READER])).rows[0].n);
+    while ((await waiting()) === 0) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /^landscape-desk: error \[CANCELLED\]/m);
+    assert.equal(await waiting(), 0, 'the statement no longer waits on the server');
+  } finally {
+    child.kill('SIGKILL');
+    await owner.query('ROLLBACK');
+    await owner.end();
+    await admin.end();
+  }
+  assert.ok(!fs.existsSync(out) && !fs.existsSync(`${out}.receipt.json`));
+  assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('interrupted')), []);
 });
