@@ -176,7 +176,7 @@ test('schema, diff, resume check, record pages and lineage: the same from SQLite
   }
   const diff = (db: Landscape) => diffSchemas(loadRunSchema(db, a).sourceSchemaJson, loadRunSchema(db, b).sourceSchemaJson);
   assert.deepEqual(diff(pg), diff(lite));
-  // Record pages hold export records: the same apart from the offsets of §3.3.
+  // Record pages hold export records: the same apart from the offsets of docs/format.md §3.3.
   const page = (db: Landscape, type: 'node_state' | 'call' | 'token_outcome') => {
     const out: string[] = [];
     let after: string | null = null;
