@@ -43,6 +43,8 @@ describe('Connect to PostgreSQL end to end', { timeout: 240_000 }, () => {
     const start = new StartPage(app.page);
     await start.connectPostgres({ ...fields(), password: 'not the password' });
     assert.equal(await start.errorCode(), 'PG_AUTH_FAILED');
+    assert.equal(await app.page.getByTestId('pg-password').getAttribute('type'), 'password', 'the password is masked');
+    await app.shot('39-postgres-connect');
     await app.page.getByTestId('pg-password').fill(PASSWORDS[READER]);
     await app.page.getByTestId('pg-connect').click();
     await new RunsPage(app.page).waitForRuns(fx.runs.length);
