@@ -9,7 +9,7 @@ import { areaOf, isLandscapeError, type ErrorArea } from '../errors.js';
 import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js';
 import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands.js';
 import type { Io } from './output.js';
-import { Interrupts, signalExitCode } from './signals.js';
+import { Interrupts, signalExitCode, type HandledSignal } from './signals.js';
 import { keygenCommand, verifyCommand } from '../verify/cli.js';
 import { needsThread, runInThread } from './thread.js';
 
@@ -39,7 +39,12 @@ export function defaultIo(): Io {
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function main(argv: string[], io: Io = defaultIo(), opts: { inThread?: boolean } = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = defaultIo(),
+  /** In a command thread (thread.ts): the signal the main thread took, known before its message arrives. */
+  opts: { inThread?: boolean; pendingSignal?: () => HandledSignal | null } = {},
+): Promise<number> {
   const debug = argv.includes('--debug');
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -75,7 +80,7 @@ export async function main(argv: string[], io: Io = defaultIo(), opts: { inThrea
     return code;
   } catch (e) {
     if (isLandscapeError(e)) {
-      const sig = e.code === 'CANCELLED' ? interrupts.received : null;
+      const sig = e.code === 'CANCELLED' ? interrupts.received ?? opts.pendingSignal?.() ?? null : null;
       io.stderr(`landscape-desk: error [${e.code}]: ${e.message}${sig ? ` (${sig})` : ''}\n`);
       if (debug && e.stack) io.stderr(`${e.stack}\n`);
       return sig ? signalExitCode(sig) : EXIT[areaOf(e.code)];

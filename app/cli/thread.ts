@@ -6,13 +6,14 @@
  * where the command's own cancellation runs as it would on the main thread: it ends with
  * 128 + the signal's number, nothing written.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cancelNow, createCancelWord } from '../db/postgres/bridge.js';
 import { isPostgresTarget } from '../db/postgres/target.js';
 import { startWorker } from '../worker.js';
 import type { Io } from './output.js';
-import type { HandledSignal, Interrupts } from './signals.js';
+import { HANDLED_SIGNALS, type HandledSignal, type Interrupts } from './signals.js';
 
 /** What the command thread says: output to forward, then its exit code. */
 export type ThreadMessage = { stdout: string } | { stderr: string } | { exit: number };
@@ -47,7 +48,7 @@ export function runInThread(argv: string[], io: Io, interrupts: Interrupts): Pro
   // The word stops a running statement; the message lets the command's own cancellation run in
   // the thread as well, for work between statements. (A second signal ends the whole process.)
   const onSignal = () => {
-    cancelNow(cancel);
+    cancelNow(cancel, interrupts.received ? os.constants.signals[interrupts.received] : 1);
     if (interrupts.received) worker.postMessage({ signal: interrupts.received } satisfies ThreadSignal);
   };
   interrupts.signal.addEventListener('abort', onSignal, { once: true });
@@ -67,4 +68,13 @@ export function runInThread(argv: string[], io: Io, interrupts: Interrupts): Pro
       resolve(code ?? 5);
     });
   });
+}
+
+/**
+ * The signal the main thread received, read from the shared cancel word: a statement it cancelled
+ * can fail in the thread before the forwarded signal message is handled there.
+ */
+export function signalIn(word: Int32Array): HandledSignal | null {
+  const n = Atomics.load(word, 0);
+  return HANDLED_SIGNALS.find((s) => os.constants.signals[s] === n) ?? null;
 }

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setThreadCancelWord } from '../db/postgres/bridge.js';
 import { main } from './main.js';
-import type { ThreadData, ThreadMessage, ThreadSignal } from './thread.js';
+import { signalIn, type ThreadData, type ThreadMessage, type ThreadSignal } from './thread.js';
 
 const port = parentPort;
 if (port) {
@@ -20,7 +20,7 @@ if (port) {
   // Listening must not keep the thread alive once the command is done.
   port.unref();
   const send = (m: ThreadMessage) => port.postMessage(m);
-  void main(data.argv, { stdout: (s) => send({ stdout: s }), stderr: (s) => send({ stderr: s }), isTTY: data.isTTY, env: data.env }, { inThread: true }).then(
+  void main(data.argv, { stdout: (s) => send({ stdout: s }), stderr: (s) => send({ stderr: s }), isTTY: data.isTTY, env: data.env }, { inThread: true, pendingSignal: () => signalIn(data.cancel) }).then(
     (exit) => send({ exit }),
     (e: unknown) => {
       send({ stderr: `landscape-desk: internal error: ${(e as Error)?.message ?? String(e)}\n` });

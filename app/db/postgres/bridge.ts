@@ -26,9 +26,12 @@ export function createCancelWord(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4));
 }
 
-/** Cancels: callable from any thread that holds the word (never blocks). */
-export function cancelNow(word: Int32Array): void {
-  Atomics.store(word, 0, 1);
+/**
+ * Cancels: callable from any thread that holds the word (never blocks). `reason` (non-zero, e.g.
+ * the number of the signal that asked for it) is kept in the word for whoever needs to say why.
+ */
+export function cancelNow(word: Int32Array, reason = 1): void {
+  Atomics.store(word, 0, reason);
   Atomics.notify(word, 0);
 }
 

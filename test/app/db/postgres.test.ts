@@ -216,13 +216,13 @@ test('the catalogs describe the tables as ELSPETH\'s PostgreSQL DDL declares the
   }
 });
 
-test('Ctrl-C during a CLI export stops its statement on the server: exit 130, nothing written', async () => {
+for (const [sig, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) test(`${sig} during a CLI export stops its statement on the server: exit ${exit}, nothing written`, async () => {
   // ELSPETH (the owner) holds a lock that makes the export's read wait until it is cancelled.
   const owner = await cluster.client(OWNER, 'landscape');
   await owner.query('BEGIN');
   await owner.query('LOCK TABLE node_states IN ACCESS EXCLUSIVE MODE');
   const admin = await cluster.client(SUPERUSER, 'landscape');
-  const out = path.join(dir, 'interrupted.json');
+  const out = path.join(dir, `interrupted-${sig}.json`);
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'app/cli/run.ts'), 'export', cluster.url(READER, 'landscape'), '--run', 'latest', '--format', 'json', '--out', out], { cwd: REPO_ROOT, env: clean });
   let stderr = '';
@@ -232,9 +232,9 @@ test('Ctrl-C during a CLI export stops its statement on the server: exit 130, no
     // Only a superuser sees another role's wait events.
     const waiting = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [READER])).rows[0].n);
     while ((await waiting()) === 0) await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGINT');
-    assert.equal(await exited, 130, stderr);
-    assert.match(stderr, /^landscape-desk: error \[CANCELLED\]/m);
+    child.kill(sig);
+    assert.equal(await exited, exit, stderr);
+    assert.match(stderr, new RegExp(`^landscape-desk: error \\[CANCELLED\\].*\\(${sig}\\)$`, 'm'));
     assert.equal(await waiting(), 0, 'the statement no longer waits on the server');
   } finally {
     child.kill('SIGKILL');
