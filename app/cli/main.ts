@@ -67,7 +67,7 @@ export async function main(
   }
   const interrupts = new Interrupts(io.stderr);
   const uninstall = interrupts.install();
-  if (!opts.inThread && needsThread(name, rest)) {
+  if (!opts.inThread && needsThread(rest)) {
     try {
       return await runInThread(argv, io, interrupts);
     } finally {

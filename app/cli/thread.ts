@@ -1,5 +1,5 @@
 /**
- * Long PostgreSQL commands (export, verify --db) run in a worker thread: a PostgreSQL Landscape
+ * Commands on a PostgreSQL database run in a worker thread: a PostgreSQL Landscape
  * blocks its thread while a statement runs (db/postgres/bridge.ts), and the main thread must stay
  * free to take signals. On SIGINT, SIGTERM or SIGHUP (signals.ts) the main thread sets the shared
  * cancel word, so the statement is stopped on the server, and hands the signal to the thread,
@@ -28,11 +28,13 @@ export interface ThreadData {
   cancel: Int32Array;
 }
 
-/** Whether a command line reads a PostgreSQL database for long enough to need the thread. */
-export function needsThread(name: string, rest: string[]): boolean {
-  if (name === 'export') return rest.some((a) => isPostgresTarget(a));
-  if (name === 'verify') return rest.some((a, i) => rest[i - 1] === '--db' && isPostgresTarget(a)) || rest.some((a) => a.startsWith('--db=') && isPostgresTarget(a.slice(5)));
-  return false;
+/**
+ * Whether a command line reads a PostgreSQL database (as `<db>`, `--db` or `--against-db`): any
+ * statement may wait on the server (a lock ELSPETH holds, a slow network), so every such command
+ * runs in the thread, and a signal can always cancel it.
+ */
+export function needsThread(rest: string[]): boolean {
+  return rest.some((a) => isPostgresTarget(a) || (a.startsWith('--') && a.includes('=') && isPostgresTarget(a.slice(a.indexOf('=') + 1))));
 }
 
 function entry(): string {

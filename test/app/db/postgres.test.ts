@@ -216,15 +216,16 @@ test('the catalogs describe the tables as ELSPETH\'s PostgreSQL DDL declares the
   }
 });
 
-for (const [sig, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) test(`${sig} during a CLI export stops its statement on the server: exit ${exit}, nothing written`, async () => {
-  // ELSPETH (the owner) holds a lock that makes the export's read wait until it is cancelled.
+const SIGNAL_CASES = [['SIGINT', 130, 'export', 'node_states'], ['SIGTERM', 143, 'export', 'node_states'], ['SIGHUP', 129, 'runs', 'runs']] as const;
+for (const [sig, exit, command, table] of SIGNAL_CASES) test(`${sig} during a CLI ${command} waiting on the server stops its statement there: exit ${exit}, nothing written`, async () => {
+  // ELSPETH (the owner) holds a lock that makes the command's read wait until it is cancelled.
   const owner = await cluster.client(OWNER, 'landscape');
   await owner.query('BEGIN');
-  await owner.query('LOCK TABLE node_states IN ACCESS EXCLUSIVE MODE');
+  await owner.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
   const admin = await cluster.client(SUPERUSER, 'landscape');
   const out = path.join(dir, `interrupted-${sig}.json`);
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'app/cli/run.ts'), 'export', cluster.url(READER, 'landscape'), '--run', 'latest', '--format', 'json', '--out', out], { cwd: REPO_ROOT, env: clean });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'app/cli/run.ts'), ...(command === 'export' ? ['export', cluster.url(READER, 'landscape'), '--run', 'latest', '--format', 'json', '--out', out] : ['runs', cluster.url(READER, 'landscape')])], { cwd: REPO_ROOT, env: clean });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
