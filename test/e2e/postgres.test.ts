@@ -13,7 +13,7 @@ import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
 import { PASSWORDS, PgCluster, READER } from '../helpers/pgCluster.js';
 import { tempDir } from '../helpers/paths.js';
-import { RunPage, RunsPage, StartPage } from './pages.js';
+import { RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
 describe('Connect to PostgreSQL end to end', { timeout: 240_000 }, () => {
@@ -71,6 +71,19 @@ describe('Connect to PostgreSQL end to end', { timeout: 240_000 }, () => {
     const body = (f: string) => fs.readFileSync(f, 'utf8').replace(/, \{"record_type": "manifest".*$/, '');
     assert.equal(body(dest), body(path.join(dir, 'cli.json')));
     assert.match(fs.readFileSync(`${dest}.receipt.json`, 'utf8'), /"kind": "postgresql"/);
+  });
+
+  test('Verify re-checks the export against the open server database (its own connection)', async () => {
+    const verify = new VerifyPage(app.page);
+    await verify.openFromHeader();
+    app.harness.queueDialog(path.join(dir, 'desk.json'));
+    await verify.chooseFile();
+    await verify.typeKey('e2e key');
+    await verify.useDatabase();
+    assert.equal(await verify.run(), 'pass');
+    await app.shot('42-postgres-verify');
+    assert.deepEqual(app.errors, [], 'console errors');
+    await app.page.getByRole('button', { name: '← Back' }).click();
   });
 
   test('the recent list shows the connection without its password', async () => {
