@@ -6,14 +6,14 @@
  */
 import * as path from 'node:path';
 import type { ExportStatus, ReceiptView } from '../app/contract/operations.js';
-import type { LandscapeDb } from '../app/db/open.js';
+import type { Landscape } from '../app/db/landscape.js';
 import { isLandscapeError } from '../app/errors.js';
 import type { ExportOptions, ExportResult } from '../app/export/exportRun.js';
 import { noteTempFolder } from '../app/export/stale.js';
 import { rateAndEta } from './jobProgress.js';
 import { BridgeError, failure, type Logger } from './results.js';
 
-export type ExportFn = (db: LandscapeDb, opts: ExportOptions) => Promise<ExportResult>;
+export type ExportFn = (db: Landscape, opts: ExportOptions) => Promise<ExportResult>;
 
 interface Job {
   status: ExportStatus;
@@ -36,7 +36,7 @@ export class ExportJobs {
    * the outcome, with a copy of its final status. `shownPaths` lists the paths its error
    * messages may contain.
    */
-  start(db: LandscapeDb, opts: Omit<ExportOptions, 'onProgress' | 'signal'>, shownPaths: () => string[], onEnd: (final: ExportStatus) => void): string {
+  start(db: Landscape, opts: Omit<ExportOptions, 'onProgress' | 'signal'>, shownPaths: () => string[], onEnd: (final: ExportStatus) => void): string {
     const jobId = this.deps.newId();
     const controller = new AbortController();
     const job: Job = {
@@ -122,7 +122,7 @@ function receiptView(r: ExportResult): ReceiptView {
     profile: x.export_format.profile,
     format: x.export_format.format,
     tool_version: x.tool.version,
-    database_sha256: x.database.sha256,
+    database_sha256: 'sha256' in x.database ? x.database.sha256 : null,
     files: x.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
   };
 }

@@ -10,7 +10,12 @@ import * as path from 'node:path';
 import type { ExportFormatName, ExportStatus, LastViewInfo, OpName, OpResult, Result } from '../app/contract/operations.js';
 import { validateInput } from '../app/contract/validate.js';
 import { typedPassphrase, type PassphraseSource } from '../app/db/cipher.js';
+import type { Landscape } from '../app/db/landscape.js';
 import { LandscapeDb } from '../app/db/open.js';
+import type { DbInfo } from '../app/contract/operations.js';
+import { openTarget } from '../app/db/openTarget.js';
+import { PgLandscape } from '../app/db/postgres/pgLandscape.js';
+import { pgTargetFromFields } from '../app/db/postgres/target.js';
 import { exportRun } from '../app/export/exportRun.js';
 import type { DataRecordType } from '../app/export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
@@ -37,8 +42,10 @@ import type { VerifyFn } from './workerVerify.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
-  /** Opens a database; an encrypted one needs `passphrase` (else DB_ENCRYPTED). */
-  open(path: string, passphrase?: PassphraseSource): LandscapeDb;
+  /** Opens a database file; an encrypted one needs `passphrase` (else DB_ENCRYPTED). */
+  open(path: string, passphrase?: PassphraseSource): Landscape;
+  /** Connects to a PostgreSQL-hosted Landscape (the desktop's Connect dialog). */
+  connect(target: ReturnType<typeof pgTargetFromFields>): Landscape;
   listRuns: typeof listRuns;
   runDetail: typeof runDetail;
   runAuditSummary: typeof runAuditSummary;
@@ -102,7 +109,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const now = deps.now ?? (() => Date.now());
   const env = deps.env ?? process.env;
   const core: Core = {
-    open: (p, passphrase) => LandscapeDb.open(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE }),
+    open: (p, passphrase) => openTarget(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE }),
+    connect: (t) => PgLandscape.open(t),
     listRuns,
     runDetail,
     runAuditSummary,
@@ -117,7 +125,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       verifyExport(r.path, {
         key: r.key,
         ...(r.publicKey !== null ? { publicKey: r.publicKey } : {}),
-        ...(r.dbPath !== null ? { dbPath: r.dbPath, ...(r.dbKey ? { dbKey: { fileKey: r.dbKey } } : {}) } : {}),
+        ...(r.dbHandle ? { dbHandle: r.dbHandle } : r.dbPath !== null ? { dbPath: r.dbPath, ...(r.dbKey ? { dbKey: { fileKey: r.dbKey } } : {}) } : {}),
         ...(r.onProgress ? { onProgress: r.onProgress } : {}),
         ...(r.signal ? { signal: r.signal } : {}),
       }),
@@ -155,6 +163,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'db:open': ({ path: file }) => opened(core.open(file)),
     // The typed passphrase lives in this call only; the session keeps the file key, never the passphrase.
     'db:unlock': ({ path: file, passphrase }) => opened(core.open(file, typedPassphrase(passphrase))),
+    'db:connect': ({ connection, password }) => {
+      // The password stays in this process's memory with the open connection; the recent list
+      // and every message get the connection without it.
+      const db = core.connect(pgTargetFromFields(connection, password === '' ? undefined : password, env));
+      remember(() => deps.recent.addConnection?.(connection));
+      return dbInfo(db, `${connection.database} on ${connection.host}:${connection.port}`);
+    },
     'db:close': ({ handle }) => {
       const e = session.get(handle);
       if (e.activeExport) jobs.cancel(e.activeExport);
@@ -232,8 +247,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (publicKey !== null && !session.isReadGranted(publicKey)) throw new BridgeError('FILE_NOT_GRANTED', 'choose the public key file with its Choose… button first');
       const hmac = key.mode === 'none' ? null : key.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(key.key, 'utf8');
       const db = handle === null ? null : session.get(handle).db;
+      const file = db instanceof LandscapeDb ? db : null;
+      // A server database is verified over a new connection of its own (same target, password in memory).
+      const dbHandle = db?.kind === 'postgresql' && db.share ? db.share().handle : null;
       session.grantRead(target);
-      const request = { path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath: db?.path ?? null, dbKey: db?.fileKeyCopy() ?? null };
+      const request = { path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath: file?.path ?? null, dbKey: file?.fileKeyCopy() ?? null, dbHandle };
       return { jobId: verifications.start(request, handle, () => session.shownPaths()) };
     },
     'verify:status': ({ jobId }) => verifications.status(jobId),
@@ -274,23 +292,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   };
 
   /** Registers a newly opened database with the session and the recent-files list (its path only). */
-  function opened(db: LandscapeDb): OpResult<'db:open'> {
-    const entry = session.add(db);
+  function opened(db: Landscape): OpResult<'db:open'> {
+    remember(() => deps.recent.add(db.path));
+    return dbInfo(db, path.basename(db.path));
+  }
+
+  /** Updates the recent list; a failure there never fails the open. */
+  function remember(update: () => void): void {
     try {
-      deps.recent.add(db.path);
+      update();
     } catch (e) {
       deps.log.error('could not update the recent-files list', e);
     }
-    return {
-      handle: entry.handle,
-      path: db.path,
-      fileName: path.basename(db.path),
-      sizeBytes: db.sizeBytes,
-      sha256: db.sha256,
-      userVersion: db.userVersion,
-      encrypted: db.encrypted,
-      warnings: db.warnings.map((w) => ({ code: w.code, message: w.message })),
-    };
   }
 
   function needDialog<A extends unknown[]>(d: ((...a: A) => Promise<string | null>) | undefined): (...a: A) => Promise<string | null> {
@@ -311,8 +324,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return deps.journal;
   }
 
+  /** What the session shows of an open database. */
+  function dbInfo(db: Landscape, fileName: string): DbInfo {
+    const entry = session.add(db);
+    return {
+      handle: entry.handle,
+      kind: db.kind,
+      path: db.path,
+      fileName,
+      sizeBytes: db.sizeBytes,
+      sha256: db.sha256,
+      userVersion: db.userVersion,
+      encrypted: db.encrypted,
+      warnings: db.warnings.map((w) => ({ code: w.code, message: w.message })),
+    };
+  }
+
   /** Records a finished export in the journal; a journal failure never fails the export. */
-  function journalExport(db: LandscapeDb, what: { runId: string; format: ExportFormatName; profile: 'elspeth' | 'complete'; signed: boolean; destination: string }, final: ExportStatus): void {
+  function journalExport(db: Landscape, what: { runId: string; format: ExportFormatName; profile: 'elspeth' | 'complete'; signed: boolean; destination: string }, final: ExportStatus): void {
     if (!deps.journal) return;
     try {
       const r = final.result;
@@ -320,6 +349,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.journal.record({
         at: new Date(now()).toISOString(),
         dbPath: db.path,
+        // A server database has no file hash (its receipt names the snapshot the export read).
         dbSha256: db.sha256,
         runId: r?.receipt.run_id ?? what.runId,
         format: what.format,

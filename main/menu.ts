@@ -64,10 +64,12 @@ export function recentLabel(file: string): string {
 /** The whole menu template for the given state; every click goes to one of `actions`. */
 export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuItemSpec[] {
   const mac = state.platform === 'darwin';
+  // Connections need their password typed again: they are reopened from the start screen's list.
+  const files = state.recent.filter((f) => !f.connection);
   const recent: MenuItemSpec[] =
-    state.recent.length === 0
+    files.length === 0
       ? [{ label: 'No recent databases', enabled: false }]
-      : state.recent.map((f, i) => ({ id: `recent-${i}`, label: recentLabel(f.path), click: () => actions.openRecent(f.path) }));
+      : files.map((f, i) => ({ id: `recent-${i}`, label: recentLabel(f.path), click: () => actions.openRecent(f.path) }));
   const file: MenuItemSpec = {
     label: 'File',
     submenu: [

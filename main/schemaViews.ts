@@ -4,7 +4,7 @@
  * plain JSON values of the contract. Runs in main (plain Node); no Electron.
  */
 import type { FindingView, ReadinessView, SchemaChangeView, SchemaDiffView, SchemaFieldView, SchemaView } from '../app/contract/operations.js';
-import type { LandscapeDb } from '../app/db/open.js';
+import type { Landscape } from '../app/db/landscape.js';
 import { isLandscapeError } from '../app/errors.js';
 import { diffContracts, diffSchemas, type SchemaChange } from '../app/schema/diff.js';
 import { loadRunSchema, loadSchemaFile } from '../app/schema/fromDb.js';
@@ -32,7 +32,7 @@ function findingView(f: Finding): FindingView {
 }
 
 /** The run's rebuilt source schema, its findings and the resume-readiness report. */
-export function schemaView(db: LandscapeDb, runId: string): SchemaView {
+export function schemaView(db: Landscape, runId: string): SchemaView {
   const rs = loadRunSchema(db, runId);
   const rec = reconstructSchemaText(rs.sourceSchemaJson);
   const report = resumeJson(resumeReadiness(db, runId));
@@ -66,7 +66,7 @@ const scoped = (scope: SchemaChangeView['scope']) => (c: SchemaChange): SchemaCh
  * This run's schema (A) against another run of the same database (B): source schemas, and the
  * schema contracts when both runs recorded one.
  */
-export function diffRuns(db: LandscapeDb, runId: string, otherRunId: string): SchemaDiffView {
+export function diffRuns(db: Landscape, runId: string, otherRunId: string): SchemaDiffView {
   const a = loadRunSchema(db, runId);
   const b = loadRunSchema(db, otherRunId);
   const changes = diffSchemas(a.sourceSchemaJson, b.sourceSchemaJson).map(scoped('source'));
@@ -86,7 +86,7 @@ export function diffRuns(db: LandscapeDb, runId: string, otherRunId: string): Sc
 }
 
 /** This run's source schema (A) against a Pydantic JSON-schema file (B). */
-export function diffFile(db: LandscapeDb, runId: string, file: string, shownName: string): SchemaDiffView {
+export function diffFile(db: Landscape, runId: string, file: string, shownName: string): SchemaDiffView {
   const a = loadRunSchema(db, runId);
   const f = loadSchemaFile(file);
   return { against: `file ${shownName}`, changes: diffSchemas(a.sourceSchemaJson, f.value).map(scoped('source')), notes: [] };

@@ -4,12 +4,12 @@
  * A destination the renderer names is used only when it is in this session's granted set.
  */
 import * as path from 'node:path';
-import type { LandscapeDb } from '../app/db/open.js';
+import type { Landscape } from '../app/db/landscape.js';
 import { BridgeError } from './results.js';
 
 export interface OpenEntry {
   handle: string;
-  db: LandscapeDb;
+  db: Landscape;
   /** Job id of the export running on this database, if any (one at a time per database). */
   activeExport: string | null;
 }
@@ -24,7 +24,7 @@ export class Session {
 
   constructor(private readonly newId: () => string) {}
 
-  add(db: LandscapeDb): OpenEntry {
+  add(db: Landscape): OpenEntry {
     const entry: OpenEntry = { handle: this.newId(), db, activeExport: null };
     this.dbs.set(entry.handle, entry);
     return entry;

@@ -8,6 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isLandscapeError } from '../app/errors.js';
 import { verifyExport, type VerifyOptions } from '../app/verify/verify.js';
+import type { ReaderHandle } from '../app/db/landscape.js';
 
 interface StartMessage {
   type: 'start';
@@ -17,6 +18,8 @@ interface StartMessage {
   dbPath: string | null;
   /** File key of an encrypted database (from the session that opened it). */
   dbKey: Uint8Array | null;
+  /** A PostgreSQL database the session has open (its connection details, password in memory). */
+  dbHandle: ReaderHandle | null;
 }
 
 type InMessage = StartMessage | { type: 'cancel' };
@@ -41,7 +44,8 @@ if (port) {
         onProgress: (progress) => port?.postMessage({ type: 'progress', progress }),
       };
       if (m.publicKey !== null) opts.publicKey = m.publicKey;
-      if (m.dbPath !== null) opts.dbPath = m.dbPath;
+      if (m.dbHandle) opts.dbHandle = m.dbHandle;
+      else if (m.dbPath !== null) opts.dbPath = m.dbPath;
       if (m.dbKey !== null) opts.dbKey = { fileKey: m.dbKey };
       const report = await verifyExport(m.path, opts);
       port?.postMessage({ type: 'done', report });

@@ -9,6 +9,7 @@ import type { ExportResult } from '../app/export/exportRun.js';
 import type { ExportFn } from './exportJobs.js';
 import type { Logger } from './results.js';
 import { startWorker } from '../app/worker.js';
+import { cancelNow, createCancelWord } from '../app/db/postgres/bridge.js';
 
 /**
  * `entry` is the worker script: the bundled `exportWorker.cjs` in the app, or the TypeScript
@@ -20,8 +21,12 @@ export function workerExport(entry: string, log: Logger, chunkEntry?: string): E
   return (db, opts) =>
     new Promise<ExportResult>((resolve, reject) => {
       const worker = startWorker(entry);
-      // The worker reads this session's snapshot: keep it on disk until the worker is done.
+      // The worker reads what this session reads (SQLite: the same private snapshot, kept on disk
+      // until the worker is done; PostgreSQL: its own connection to the same database).
+      if (!db.share) throw new LandscapeError('INTERNAL', 'this database cannot be read from another thread');
       const { handle, release } = db.share();
+      // A PostgreSQL statement blocks the worker's thread: cancelling sets this word, which stops it on the server.
+      const cancel = createCancelWord();
       let settled = false;
       const finish = (f: () => void) => {
         if (!settled) {
@@ -30,7 +35,10 @@ export function workerExport(entry: string, log: Logger, chunkEntry?: string): E
           f();
         }
       };
-      const onAbort = () => worker.postMessage({ type: 'cancel' });
+      const onAbort = () => {
+        cancelNow(cancel);
+        worker.postMessage({ type: 'cancel' });
+      };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       worker.on('message', (m: { type: string; done?: number; total?: number; result?: ExportResult; code?: string; message?: string; detail?: string }) => {
         if (m.type === 'progress') opts.onProgress?.({ done: m.done ?? 0, total: m.total ?? 0 });
@@ -49,7 +57,7 @@ export function workerExport(entry: string, log: Logger, chunkEntry?: string): E
       const { signal: _s, onProgress: _p, key, ...rest } = opts;
       // In the bundle the exporter cannot find its chunk worker beside itself: it is told where it is.
       const parallel = chunkEntry ? { parallel: { ...rest.parallel, workerEntry: chunkEntry } } : {};
-      worker.postMessage({ type: 'start', handle, opts: { ...rest, ...parallel, key: key ? new Uint8Array(key) : null } });
+      worker.postMessage({ type: 'start', handle, cancel, opts: { ...rest, ...parallel, key: key ? new Uint8Array(key) : null } });
       handle.key?.fill(0);
     });
 }

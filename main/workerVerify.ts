@@ -9,6 +9,7 @@ import { checkCancelled, type VerifyProgress } from '../app/verify/progress.js';
 import type { VerifyReport } from '../app/verify/report.js';
 import type { Logger } from './results.js';
 import { startWorker } from '../app/worker.js';
+import type { ReaderHandle } from '../app/db/landscape.js';
 
 export interface VerifyRequest {
   path: string;
@@ -18,6 +19,8 @@ export interface VerifyRequest {
   dbPath: string | null;
   /** The file key of the open database when `dbPath` is encrypted (its passphrase is not kept). */
   dbKey?: Uint8Array | null;
+  /** A PostgreSQL database the session has open (its connection details, password in memory). */
+  dbHandle?: ReaderHandle | null;
   onProgress?: (p: VerifyProgress) => void;
   /** Aborting it cancels the verification, which then rejects with CANCELLED. */
   signal?: AbortSignal;
@@ -60,7 +63,7 @@ export function workerVerify(entry: string, log: Logger): VerifyFn {
         req.signal?.removeEventListener('abort', onAbort);
         finish(() => reject(new LandscapeError('INTERNAL', 'the verify worker stopped unexpectedly')));
       });
-      worker.postMessage({ type: 'start', path: req.path, key: req.key ? new Uint8Array(req.key) : null, publicKey: req.publicKey, dbPath: req.dbPath, dbKey: req.dbKey ?? null });
+      worker.postMessage({ type: 'start', path: req.path, key: req.key ? new Uint8Array(req.key) : null, publicKey: req.publicKey, dbPath: req.dbPath, dbKey: req.dbKey ?? null, dbHandle: req.dbHandle ?? null });
       req.dbKey?.fill(0);
     });
 }

@@ -12,11 +12,13 @@ const only = process.argv.includes('--renderer-only') ? 'renderer' : null;
 
 if (only !== 'renderer') {
   // import.meta only serves the tsx development path of workerExport.ts; the bundle uses .cjs workers.
-  const common = { logOverride: { 'empty-import-meta': 'silent' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', external: ['electron', 'better-sqlite3-multiple-ciphers'] };
+  const common = { logOverride: { 'empty-import-meta': 'silent' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', external: ['electron', 'better-sqlite3-multiple-ciphers', 'pg-native', 'pg-cloudflare'] };
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'index.ts')], outfile: join(root, 'dist', 'main', 'index.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'exportWorker.ts')], outfile: join(root, 'dist', 'main', 'exportWorker.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'verifyWorker.ts')], outfile: join(root, 'dist', 'main', 'verifyWorker.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'app', 'export', 'chunkWorker.ts')], outfile: join(root, 'dist', 'main', 'chunkWorker.cjs') });
+  // The PostgreSQL connection's own thread (app/db/postgres/bridge.ts finds it beside the bundles).
+  await esbuild({ ...common, entryPoints: [join(root, 'app', 'db', 'postgres', 'pgWorker.ts')], outfile: join(root, 'dist', 'main', 'pgWorker.cjs') });
   // The sandboxed preload may only require('electron'); everything else is bundled in.
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'preload', 'index.ts')], outfile: join(root, 'dist', 'main', 'preload.cjs'), external: ['electron'] });
 }

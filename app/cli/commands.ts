@@ -1,6 +1,7 @@
 /** The CLI's browsing and export commands. Each returns an exit code. */
 import type { PassphraseSource } from '../db/cipher.js';
-import { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
+import { openTarget } from '../db/openTarget.js';
 import { LandscapeError } from '../errors.js';
 import { exportRun, type ExportPhase } from '../export/exportRun.js';
 import type { Cleanup } from '../export/stale.js';
@@ -39,11 +40,11 @@ exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) proble
             128 + signal number when SIGHUP (129), SIGINT (130) or SIGTERM (143) stopped the work`;
 
 /**
- * Opens a database for a command, always closing it afterwards; its warnings go to stderr. The
- * passphrase is read from the environment only if the file is encrypted.
+ * Opens a database (a file or a PostgreSQL URL) for a command, always closing it afterwards; its
+ * warnings go to stderr. The passphrase is read from the environment only if a file is encrypted.
  */
-export async function withDb<T>(file: string, io: Io, passphrase: PassphraseSource, fn: (db: LandscapeDb) => Promise<T> | T): Promise<T> {
-  const db = LandscapeDb.open(file, { passphrase });
+export async function withDb<T>(file: string, io: Io, passphrase: PassphraseSource, fn: (db: Landscape) => Promise<T> | T): Promise<T> {
+  const db = openTarget(file, { passphrase, env: io.env });
   try {
     for (const w of db.warnings) io.stderr(`warning: ${w.message}\n`);
     return await fn(db);

@@ -10,8 +10,9 @@ import { exportCommand, recordsCommand, runsCommand, USAGE } from './commands.js
 import { diffCommand, resumeCheckCommand, schemaCommand } from './schemaCommands.js';
 import { summaryCommand } from './summaryCommand.js';
 import type { Io } from './output.js';
-import { Interrupts, signalExitCode } from './signals.js';
+import { Interrupts, signalExitCode, type HandledSignal } from './signals.js';
 import { keygenCommand, verifyCommand } from '../verify/cli.js';
+import { needsThread, runInThread } from './thread.js';
 
 const EXIT: Record<ErrorArea, number> = { usage: 2, input: 3, output: 4, internal: 5, cancelled: 130, verify: 1 };
 
@@ -40,7 +41,12 @@ export function defaultIo(): Io {
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = defaultIo(),
+  /** In a command thread (thread.ts): the signal the main thread took, known before its message arrives. */
+  opts: { inThread?: boolean; pendingSignal?: () => HandledSignal | null } = {},
+): Promise<number> {
   const debug = argv.includes('--debug');
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -56,18 +62,27 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  // Private snapshots of runs that ended without removing them (crash, SIGKILL, power cut).
-  const swept = sweepSnapshots('stale');
-  if (swept.length) io.stderr(`landscape-desk: note: removed ${swept.length} private database snapshot(s) left in the temp folder by interrupted runs\n`);
+  if (!opts.inThread) {
+    // Private snapshots of runs that ended without removing them (crash, SIGKILL, power cut).
+    const swept = sweepSnapshots('stale');
+    if (swept.length) io.stderr(`landscape-desk: note: removed ${swept.length} private database snapshot(s) left in the temp folder by interrupted runs\n`);
+  }
   const interrupts = new Interrupts(io.stderr);
   const uninstall = interrupts.install();
+  if (!opts.inThread && needsThread(rest)) {
+    try {
+      return await runInThread(argv, io, interrupts);
+    } finally {
+      uninstall();
+    }
+  }
   try {
     const code = await command(rest, { ...io, signal: interrupts.signal });
     if (interrupts.received) io.stderr(`landscape-desk: the work was already complete when ${interrupts.received} came; nothing was undone\n`);
     return code;
   } catch (e) {
     if (isLandscapeError(e)) {
-      const sig = e.code === 'CANCELLED' ? interrupts.received : null;
+      const sig = e.code === 'CANCELLED' ? interrupts.received ?? opts.pendingSignal?.() ?? null : null;
       io.stderr(`landscape-desk: error [${e.code}]: ${e.message}${sig ? ` (${sig})` : ''}\n`);
       if (debug && e.stack) io.stderr(`${e.stack}\n`);
       return sig ? signalExitCode(sig) : EXIT[areaOf(e.code)];

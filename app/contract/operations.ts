@@ -61,6 +61,8 @@ export interface OpenWarningView {
 export interface DbInfo {
   /** Opaque id of the open database in this session. */
   handle: string;
+  /** A Landscape file, or a PostgreSQL-hosted Landscape (then `path` is its URL without password). */
+  kind: 'sqlite' | 'postgresql';
   path: string;
   fileName: string;
   sizeBytes: number;
@@ -80,9 +82,25 @@ export type RunDetailView = RunDetail;
 /** Why a run stopped and where its rows went (overview tab). */
 export type RunAuditSummaryView = RunAuditSummary;
 
+/** libpq's TLS modes, as the Connect dialog offers them. */
+export const SSL_MODE_NAMES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslModeName = (typeof SSL_MODE_NAMES)[number];
+
+/** A PostgreSQL connection as the Connect dialog and the recent list hold it: never a password. */
+export interface PgConnection {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  sslmode: SslModeName;
+}
+
 export interface RecentFile {
+  /** A file path, or for a connection its URL without password. */
   path: string;
   openedAt: string;
+  /** Present for a PostgreSQL connection (reopened through the Connect dialog). */
+  connection?: PgConnection;
 }
 
 export interface ReceiptView {
@@ -96,7 +114,8 @@ export interface ReceiptView {
   profile: ProfileName;
   format: ExportFormatName;
   tool_version: string;
-  database_sha256: string;
+  /** The database file's SHA-256; null for a PostgreSQL database (its receipt names the URL and snapshot). */
+  database_sha256: string | null;
   files: Array<{ path: string; sha256: string; size: number }>;
 }
 
@@ -295,6 +314,8 @@ export interface Operations {
    * DB_ENCRYPTED. The passphrase is used for this open only: never stored, logged or returned.
    */
   'db:unlock': { input: { path: string; passphrase: string }; result: DbInfo };
+  /** Connects to a PostgreSQL-hosted Landscape; an empty password means PGPASSWORD or ~/.pgpass. */
+  'db:connect': { input: { connection: PgConnection; password: string }; result: DbInfo };
   'db:close': { input: { handle: string }; result: { closed: boolean } };
   'runs:list': { input: { handle: string }; result: { runs: RunSummaryView[] } };
   'runs:detail': { input: { handle: string; runId: string }; result: RunDetailView };
@@ -373,6 +394,7 @@ export const OP_NAMES = [
   'recent:list',
   'db:open',
   'db:unlock',
+  'db:connect',
   'db:close',
   'runs:list',
   'runs:detail',
@@ -411,6 +433,7 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'recent:list': [],
   'db:open': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY'],
   'db:unlock': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_WRONG_PASSPHRASE', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY'],
+  'db:connect': ['PG_BAD_URL', 'PG_AUTH_FAILED', 'PG_UNREACHABLE', 'PG_TLS_FAILED', 'PG_DB_NOT_FOUND', 'PG_PERMISSION_DENIED', 'PG_VERSION_UNSUPPORTED', 'PG_CONNECTION_LOST', 'DB_NOT_LANDSCAPE', 'DB_UNREADABLE'],
   'db:close': ['UNKNOWN_HANDLE'],
   'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],
   'runs:detail': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],

@@ -5,7 +5,7 @@
  */
 import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
 import { INTEGER_ID_TYPES, recordIdField } from './recordIds.js';
-import type { DiffTarget, OpInput, OpName, SigningChoice } from './operations.js';
+import { SSL_MODE_NAMES, type DiffTarget, type OpInput, type OpName, type PgConnection, type SigningChoice } from './operations.js';
 import { QUERY_LIMITS, type RecordFilter, type RecordQuery } from './recordQuery.js';
 
 export const LIMITS = {
@@ -182,6 +182,17 @@ const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Rec
 type Validators = { [K in OpName]: (v: unknown) => OpInput<K> };
 
 /** One validator per operation; each returns a fresh, normalised copy of the input. */
+/** A Connect dialog's fields: a host name or address, a port, and names PostgreSQL accepts. */
+export function pgConnection(v: unknown): PgConnection {
+  const o = plainObject(v, 'connection', ['host', 'port', 'database', 'user', 'sslmode']);
+  const host = str(o, 'host', 255, { pattern: /^[A-Za-z0-9._:\-[\]]+$/ });
+  const port = o['port'];
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new InputError('port must be a whole number from 1 to 65535');
+  const database = str(o, 'database', 63, { pattern: /^[^\u0000-\u001f]+$/ });
+  const user = str(o, 'user', 63, { pattern: /^[^\u0000-\u001f]+$/ });
+  return { host, port, database, user, sslmode: oneOf(o, 'sslmode', SSL_MODE_NAMES) };
+}
+
 export const VALIDATORS: Validators = {
   'app:info': (v) => empty(v, 'app:info input'),
   'app:openExternal': (v) => ({ url: str(plainObject(v, 'input', ['url']), 'url', LIMITS.url) }),
@@ -196,6 +207,12 @@ export const VALIDATORS: Validators = {
     const o = plainObject(v, 'input', ['path', 'passphrase']);
     // Kept exactly as typed (spaces included): SQLCipher keys with the passphrase as it is.
     return { path: absolutePath(o, 'path'), passphrase: str(o, 'passphrase', LIMITS.passphrase) };
+  },
+  'db:connect': (v) => {
+    const o = plainObject(v, 'input', ['connection', 'password']);
+    const password = o['password'];
+    if (typeof password !== 'string' || password.length > LIMITS.key || password.includes('\0')) throw new InputError('password must be a string of at most 4096 characters');
+    return { connection: pgConnection(o['connection']), password };
   },
   'db:close': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
   'runs:list': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),

@@ -1,17 +1,24 @@
 /**
  * The small data-access surface the query, export and schema modules use. The SQLite
- * implementation is `LandscapeDb` (open.ts); a PostgreSQL-hosted Landscape will implement the same
- * surface (its statements are built from `SchemaInfo`, so a dialect can be introduced there).
+ * implementation is `LandscapeDb` (open.ts), the PostgreSQL one `PgLandscape`
+ * (postgres/pgLandscape.ts); statements are built from `SchemaInfo`, whose dialect holds the few
+ * differences in SQL text. Which one is used is decided where a target is opened (openTarget.ts).
  */
 import type { OpenWarning } from './open.js';
-import type { SchemaInfo } from './schemaInfo.js';
+import type { LandscapeTable, SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
+import type { PgTarget } from './postgres/target.js';
 
 /**
- * What another thread needs to open a reader on the same consistent state as a Landscape. `key` is
- * the file key of an encrypted snapshot (null for a plain one): it travels in memory only.
+ * What another thread needs to open a reader on the same consistent state as a Landscape: the
+ * SQLite snapshot's files (with `key`, the file key of an encrypted snapshot, null for a plain
+ * one), or a PostgreSQL target with the snapshot exported by the sharing transaction
+ * (`pg_export_snapshot()`; null outside a transaction: a fresh connection then). Keys and
+ * passwords travel in memory only; they are never written anywhere.
  */
-export type ReaderHandle = { kind: 'sqlite-snapshot'; path: string; snapshot: SnapshotFiles; key: Uint8Array | null };
+export type ReaderHandle =
+  | { kind: 'sqlite-snapshot'; path: string; snapshot: SnapshotFiles; key: Uint8Array | null }
+  | { kind: 'postgresql'; target: PgTarget; snapshot: string | null; key?: null };
 
 export interface SharedState {
   handle: ReaderHandle;
@@ -19,8 +26,32 @@ export interface SharedState {
   release(): void;
 }
 
+/** A foreign key column of a table and the table it refers to. */
+export interface ForeignKey {
+  from: string;
+  table: string;
+}
+
+/** What identifies the database state an export was read from, for its receipt. */
+export type ReceiptSource =
+  | { kind?: undefined; path: string; sha256: string; size: number; wal_sha256: string | null; user_version: number; encrypted: boolean }
+  | {
+      kind: 'postgresql';
+      /** The connection URL without its password. */
+      url: string;
+      server_version: string;
+      database: string;
+      user: string;
+      /** The session TimeZone, which decides every exported timestamp's offset. */
+      time_zone: string;
+      tls: boolean;
+      /** `pg_current_snapshot()` of the export's transaction: which commits it saw. */
+      snapshot: string | null;
+    };
+
 export interface Landscape {
-  /** Where the database lives (a file path, or a connection label). */
+  readonly kind: 'sqlite' | 'postgresql';
+  /** Where the database lives (a file path, or a connection URL without its password). */
   readonly path: string;
   readonly schema: SchemaInfo;
   readonly userVersion: number;
@@ -47,6 +78,10 @@ export interface Landscape {
    * Absent when a backend cannot share its state; callers then read on this connection alone.
    */
   share?(): SharedState;
+  /** Foreign keys of a table as the database declares them ([] when it has none or is absent). */
+  foreignKeys(table: LandscapeTable): ForeignKey[];
+  /** The receipt's description of the database, taken inside the export's read transaction. */
+  receiptSource(): ReceiptSource;
   /** Runs `fn` inside one read transaction (one consistent snapshot). */
   read<T>(fn: () => T): T;
   beginRead(): void;

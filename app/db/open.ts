@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
 import { fileKey, keyConnection, SQLCIPHER4_KDF, type PassphraseSource } from './cipher.js';
 import { classifyFile } from './classify.js';
-import type { Landscape, ReaderHandle, SharedState } from './landscape.js';
-import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
+import type { ForeignKey, Landscape, ReaderHandle, ReceiptSource, SharedState } from './landscape.js';
+import { LANDSCAPE_TABLES, SchemaInfo, type LandscapeTable } from './schemaInfo.js';
 import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
 import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
 
@@ -54,8 +54,25 @@ function keyFor(file: string, snap: SnapshotFiles, passphrase: string | undefine
   return fileKey(passphrase, salt);
 }
 
+/**
+ * Parameters as SQLite binds them: a list parameter (a JavaScript array, see dialect.ts `inList`)
+ * becomes the JSON text json_each walks.
+ */
+function bind(params: unknown[]): unknown[] {
+  const p = params[0];
+  if (params.length !== 1 || p === null || typeof p !== 'object' || p instanceof Uint8Array) return params;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(p)) {
+    if (!Array.isArray(v)) continue;
+    out ??= { ...(p as Record<string, unknown>) };
+    out[k] = JSON.stringify(v);
+  }
+  return out ? [out] : params;
+}
+
 /** An open, read-only Landscape database (a private snapshot of the user's file). */
 export class LandscapeDb implements Landscape {
+  readonly kind = 'sqlite' as const;
   private closed = false;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly columnNames = new WeakMap<Database.Statement, string[]>();
@@ -160,6 +177,16 @@ export class LandscapeDb implements Landscape {
     }
   }
 
+  foreignKeys(table: LandscapeTable): ForeignKey[] {
+    if (!this.schema.hasTable(table)) return [];
+    // Table names come from the fixed list of Landscape tables, never from input.
+    return this.all<{ table: string; from: string }>(`PRAGMA foreign_key_list("${table}")`).map((r) => ({ from: r.from, table: r.table }));
+  }
+
+  receiptSource(): ReceiptSource {
+    return { path: this.path, sha256: this.sha256, size: this.sizeBytes, wal_sha256: this.walSha256, user_version: this.userVersion, encrypted: this.encrypted };
+  }
+
   /** The private snapshot this connection reads (for {@link attach} in a worker). */
   get snapshotFiles(): SnapshotFiles {
     return { ...this.snap };
@@ -212,7 +239,7 @@ export class LandscapeDb implements Landscape {
   }
 
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
-    return withSqlite(this.path, () => this.prepare(sql).all(...params) as T[]);
+    return withSqlite(this.path, () => this.prepare(sql).all(...bind(params)) as T[]);
   }
 
   /**
@@ -228,7 +255,7 @@ export class LandscapeDb implements Landscape {
         names = st.columns().map((c) => c.name);
         this.columnNames.set(st, names);
       }
-      const rows = st.all(...params) as unknown[][];
+      const rows = st.all(...bind(params)) as unknown[][];
       const out: Record<string, unknown>[] = new Array(rows.length);
       for (let r = 0; r < rows.length; r++) {
         const a = rows[r]!;
@@ -241,26 +268,26 @@ export class LandscapeDb implements Landscape {
   }
 
   get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined {
-    return withSqlite(this.path, () => this.prepare(sql).get(...params) as T | undefined);
+    return withSqlite(this.path, () => this.prepare(sql).get(...bind(params)) as T | undefined);
   }
 
   value(sql: string, ...params: unknown[]): unknown {
     return withSqlite(this.path, () => {
       const st = this.prepare(sql, { numbers: true });
-      const row = st.raw(true).get(...params) as unknown[] | undefined;
+      const row = st.raw(true).get(...bind(params)) as unknown[] | undefined;
       return row?.[0];
     });
   }
 
   iterate<T = Record<string, unknown>>(sql: string, ...params: unknown[]): IterableIterator<T> {
-    return withSqlite(this.path, () => this.prepare(sql).iterate(...params) as IterableIterator<T>);
+    return withSqlite(this.path, () => this.prepare(sql).iterate(...bind(params)) as IterableIterator<T>);
   }
 
   iterateArrays(sql: string, ...params: unknown[]): { columns: string[]; rows: IterableIterator<unknown[]> } {
     return withSqlite(this.path, () => {
       const st = this.prepare(`${sql} -- arrays`, { numbers: true });
       st.raw(true);
-      return { columns: st.columns().map((c) => c.name), rows: st.iterate(...params) as IterableIterator<unknown[]> };
+      return { columns: st.columns().map((c) => c.name), rows: st.iterate(...bind(params)) as IterableIterator<unknown[]> };
     });
   }
 
@@ -368,11 +395,6 @@ function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
     });
   }
   return { schema, userVersion, warnings };
-}
-
-/** Opens a reader on state another thread shared with {@link LandscapeDb.share}. */
-export function openShared(handle: ReaderHandle): LandscapeDb {
-  return LandscapeDb.attach(handle.path, handle.snapshot, handle.key);
 }
 
 /**

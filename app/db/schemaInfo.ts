@@ -5,6 +5,7 @@
  * were found here, so no name from outside reaches SQL text unchecked.
  */
 import { LandscapeError } from '../errors.js';
+import { SQLITE_DIALECT, type SqlDialect } from './dialect.js';
 
 /** The 20 tables of the target schema (docs/format.md §2.2). */
 export const LANDSCAPE_TABLES = [
@@ -18,7 +19,11 @@ export type LandscapeTable = (typeof LANDSCAPE_TABLES)[number];
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class SchemaInfo {
-  constructor(private readonly tables: ReadonlyMap<string, readonly string[]>) {}
+  constructor(
+    private readonly tables: ReadonlyMap<string, readonly string[]>,
+    /** The SQL dialect of the storage these tables live in. */
+    readonly dialect: SqlDialect = SQLITE_DIALECT,
+  ) {}
 
   hasTable(table: LandscapeTable): boolean {
     return this.tables.has(table);

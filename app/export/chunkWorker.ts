@@ -5,16 +5,16 @@
  * Messages in: init, ties, then chunk…, then close. Messages out: batch or error.
  */
 import { parentPort } from 'node:worker_threads';
-import { openShared } from '../db/open.js';
+import { openShared } from '../db/openTarget.js';
 import { isLandscapeError } from '../errors.js';
 import type { ChunkMessage, WorkerReply } from './parallel.js';
 import { BatchEncoder } from './encode.js';
 import { chunkRecords, type TieOrder } from './stream.js';
-import type { LandscapeDb } from '../db/open.js';
+import type { Landscape } from '../db/landscape.js';
 
 const port = parentPort;
 if (port) {
-  let db: LandscapeDb | undefined;
+  let db: Landscape | undefined;
   let encoder: BatchEncoder | undefined;
   let ties: TieOrder = new Map();
   let runId = '';

@@ -7,16 +7,17 @@ import type { LandscapeTable } from '../db/schemaInfo.js';
 import type { DataRecordType, Profile } from './recordTypes.js';
 import { profileRecordTypes } from './recordTypes.js';
 
-/** rows → tokens, in that join order (see queries.ts on why the order is fixed). */
-const ROWS_TOKENS = 'FROM rows CROSS JOIN tokens ON tokens.row_id = rows.row_id';
 const RUN_ROWS = 'WHERE rows.run_id = :run';
 
 /** The COUNT statement of each type (null when the file lacks the table). */
 function countSql(db: Landscape, type: DataRecordType): string | null {
   const s = db.schema;
   const has = (t: LandscapeTable) => s.hasTable(t);
-  const nsRun = s.hasColumn('node_states', 'run_id') ? ' AND +node_states.run_id = :run' : '';
-  const STATES = `${ROWS_TOKENS} CROSS JOIN node_states ON node_states.token_id = tokens.token_id`;
+  const J = s.dialect.fixedJoin;
+  // rows → tokens → children, in that join order (see queries.ts on why the order is fixed).
+  const ROWS_TOKENS = `FROM rows ${J} tokens ON tokens.row_id = rows.row_id`;
+  const nsRun = s.hasColumn('node_states', 'run_id') ? ` AND ${s.dialect.noIndex('node_states.run_id')} = :run` : '';
+  const STATES = `${ROWS_TOKENS} ${J} node_states ON node_states.token_id = tokens.token_id`;
   const simple = (t: LandscapeTable) => (has(t) ? `SELECT count(*) FROM ${t} WHERE ${t}.run_id = :run` : null);
   switch (type) {
     case 'run':
@@ -30,7 +31,7 @@ function countSql(db: Landscape, type: DataRecordType): string | null {
     case 'operation':
       return simple('operations');
     case 'call': {
-      const stateCalls = `SELECT count(*) ${STATES} CROSS JOIN calls ON calls.state_id = node_states.state_id ${RUN_ROWS}${nsRun}`;
+      const stateCalls = `SELECT count(*) ${STATES} ${J} calls ON calls.state_id = node_states.state_id ${RUN_ROWS}${nsRun}`;
       const opCalls = has('operations') && s.hasColumn('calls', 'operation_id')
         ? '(SELECT count(*) FROM calls JOIN operations ON calls.operation_id = operations.operation_id WHERE operations.run_id = :run)'
         : '0';
@@ -41,19 +42,19 @@ function countSql(db: Landscape, type: DataRecordType): string | null {
     case 'token':
       return `SELECT count(*) ${ROWS_TOKENS} ${RUN_ROWS}`;
     case 'token_parent':
-      return `SELECT count(*) ${ROWS_TOKENS} CROSS JOIN token_parents ON token_parents.token_id = tokens.token_id ${RUN_ROWS}`;
+      return `SELECT count(*) ${ROWS_TOKENS} ${J} token_parents ON token_parents.token_id = tokens.token_id ${RUN_ROWS}`;
     case 'token_outcome':
       return has('token_outcomes')
-        ? `SELECT count(*) ${ROWS_TOKENS} CROSS JOIN token_outcomes ON token_outcomes.token_id = tokens.token_id ${RUN_ROWS}${s.hasColumn('token_outcomes', 'run_id') ? ' AND +token_outcomes.run_id = :run' : ''}`
+        ? `SELECT count(*) ${ROWS_TOKENS} ${J} token_outcomes ON token_outcomes.token_id = tokens.token_id ${RUN_ROWS}${s.hasColumn('token_outcomes', 'run_id') ? ` AND ${s.dialect.noIndex('token_outcomes.run_id')} = :run` : ''}`
         : null;
     case 'node_state':
       return `SELECT count(*) ${STATES} ${RUN_ROWS}${nsRun}`;
     case 'routing_event':
-      return `SELECT count(*) ${STATES} CROSS JOIN routing_events ON routing_events.state_id = node_states.state_id ${RUN_ROWS}${nsRun}`;
+      return `SELECT count(*) ${STATES} ${J} routing_events ON routing_events.state_id = node_states.state_id ${RUN_ROWS}${nsRun}`;
     case 'batch':
       return simple('batches');
     case 'batch_member':
-      return 'SELECT count(*) FROM batches CROSS JOIN batch_members ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run';
+      return `SELECT count(*) FROM batches ${J} batch_members ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run`;
     case 'artifact':
       return simple('artifacts');
     case 'validation_error':

@@ -278,7 +278,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
         ...(opts.spreadsheetSafe ? { spreadsheet_safe: true } : {}),
       },
       created_at: exportedAt,
-      database: { path: db.path, sha256: db.sha256, size: db.sizeBytes, wal_sha256: db.walSha256, user_version: db.userVersion, encrypted: db.encrypted },
+      database: db.receiptSource(),
       run_id: runId,
       signed: Boolean(opts.key),
       record_count: summary.recordCount,

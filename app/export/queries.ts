@@ -34,19 +34,18 @@ export type ExportQueries = ReturnType<typeof statements>;
 
 /**
  * The rows of a chunk (`rows.run_id = :run AND rows.row_index BETWEEN :lo AND :hi`) and their
- * tokens. CROSS JOIN fixes SQLite's join order (rows → tokens → children, each by its index):
- * left to itself the planner may scan a whole run's table once per chunk, which makes the export
- * quadratic in the run's size.
+ * tokens. The dialect's fixed join (SQLite's CROSS JOIN) keeps the join order rows → tokens →
+ * children, each by its index: left to itself SQLite's planner may scan a whole run's table once
+ * per chunk, which makes the export quadratic in the run's size.
  */
-const CHUNK_TOKENS = 'FROM rows CROSS JOIN tokens ON tokens.row_id = rows.row_id';
+const chunkTokens = (s: SchemaInfo) => `FROM rows ${s.dialect.fixedJoin} tokens ON tokens.row_id = rows.row_id`;
 const CHUNK_WHERE = 'WHERE rows.run_id = :run AND rows.row_index BETWEEN :lo AND :hi';
 /**
- * Children of a chunk's tokens or node states are fetched by id list (a JSON array bound as
- * :ids), one index lookup per parent. Within one parent the ORDER BY keys left after ELSPETH's
+ * Children of a chunk's tokens or node states are fetched by id list (an array bound as :ids,
+ * one statement per chunk, never one round trip per record), one index lookup per parent. Within one parent the ORDER BY keys left after ELSPETH's
  * own (token_id; or step_index, attempt of the one state) are unique, so grouping by parent gives
  * ELSPETH's order. Node states and token outcomes keep ELSPETH's `run_id` filter.
  */
-const IDS = '(SELECT value FROM json_each(:ids))';
 
 const built = new WeakMap<SchemaInfo, ExportQueries>();
 
@@ -60,8 +59,9 @@ export function buildExportQueries(s: SchemaInfo): ExportQueries {
 function statements(s: SchemaInfo) {
   const sel = (t: keyof typeof COLS) => s.cols(t, COLS[t]);
   const has = (t: keyof typeof COLS) => s.hasTable(t);
-  // The unary + keeps SQLite from using a run_id index for an inner loop of a chunk join.
-  const runFilter = (t: 'node_states' | 'token_outcomes', alias: string = t) => (s.hasColumn(t, 'run_id') ? `+${alias}.run_id = :run AND ` : '');
+  // Keeps SQLite from using a run_id index for an inner loop of a chunk join.
+  const runFilter = (t: 'node_states' | 'token_outcomes', alias: string = t) => (s.hasColumn(t, 'run_id') ? `${s.dialect.noIndex(`${alias}.run_id`)} = :run AND ` : '');
+  const ids = (column: string) => s.dialect.inList(column, ':ids');
   return {
     run: `SELECT ${sel('runs')} FROM runs WHERE runs.run_id = :run`,
     secretResolutions: has('secret_resolutions')
@@ -77,10 +77,10 @@ function statements(s: SchemaInfo) {
         ? `SELECT ${sel('calls')} FROM calls WHERE calls.operation_id = :op ORDER BY calls.call_index`
         : null,
     rowsChunk: `SELECT ${sel('rows')} FROM rows WHERE rows.run_id = :run AND rows.row_index > :after ORDER BY rows.row_index LIMIT :limit`,
-    tokens: `SELECT ${sel('tokens')} ${CHUNK_TOKENS} ${CHUNK_WHERE} ORDER BY tokens.row_id, tokens.created_at, tokens.token_id`,
-    tokenParents: `SELECT ${sel('token_parents')} FROM token_parents WHERE token_parents.token_id IN ${IDS} ORDER BY token_parents.token_id, token_parents.ordinal`,
+    tokens: `SELECT ${sel('tokens')} ${chunkTokens(s)} ${CHUNK_WHERE} ORDER BY tokens.row_id, tokens.created_at, tokens.token_id`,
+    tokenParents: `SELECT ${sel('token_parents')} FROM token_parents WHERE ${ids('token_parents.token_id')} ORDER BY token_parents.token_id, token_parents.ordinal`,
     tokenOutcomes: has('token_outcomes')
-      ? `SELECT ${sel('token_outcomes')} FROM token_outcomes WHERE ${runFilter('token_outcomes')}token_outcomes.token_id IN ${IDS} ORDER BY token_outcomes.token_id, token_outcomes.recorded_at`
+      ? `SELECT ${sel('token_outcomes')} FROM token_outcomes WHERE ${runFilter('token_outcomes')}${ids('token_outcomes.token_id')} ORDER BY token_outcomes.token_id, token_outcomes.recorded_at`
       : null,
     /** Whether any of the run's token outcomes tie on (token_id, recorded_at): a scan in SQLite alone. */
     tokenOutcomeTiesExist: has('token_outcomes') && s.hasColumn('token_outcomes', 'run_id')
@@ -90,9 +90,9 @@ function statements(s: SchemaInfo) {
     tokenOutcomesExact: has('token_outcomes') && s.hasColumn('token_outcomes', 'run_id')
       ? `SELECT ${sel('token_outcomes')} FROM token_outcomes WHERE token_outcomes.run_id = :run ORDER BY token_outcomes.token_id, token_outcomes.recorded_at`
       : null,
-    nodeStates: `SELECT ${sel('node_states')} FROM node_states WHERE ${runFilter('node_states')}node_states.token_id IN ${IDS} ORDER BY node_states.token_id, node_states.step_index, node_states.attempt`,
-    routingEvents: `SELECT ${sel('routing_events')} FROM routing_events WHERE routing_events.state_id IN ${IDS} ORDER BY routing_events.state_id, routing_events.ordinal, routing_events.event_id`,
-    stateCalls: `SELECT ${sel('calls')} FROM calls WHERE calls.state_id IN ${IDS} ORDER BY calls.state_id, calls.call_index`,
+    nodeStates: `SELECT ${sel('node_states')} FROM node_states WHERE ${runFilter('node_states')}${ids('node_states.token_id')} ORDER BY node_states.token_id, node_states.step_index, node_states.attempt`,
+    routingEvents: `SELECT ${sel('routing_events')} FROM routing_events WHERE ${ids('routing_events.state_id')} ORDER BY routing_events.state_id, routing_events.ordinal, routing_events.event_id`,
+    stateCalls: `SELECT ${sel('calls')} FROM calls WHERE ${ids('calls.state_id')} ORDER BY calls.state_id, calls.call_index`,
     batchesChunk: `SELECT ${sel('batches')} FROM batches WHERE batches.run_id = :run AND (batches.created_at, batches.batch_id) > (:afterCreated, :afterId) ORDER BY batches.created_at, batches.batch_id LIMIT :limit`,
     batchMembers: `SELECT ${sel('batch_members')} FROM batch_members WHERE batch_members.batch_id = :batch ORDER BY batch_members.ordinal`,
     artifactsChunk: `SELECT ${sel('artifacts')} FROM artifacts WHERE artifacts.run_id = :run AND (artifacts.created_at, artifacts.artifact_id) > (:afterCreated, :afterId) ORDER BY artifacts.created_at, artifacts.artifact_id LIMIT :limit`,

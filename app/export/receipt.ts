@@ -3,6 +3,7 @@
  * database (path and SHA-256), how, and the SHA-256 and size of every file written, so anyone can
  * check the files later. ELSPETH writes no such descriptor for CSV exports; we always do.
  */
+import type { ReceiptSource } from '../db/landscape.js';
 import type { Profile } from './recordTypes.js';
 
 export const RECEIPT_VERSION = 1;
@@ -32,10 +33,11 @@ export interface Receipt {
   };
   created_at: string;
   /**
-   * The database as read: its hashes are of the file's bytes as stored (for an encrypted file, the
-   * ciphertext). `encrypted` says whether it was SQLCipher-encrypted; nothing about its key is kept.
+   * The database as read. A SQLite file: its hashes are of the file's bytes as stored (for an
+   * encrypted file, the ciphertext), `encrypted` says whether it was SQLCipher-encrypted and
+   * nothing about its key is kept. A PostgreSQL database: its URL (no password) and snapshot.
    */
-  database: { path: string; sha256: string; size: number; wal_sha256: string | null; user_version: number; encrypted: boolean };
+  database: ReceiptSource;
   run_id: string;
   signed: boolean;
   record_count: number;

@@ -141,12 +141,12 @@ export function* chunkRecords(db: Landscape, runId: string, rows: Row[], ties: T
   const range = { run: runId, lo: rows[0]!['row_index'], hi: rows[rows.length - 1]!['row_index'] };
   const tokenRows = db.allNumbers<Row>(q.tokens, range);
   const tokens = groupBy(tokenRows, 'row_id');
-  const tokenIds = { run: runId, ids: JSON.stringify(tokenRows.map((t) => t['token_id'])) };
+  const tokenIds = { run: runId, ids: tokenRows.map((t) => t['token_id']) };
   const parents = groupBy(db.allNumbers<Row>(q.tokenParents, { ids: tokenIds.ids }), 'token_id');
   const outcomes = q.tokenOutcomes ? groupBy(db.allNumbers<Row>(q.tokenOutcomes, tokenIds), 'token_id') : new Map<unknown, Row[]>();
   const stateRows = db.allNumbers<Row>(q.nodeStates, tokenIds);
   const states = groupBy(stateRows, 'token_id');
-  const stateIds = { ids: JSON.stringify(stateRows.map((s) => s['state_id'])) };
+  const stateIds = { ids: stateRows.map((s) => s['state_id']) };
   const events = groupBy(db.allNumbers<Row>(q.routingEvents, stateIds), 'state_id');
   const calls = groupBy(db.allNumbers<Row>(q.stateCalls, stateIds), 'state_id');
   for (const row of rows) {
@@ -178,7 +178,7 @@ export function* tailRecords(db: Landscape, runId: string, runRow: Row, profile:
 
 /** Pages through a `(created_at, id) > (:afterCreated, :afterId)` statement. */
 function* keyset(db: Landscape, sql: string, runId: string, idColumn: string): Generator<Row> {
-  let afterCreated: unknown = '';
+  let afterCreated: unknown = db.schema.dialect.timestampFloor;
   let afterId: unknown = '';
   for (;;) {
     const page = db.allNumbers<Row>(sql, { run: runId, afterCreated, afterId, limit: PAGE });

@@ -167,8 +167,8 @@ function nodeFailures(db: Landscape, runId: string): NodeFailure[] {
        SELECT ns.state_id, ns.token_id, ns.node_id, ns.attempt, ${s.col('node_states', 'error_json', 'ns')}, ${at} AS at,
          row_number() OVER (PARTITION BY ns.node_id ORDER BY ${at} DESC, ns.state_id) AS rn,
          count(*) OVER (PARTITION BY ns.node_id) AS failed,
-         sum(EXISTS (SELECT 1 FROM node_states later WHERE later.token_id = ns.token_id AND later.node_id = ns.node_id
-                       AND later.attempt > ns.attempt AND later.status = 'completed')) OVER (PARTITION BY ns.node_id) AS retried_ok
+         sum(CASE WHEN EXISTS (SELECT 1 FROM node_states later WHERE later.token_id = ns.token_id AND later.node_id = ns.node_id
+                       AND later.attempt > ns.attempt AND later.status = 'completed') THEN 1 ELSE 0 END) OVER (PARTITION BY ns.node_id) AS retried_ok
        FROM node_states ns WHERE ${inRun} AND ns.status = 'failed'
      )
      SELECT f.state_id, f.token_id, f.node_id, f.error_json, f.at, f.failed, f.retried_ok,

@@ -145,7 +145,7 @@ export function rowLineage(db: Landscape, runId: string, target: LineageTarget):
     const p = { row: rowId };
     const tokenRows = db.all<Row>(
       `${lin}SELECT t.token_id AS token_id, t.row_id AS row_id, ${s.cols('tokens', ['created_at', 'branch_name', 'step_in_pipeline', 'fork_group_id', 'join_group_id', 'expand_group_id'], 't')}
-       FROM tokens t WHERE t.token_id IN (SELECT token_id FROM lin) ORDER BY t.created_at, t.rowid LIMIT ${MAX_LINEAGE_TOKENS + 1}`,
+       FROM tokens t WHERE t.token_id IN (SELECT token_id FROM lin) ORDER BY t.created_at, ${s.dialect.storageOrder('t')} LIMIT ${MAX_LINEAGE_TOKENS + 1}`,
       p,
     );
     const truncated = tokenRows.length > MAX_LINEAGE_TOKENS;
@@ -184,7 +184,7 @@ export function rowLineage(db: Landscape, runId: string, target: LineageTarget):
     if (s.hasTable('token_outcomes')) {
       const outs = db.all<Row>(
         `${lin}SELECT o.token_id AS token_id, ${s.cols('token_outcomes', ['outcome', 'is_terminal', 'recorded_at', 'sink_name', 'batch_id', 'fork_group_id', 'join_group_id', 'expand_group_id'], 'o')}
-         FROM token_outcomes o WHERE o.token_id IN (SELECT token_id FROM lin) ORDER BY o.recorded_at, o.rowid`,
+         FROM token_outcomes o WHERE o.token_id IN (SELECT token_id FROM lin) ORDER BY o.recorded_at, ${s.dialect.storageOrder('o')}`,
         p,
       );
       for (const o of outs) {
@@ -220,7 +220,7 @@ function loadStates(db: Landscape, lin: string, p: { row: string }, tokens: Map<
        ${s.hasTable('nodes') ? `${s.col('nodes', 'plugin_name', 'n')}, ${s.col('nodes', 'node_type', 'n')}` : 'NULL AS plugin_name, NULL AS node_type'}
      FROM node_states ns
      ${s.hasTable('nodes') ? 'LEFT JOIN nodes n ON n.node_id = ns.node_id AND n.run_id = (SELECT rows.run_id FROM rows WHERE rows.row_id = :row)' : ''}
-     WHERE ns.token_id IN (SELECT token_id FROM lin) ORDER BY ns.token_id, ns.step_index, ns.attempt, ns.rowid`,
+     WHERE ns.token_id IN (SELECT token_id FROM lin) ORDER BY ns.token_id, ns.step_index, ns.attempt, ${s.dialect.storageOrder('ns')}`,
     p,
   );
   const byState = new Map<string, LineageState>();

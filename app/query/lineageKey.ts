@@ -29,27 +29,30 @@ const KIND_WORDS: Record<MatchKind, string> = { row_index: 'row index', row_id: 
 
 interface IdSource {
   kind: Exclude<MatchKind, 'row_index'>;
-  /** SELECT of `id`, `token_id` and `row_index` for ids in [:lo, :hi) of this run. */
-  sql: (db: Landscape) => string | null;
+  /** SELECT of `id`, `token_id` and `row_index` for the ids of this run that `match` (a condition on the id column) accepts. */
+  sql: (db: Landscape, match: (column: string) => string) => string | null;
 }
 
 /**
- * Where each kind of id lives, restricted to the run (older files lack tokens.run_id). CROSS JOIN
- * keeps the id's own table as the outer loop, so the lookup is a range scan of its primary key;
- * left to itself SQLite may start from the run's rows and walk all of them.
+ * Where each kind of id lives, restricted to the run (older files lack tokens.run_id). The fixed
+ * join (SQLite's CROSS JOIN) keeps the id's own table as the outer loop, so the lookup is a range
+ * scan of its primary key; left to itself SQLite may start from the run's rows and walk all of them.
  */
 const SOURCES: IdSource[] = [
-  { kind: 'row_id', sql: () => 'SELECT rows.row_id AS id, NULL AS token_id, rows.row_index AS row_index FROM rows WHERE rows.row_id >= :lo AND rows.row_id < :hi AND rows.run_id = :run' },
+  { kind: 'row_id', sql: (_db, match) => `SELECT rows.row_id AS id, NULL AS token_id, rows.row_index AS row_index FROM rows WHERE ${match('rows.row_id')} AND rows.run_id = :run` },
   {
     kind: 'token_id',
-    sql: () => 'SELECT tokens.token_id AS id, tokens.token_id AS token_id, NULL AS row_index FROM tokens CROSS JOIN rows ON rows.row_id = tokens.row_id WHERE tokens.token_id >= :lo AND tokens.token_id < :hi AND rows.run_id = :run',
+    sql: (db, match) =>
+      `SELECT tokens.token_id AS id, tokens.token_id AS token_id, NULL AS row_index FROM tokens ${db.schema.dialect.fixedJoin} rows ON rows.row_id = tokens.row_id WHERE ${match('tokens.token_id')} AND rows.run_id = :run`,
   },
   {
     kind: 'state_id',
-    sql: (db) =>
-      db.schema.hasTable('node_states')
-        ? 'SELECT node_states.state_id AS id, node_states.token_id AS token_id, NULL AS row_index FROM node_states CROSS JOIN tokens ON tokens.token_id = node_states.token_id CROSS JOIN rows ON rows.row_id = tokens.row_id WHERE node_states.state_id >= :lo AND node_states.state_id < :hi AND rows.run_id = :run'
-        : null,
+    sql: (db, match) => {
+      const join = db.schema.dialect.fixedJoin;
+      return db.schema.hasTable('node_states')
+        ? `SELECT node_states.state_id AS id, node_states.token_id AS token_id, NULL AS row_index FROM node_states ${join} tokens ON tokens.token_id = node_states.token_id ${join} rows ON rows.row_id = tokens.row_id WHERE ${match('node_states.state_id')} AND rows.run_id = :run`
+        : null;
+    },
   },
 ];
 
@@ -82,7 +85,7 @@ export function resolveLineageKey(db: Landscape, runId: string, typed: string): 
     if (/^\d{1,15}$/.test(q) && db.get('SELECT 1 AS x FROM rows WHERE rows.run_id = :run AND rows.row_index = :idx', { run: runId, idx: Number(q) })) {
       return { status: 'found', target: { rowIndex: Number(q) }, kind: 'row_index', id: q, exact: true };
     }
-    const exact = lookup(db, runId, q, q + '\0', 2);
+    const exact = lookup(db, runId, q, null, 2);
     if (exact.length > 0) return found(exact[0]!, true);
     const lower = q.toLowerCase();
     if (!/^[0-9a-f]+$/.test(lower)) {
@@ -109,13 +112,14 @@ export function resolveLineageKey(db: Landscape, runId: string, typed: string): 
   });
 }
 
-/** Ids of every kind in [lo, hi) within the run, at most `limit` in all. */
-function lookup(db: Landscape, runId: string, lo: string, hi: string, limit: number): Hit[] {
+/** Ids of every kind equal to `lo` (`hi` null) or in [lo, hi) within the run, at most `limit` in all. */
+function lookup(db: Landscape, runId: string, lo: string, hi: string | null, limit: number): Hit[] {
   const out: Hit[] = [];
+  const match = (column: string) => (hi === null ? `${column} = :lo` : db.schema.dialect.textRange(column, ':lo', ':hi'));
   for (const src of SOURCES) {
-    const sql = src.sql(db);
+    const sql = src.sql(db, match);
     if (sql === null) continue;
-    for (const r of db.all<{ id: unknown; token_id: unknown; row_index: unknown }>(`${sql} ORDER BY id LIMIT ${limit}`, { run: runId, lo, hi })) {
+    for (const r of db.all<{ id: unknown; token_id: unknown; row_index: unknown }>(`${sql} ORDER BY id LIMIT ${limit}`, { run: runId, lo, ...(hi === null ? {} : { hi }) })) {
       // Text in range but not starting with the prefix (ids of another shape) is not a match.
       if (typeof r.id !== 'string' || !r.id.startsWith(lo)) continue;
       const idx = typeof r.row_index === 'bigint' ? Number(r.row_index) : typeof r.row_index === 'number' ? r.row_index : null;

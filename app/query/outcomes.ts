@@ -5,6 +5,7 @@
  * (rows → tokens → token_outcomes), so each count equals the number of `token_outcome` records
  * the Records tab lists for it (docs/format.md §2.2.1).
  */
+import type { SqlDialect } from '../db/dialect.js';
 import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 
@@ -40,7 +41,7 @@ type Row = Record<string, unknown>;
 const int = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0);
 
 /** rows → tokens in the exporter's fixed join order (export/counts.ts). */
-const ROWS_TOKENS = 'FROM rows CROSS JOIN tokens ON tokens.row_id = rows.row_id';
+const rowsTokens = (d: SqlDialect) => `FROM rows ${d.fixedJoin} tokens ON tokens.row_id = rows.row_id`;
 
 /** Outcome counts of one run, read in one snapshot. Throws RUN_NOT_FOUND for an unknown run. */
 export function runOutcomes(db: Landscape, runId: string): RunOutcomes {
@@ -50,19 +51,20 @@ export function runOutcomes(db: Landscape, runId: string): RunOutcomes {
       throw new LandscapeError('RUN_NOT_FOUND', `no run with id ${JSON.stringify(runId)} in this database`, { runId });
     }
     const p = { run: runId };
+    const ROWS_TOKENS = rowsTokens(s.dialect);
     const rows = int(db.value('SELECT count(*) FROM rows WHERE rows.run_id = :run', p));
     const tokens = int(db.value(`SELECT count(*) ${ROWS_TOKENS} WHERE rows.run_id = :run`, p));
     let outcomes: OutcomeCount[] = [];
     let without = tokens;
     if (s.hasTable('token_outcomes')) {
-      const runFilter = s.hasColumn('token_outcomes', 'run_id') ? ' AND +token_outcomes.run_id = :run' : '';
+      const runFilter = s.hasColumn('token_outcomes', 'run_id') ? ` AND ${s.dialect.noIndex('token_outcomes.run_id')} = :run` : '';
       outcomes = db
         .all<Row>(
           `SELECT token_outcomes.outcome AS outcome, ${s.col('token_outcomes', 'sink_name')}, token_outcomes.is_terminal AS is_terminal, count(*) AS n
-           ${ROWS_TOKENS} CROSS JOIN token_outcomes ON token_outcomes.token_id = tokens.token_id
+           ${ROWS_TOKENS} ${s.dialect.fixedJoin} token_outcomes ON token_outcomes.token_id = tokens.token_id
            WHERE rows.run_id = :run${runFilter}
            GROUP BY token_outcomes.outcome, sink_name, token_outcomes.is_terminal
-           ORDER BY n DESC, outcome, sink_name`,
+           ORDER BY n DESC, outcome, sink_name NULLS FIRST`,
           p,
         )
         .map((r) => ({

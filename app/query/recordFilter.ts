@@ -7,6 +7,7 @@
  */
 import type { RecordFilter, RecordQuery } from '../contract/recordQuery.js';
 import { QUERY_LIMITS } from '../contract/recordQuery.js';
+import type { SqlDialect } from '../db/dialect.js';
 import type { SchemaInfo } from '../db/schemaInfo.js';
 import { LandscapeError } from '../errors.js';
 import { columnOf, DEFAULT_ORDER, fieldOf, PAGED_TABLES, recordFields, type FieldInfo, type PagedRecordType } from './recordFields.js';
@@ -61,7 +62,7 @@ export function compileQuery(schema: SchemaInfo, type: PagedRecordType, query: R
     const field = fieldOf(type, f.field);
     if (!field) throw badFilter(f.field, `${type} records have no field ${f.field}`);
     const expr = columnExpr(schema, type, columnOf(field.name)) ?? 'NULL';
-    conds.push(predicate(field, expr, f, bind));
+    conds.push(predicate(schema.dialect, field, expr, f, bind));
   }
   if (query.search !== null && query.search.trim() !== '') {
     const pattern = bind(likePattern(query.search.trim()));
@@ -69,8 +70,8 @@ export function compileQuery(schema: SchemaInfo, type: PagedRecordType, query: R
       .filter((f) => f.kind === 'text' || f.kind === 'json' || f.kind === 'enum')
       .map((f) => columnExpr(schema, type, columnOf(f.name)))
       .filter((e): e is string => e !== null)
-      .map((e) => `${e} LIKE ${pattern} ESCAPE '\\'`);
-    conds.push(searched.length > 0 ? `(${searched.join(' OR ')})` : '0');
+      .map((e) => `${e} ${schema.dialect.caseInsensitiveLike} ${pattern} ESCAPE '\\'`);
+    conds.push(searched.length > 0 ? `(${searched.join(' OR ')})` : '1 = 0');
   }
 
   const { table, key } = PAGED_TABLES[type];
@@ -104,13 +105,13 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function predicate(field: FieldInfo, expr: string, f: RecordFilter, bind: (v: unknown) => string): string {
+function predicate(dialect: SqlDialect, field: FieldInfo, expr: string, f: RecordFilter, bind: (v: unknown) => string): string {
   switch (f.op) {
     case 'contains':
       if (field.kind !== 'text' && field.kind !== 'json' && field.kind !== 'enum') throw badFilter(field.name, `contains is for text; give a value, a list a|b or a range a..b`);
-      return `${expr} LIKE ${bind(likePattern(f.value))} ESCAPE '\\'`;
+      return `${expr} ${dialect.caseInsensitiveLike} ${bind(likePattern(f.value))} ESCAPE '\\'`;
     case 'eq':
-      if (field.kind === 'time') return range(field, expr, f.value, f.value, bind);
+      if (field.kind === 'time') return range(dialect, field, expr, f.value, f.value, bind);
       return `${expr} = ${bind(typed(field, f.value))}`;
     case 'in':
       if (field.kind === 'time') throw badFilter(field.name, 'times take a range a..b, not a list');
@@ -118,16 +119,17 @@ function predicate(field: FieldInfo, expr: string, f: RecordFilter, bind: (v: un
       return `${expr} IN (${f.values.map((v) => bind(typed(field, v))).join(', ')})`;
     case 'range':
       if (field.kind === 'boolean' || field.kind === 'enum') throw badFilter(field.name, 'give a value or a list a|b, not a range');
-      return range(field, expr, f.min, f.max, bind);
+      return range(dialect, field, expr, f.min, f.max, bind);
   }
 }
 
-function range(field: FieldInfo, expr: string, min: string | null, max: string | null, bind: (v: unknown) => string): string {
+function range(dialect: SqlDialect, field: FieldInfo, expr: string, min: string | null, max: string | null, bind: (v: unknown) => string): string {
   if (min === null && max === null) throw badFilter(field.name, 'give at least one end of the range');
   const lo = min === null ? null : field.kind === 'time' ? storedTime(field.name, min, 'low') : typed(field, min);
   const hi = max === null ? null : field.kind === 'time' ? storedTime(field.name, max, 'high') : typed(field, max);
   if (lo !== null && hi !== null && compare(lo, hi) > 0) throw badFilter(field.name, 'the range ends before it starts');
-  const parts = [...(lo !== null ? [`${expr} >= ${bind(lo)}`] : []), ...(hi !== null ? [`${expr} <= ${bind(hi)}`] : [])];
+  const value = (v: unknown) => (field.kind === 'time' ? dialect.utcTime(bind(v)) : bind(v));
+  const parts = [...(lo !== null ? [`${expr} >= ${value(lo)}`] : []), ...(hi !== null ? [`${expr} <= ${value(hi)}`] : [])];
   return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
 }
 

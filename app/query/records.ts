@@ -131,8 +131,14 @@ function keysetCondition(q: CompiledQuery, values: CursorValue[], dir: 'asc' | '
   return `(${past} OR (${sort.expr} = :c0 AND ${keyCmp}))`;
 }
 
+/**
+ * The ORDER BY in direction `dir`. NULLs of the sort column come first ascending and last
+ * descending, said explicitly: SQLite's default, which the keyset conditions above assume, and
+ * the opposite of PostgreSQL's.
+ */
 function orderBy(q: CompiledQuery, dir: 'asc' | 'desc'): string {
-  return q.order.map((t) => `${t.expr} ${dir.toUpperCase()}`).join(', ');
+  const nulls = dir === 'asc' ? ' NULLS FIRST' : ' NULLS LAST';
+  return q.order.map((t) => `${t.expr} ${dir.toUpperCase()}${t.nullable ? nulls : ''}`).join(', ');
 }
 
 /** One page of records of `type` for `runId`. */

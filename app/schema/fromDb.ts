@@ -65,7 +65,7 @@ export function loadRunSchema(db: Landscape, runId: string): RunSchema {
           .all<Record<string, unknown>>(
             `SELECT ${s.cols('nodes', ['node_id', 'plugin_name', 'node_type', 'config_hash', 'config_json', 'input_contract_json', 'output_contract_json'])}
              FROM nodes WHERE nodes.run_id = :run
-             ORDER BY ${s.hasColumn('nodes', 'registered_at') ? 'nodes.registered_at, ' : ''}nodes.rowid`,
+             ORDER BY ${s.hasColumn('nodes', 'registered_at') ? 'nodes.registered_at, ' : ''}${s.dialect.storageOrder('nodes')}`,
             { run: runId },
           )
           .map((r) => ({
@@ -82,7 +82,7 @@ export function loadRunSchema(db: Landscape, runId: string): RunSchema {
       ? db
           .all<Record<string, unknown>>(
             `SELECT ${s.cols('edges', ['edge_id', 'from_node_id', 'to_node_id', 'label', 'default_mode'])}
-             FROM edges WHERE edges.run_id = :run ORDER BY edges.rowid`,
+             FROM edges WHERE edges.run_id = :run ORDER BY ${s.dialect.storageOrder('edges')}`,
             { run: runId },
           )
           .map((r) => ({

@@ -67,7 +67,7 @@ export function loadCheckpoints(db: Landscape, runId: string): CheckpointData {
   const count = db.get<{ n: bigint }>('SELECT COUNT(*) AS n FROM checkpoints WHERE run_id = :run', { run: runId })?.n ?? 0n;
   const r = db.get<Record<string, unknown>>(
     `SELECT ${s.cols('checkpoints', CHECKPOINT_COLUMNS)} FROM checkpoints
-     WHERE checkpoints.run_id = :run ORDER BY checkpoints.sequence_number DESC, checkpoints.rowid DESC LIMIT 1`,
+     WHERE checkpoints.run_id = :run ORDER BY checkpoints.sequence_number DESC, ${s.dialect.storageOrder('checkpoints')} DESC LIMIT 1`,
     { run: runId },
   );
   if (!r) return { ...base, tableMissing: false, count: Number(count), latest: null, aggregationStateJson: null, coalesceStateJson: null, malformed: [] };
@@ -143,8 +143,7 @@ export function elspethCompatibility(db: Landscape): string[] {
   const fks: string[] = [];
   for (const [table, column, target] of REQUIRED_FKS) {
     if (!s.hasTable(table)) continue;
-    // Table names come from the constant list above, never from input.
-    const rows = db.all<{ table: string; from: string }>(`PRAGMA foreign_key_list("${table}")`);
+    const rows = db.foreignKeys(table);
     if (!rows.some((r) => r.from === column && r.table === target)) fks.push(`${table}.${column} → ${target}`);
   }
   if (fks.length > 0) problems.push(`missing required foreign keys: ${fks.join(', ')}`);

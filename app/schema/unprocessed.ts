@@ -126,7 +126,7 @@ export function countUnprocessedRows(db: Landscape, runId: string, buffered: Rea
       SELECT r.row_index AS row_index, ${ref},
         (EXISTS (SELECT 1 FROM inc WHERE inc.row_id = r.row_id)
          AND NOT EXISTS (SELECT 1 FROM inc WHERE inc.row_id = r.row_id
-                         AND inc.token_id NOT IN (SELECT value FROM json_each(:buffered)))) AS excluded
+                         AND NOT ${s.dialect.inList('inc.token_id', ':buffered')})) AS excluded
       FROM rows r
       WHERE r.run_id = :run AND (
         NOT EXISTS (SELECT 1 FROM tokens t WHERE t.row_id = r.row_id)
@@ -135,7 +135,7 @@ export function countUnprocessedRows(db: Landscape, runId: string, buffered: Rea
       ORDER BY r.row_index`;
   }
   const params: Record<string, unknown> = { run: runId };
-  if (sql.includes(':buffered')) params['buffered'] = JSON.stringify([...buffered]);
+  if (sql.includes(':buffered')) params['buffered'] = [...buffered];
   const out: UnprocessedRows = { count: 0, restored_from_checkpoint: 0, missing_source_ref: 0, first_row_indexes: [] };
   withSqlite(db.path, () => {
     for (const row of db.iterate<{ row_index: unknown; source_data_ref: unknown; excluded: unknown }>(sql, params)) {

@@ -8,7 +8,9 @@ import type { KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
-import { LandscapeDb, type OpenOptions } from '../db/open.js';
+import type { OpenOptions } from '../db/open.js';
+import { openShared, openTarget } from '../db/openTarget.js';
+import type { ReaderHandle } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import type { ExportFormat } from '../export/receipt.js';
 import { isProfile, type Profile } from '../export/recordTypes.js';
@@ -28,10 +30,12 @@ export interface VerifyOptions {
   key?: Buffer | null;
   /** Ed25519 public key (KeyObject, PEM text, or a path to a PEM file) to check the receipt with. */
   publicKey?: KeyObject | string;
-  /** Landscape database to re-export the run from and compare record by record. */
+  /** Landscape database (a file or a PostgreSQL URL) to re-export the run from and compare record by record. */
   dbPath?: string;
   /** How to open `dbPath` if it is encrypted: its passphrase's source, or a file key from an earlier open. */
   dbKey?: Pick<OpenOptions, 'passphrase' | 'fileKey'>;
+  /** Or a database another thread has open (the desktop's PostgreSQL connection, password in memory). */
+  dbHandle?: ReaderHandle;
   /** Longest single record accepted (characters); hostile files with longer lines are refused. */
   maxRecordChars?: number;
   /** Bytes read of all the bytes verification reads, with the step under way (progress.ts). */
@@ -187,12 +191,15 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     if (isDir) report.fail({ kind: 'receipt', message: 'a CSV export folder has no receipt: its files cannot be checked', file: path.basename(receiptPathFor(target)) });
     if (publicKey) report.fail({ kind: 'receipt_signature', message: 'a public key was given but there is no receipt to check' });
   }
-  let db: LandscapeDb | null = null;
-  if (opts.dbPath !== undefined) {
+  let db: Landscape | null = null;
+  if (opts.dbHandle !== undefined) {
+    progress.begin('database');
+    db = openShared(opts.dbHandle);
+  } else if (opts.dbPath !== undefined) {
     progress.begin('database');
     // The private snapshot is copied synchronously; a cancel is noticed once it is taken.
     let copied = 0;
-    db = LandscapeDb.open(opts.dbPath, {
+    db = openTarget(opts.dbPath, {
       ...opts.dbKey,
       onBytes: (n) => {
         progress.add(n - copied);
@@ -208,8 +215,15 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     }
     if (db && receipt) {
       const database = receipt.data.get('database');
-      const sha = database instanceof Map ? database.get('sha256') : undefined;
-      if (sha !== db.sha256) report.note('the database differs from the one the receipt names (SHA-256); the run is compared anyway');
+      const src = db.receiptSource();
+      if (src.kind === 'postgresql') {
+        // A server database has no file hash; its URL (without password) names it.
+        const url = database instanceof Map ? database.get('url') : undefined;
+        if (url !== src.url) report.note('the database is not the one the receipt names (URL); the run is compared anyway');
+      } else {
+        const sha = database instanceof Map ? database.get('sha256') : undefined;
+        if (sha !== src.sha256) report.note('the database differs from the one the receipt names (SHA-256); the run is compared anyway');
+      }
     }
     if (report.format === 'csv') {
       if (!isDir) throw new LandscapeError('EXPORT_INPUT', `${target}: a CSV export is a folder`, { file: target });

@@ -1,8 +1,12 @@
 /** Display formatting: timestamps (UTC or local, one setting; docs/format.md §3.4), durations, sizes and counts. */
 import { getTimeMode } from './timeMode.js';
 
-/** Stored naive UTC (`2026-01-19 09:00:00.123456`) or ISO 8601 with `Z` / `+00:00` (receipts, journal). */
-const STORED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+/**
+ * Stored naive UTC (`2026-01-19 09:00:00.123456`), ISO 8601 with `Z` / `+00:00` (receipts, journal,
+ * exports of PostgreSQL), or PostgreSQL's own text of a `timestamptz` (`2026-01-19 09:00:00.5+00`,
+ * `+05:30`; docs/format.md §3.3).
+ */
+const STORED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::\d{2}){0,2})?$/;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -16,7 +20,8 @@ export function timestamp(stored: string | null | undefined): string {
   if (!stored) return '—';
   const m = STORED.exec(stored);
   if (!m) return stored;
-  const offset = m[4] && m[4] !== 'Z' ? m[4] : '+00:00';
+  // `+05` is `+05:00`; a historical offset with seconds (`+00:19:32`) is cut to the minute: Date cannot parse seconds there.
+  const offset = m[4] && m[4] !== 'Z' ? `${m[4].slice(0, 6)}${m[4].length === 3 ? ':00' : ''}` : '+00:00';
   if (getTimeMode() === 'utc' && offset === '+00:00') return `${m[1]} ${m[2]} UTC`;
   const ms = Date.parse(`${m[1]}T${m[2]}${offset}`);
   if (Number.isNaN(ms)) return stored;

@@ -4,16 +4,19 @@ import type { DbInfo } from '../../app/contract/operations.js';
 
 /**
  * How the open database is stored and which ELSPETH line wrote it, as the status bar words them:
- * the one place to extend as DbInfo learns more. Every file is read from a private read-only copy
- * (docs/format.md §1.1), an encrypted one decrypted with a passphrase that is not kept (§1.4). The
- * writer is known by its schema epoch (`user_version`, §1.3) until DbInfo names the line; a
- * PostgreSQL-hosted Landscape will be a third storage kind here.
+ * the one place to extend as DbInfo learns more. A file is read from a private read-only copy
+ * (docs/format.md §1.1), an encrypted one decrypted with a passphrase that is not kept (§1.4); a
+ * PostgreSQL-hosted Landscape is read in read-only transactions, one snapshot per view (§1.5). The
+ * writer is known by its schema epoch (`user_version`, §1.3) until DbInfo names the line.
  */
 export function databaseFacts(db: DbInfo): { storage: string; writer: string } {
-  return {
-    storage: db.encrypted ? 'SQLCipher-encrypted SQLite file (read-only copy)' : 'SQLite file (read-only copy)',
-    writer: `schema epoch ${db.userVersion}`,
-  };
+  const storage =
+    db.kind === 'postgresql'
+      ? 'PostgreSQL (read-only transactions)'
+      : db.encrypted
+        ? 'SQLCipher-encrypted SQLite file (read-only copy)'
+        : 'SQLite file (read-only copy)';
+  return { storage, writer: `schema epoch ${db.userVersion}` };
 }
 
 export interface ViewStatus {

@@ -54,6 +54,11 @@ test('the native SQLite module is used only behind app/db (and by the desktop jo
   assert.deepEqual(users.sort(), ['app/db/open.ts', 'main/journal.ts']);
 });
 
+test('the PostgreSQL driver is used only by the thread that owns the connection (app/db/postgres/pgWorker.ts)', () => {
+  const users = ['app', 'main', 'renderer'].flatMap(files).filter((f) => imports(f).some(({ spec, typeOnly }) => !typeOnly && /^(pg|pg-cursor|pgpass)$/.test(spec)));
+  assert.deepEqual(users.sort(), ['app/db/postgres/pgWorker.ts']);
+});
+
 test('app/contract has no Node, DOM or database imports; values only from the contract or pure record-type lists', () => {
   for (const f of files('app/contract')) {
     for (const { spec, typeOnly } of imports(f)) {

@@ -5,8 +5,10 @@
  * of the same run's rows when the sqlite3 command exists (the physical floor). Signed JSON runs
  * once on one thread and once with the default threads. The same data encrypted with SQLCipher
  * (docs/format.md §1.4) is exported signed as JSON too, so the cost of an encrypted open (the
- * key derivation) and export shows next to the plain one. Also the Records tab's paging, filter
- * and count queries (records.ts). Figures only: no thresholds, machines are noisy.
+ * key derivation) and export shows next to the plain one. When PostgreSQL's server binaries are
+ * installed, the same run is also loaded into a throwaway cluster and exported from there (the
+ * `pg` columns: seconds, records/s, peak RSS). Also the Records tab's paging, filter and count
+ * queries (records.ts). Figures only: no thresholds, machines are noisy.
  * Options: --sizes 5000,50000 (source rows per run).
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +17,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLandscape } from '../fixtures/builder.js';
+import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
+import { findPgBin, PgCluster, READER } from '../helpers/pgCluster.js';
 import { benchRecords } from './records.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -53,6 +57,8 @@ const tsc = spawnSync(process.execPath, [path.join(here, '../../node_modules/typ
 if (tsc.status !== 0) process.exit(1);
 const exportOne = path.join(here, 'exportOne.mjs');
 const PASSPHRASE = 'bench passphrase';
+const cluster = findPgBin() ? await PgCluster.start() : null;
+if (!cluster) console.log('PostgreSQL server binaries not found: no pg columns');
 const line = (cells: Array<string | number>) => console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(16) : String(c).padStart(12))).join(''));
 for (const rows of sizes) {
   const dbPath = path.join(work, `bench-${rows}.db`);
@@ -74,7 +80,20 @@ for (const rows of sizes) {
   const floor = sqliteFloor(dbPath, run.run_id);
   if (floor !== null) console.log(`raw sqlite3 -json dump of the run's rows: ${floor.toFixed(2)} s`);
   benchRecords(dbPath, run.run_id);
-  line(['case', 'threads', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB']);
+  let pgUrl: string | null = null;
+  if (cluster) {
+    // The PostgreSQL copy holds what ELSPETH could write there (docs/format.md §1.5).
+    const copy = path.join(work, `pg-${rows}.db`);
+    fs.copyFileSync(dbPath, copy);
+    makePostgresFaithful(copy);
+    const t = Date.now();
+    await cluster.createDatabase(`bench_${rows}`);
+    await loadIntoPostgres(cluster, `bench_${rows}`, copy);
+    fs.rmSync(copy, { force: true });
+    pgUrl = cluster.url(READER, `bench_${rows}`);
+    console.log(`loaded into PostgreSQL in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  line(['case', 'threads', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB', 'pg s', 'pg rec/s', 'pg MiB']);
   const cases: Array<[string, string, string | undefined, boolean?]> = [
     ['json', 'signed', '1'], ['json', 'signed', '1', true], ['json', 'signed', undefined], ['json', 'signed', undefined, true],
     ['json', 'plain', undefined], ['jsonl', 'signed', undefined], ['jsonl', 'plain', undefined], ['csv', 'signed', undefined], ['csv', 'plain', undefined],
@@ -91,9 +110,20 @@ for (const rows of sizes) {
       continue;
     }
     const m = JSON.parse(r.stdout) as { records: number; threads: number; openSeconds: number; exportSeconds: number; peakRssMb: number };
+    let pgCells: Array<string | number> = ['-', '-', '-'];
+    if (pgUrl && threads === undefined && !encrypted) {
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.rmSync(`${out}.receipt.json`, { force: true });
+      const p = spawnSync(process.execPath, [exportOne, pgUrl, run.run_id, format, mode, out], { encoding: 'utf8' });
+      if (p.status === 0) {
+        const q = JSON.parse(p.stdout) as typeof m;
+        pgCells = [q.exportSeconds.toFixed(2), Math.round(q.records / q.exportSeconds), q.peakRssMb];
+      } else pgCells = ['failed', '', ''];
+    }
     line([label, m.threads, m.records, m.openSeconds.toFixed(2), m.exportSeconds.toFixed(2), Math.round(m.records / m.exportSeconds),
-      floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb]);
+      floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb, ...pgCells]);
     fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(`${out}.receipt.json`, { force: true });
   }
 }
+cluster?.stop();

@@ -2,16 +2,17 @@
  * One benchmark export in its own process, so peak RSS is this export's alone. It runs the
  * compiled core (dist/app, what `landscape-desk` runs), not the sources under a loader. Prints one
  * JSON line: records, threads, seconds to open (private snapshot, and for an encrypted file the
- * key derivation; passphrase from ELSPETH_AUDIT_KEY), seconds to export, peak RSS MiB.
+ * key derivation; passphrase from ELSPETH_AUDIT_KEY), seconds to export, peak RSS MiB. <db> is a
+ * file or a PostgreSQL URL (opening then connects and reads the catalogs).
  * Usage: exportOne.mjs <db> <runId> <json|jsonl|csv> <signed|plain> <out> [threads]
  */
 import { envPassphrase } from '../../dist/app/db/cipher.js';
-import { LandscapeDb } from '../../dist/app/db/open.js';
+import { openTarget } from '../../dist/app/db/openTarget.js';
 import { exportRun } from '../../dist/app/export/exportRun.js';
 
 const [dbPath, runId, format, mode, out, threads] = process.argv.slice(2);
 const t0 = process.hrtime.bigint();
-const db = LandscapeDb.open(dbPath, { passphrase: envPassphrase(process.env) });
+const db = openTarget(dbPath, { passphrase: envPassphrase(process.env) });
 const t1 = process.hrtime.bigint();
 const result = await exportRun(db, {
   runId, format, out, key: mode === 'signed' ? Buffer.from('bench-key', 'utf8') : null, ...(threads ? { parallel: { threads: Number(threads) } } : {}),

@@ -21,6 +21,18 @@ export class StartPage {
   async recentPaths(): Promise<string[]> {
     return this.page.locator('.recent button').allInnerTexts();
   }
+
+  /** Fills the Connect to PostgreSQL dialog and connects (the dialog stays open on failure). */
+  async connectPostgres(c: { host: string; port: number; database: string; user: string; sslmode: string; password: string }): Promise<void> {
+    await this.page.getByTestId('connect-postgres').click();
+    await this.page.getByTestId('pg-host').fill(c.host);
+    await this.page.getByTestId('pg-port').fill(String(c.port));
+    await this.page.getByTestId('pg-database').fill(c.database);
+    await this.page.getByTestId('pg-user').fill(c.user);
+    await this.page.getByTestId('pg-sslmode').selectOption(c.sslmode);
+    await this.page.getByTestId('pg-password').fill(c.password);
+    await this.page.getByTestId('pg-connect').click();
+  }
 }
 
 export class RunsPage {

@@ -22,6 +22,7 @@ const goodFind = { handle: H, runId: 'r', recordType: 'node_state', id: 'state-0
 const goodDiff = { handle: H, runId: 'r', against: { kind: 'run', runId: 'r2' } };
 const goodLineage = { handle: H, runId: 'r', rowIndex: 3, tokenId: null };
 const goodVerify = { path: '/out/run.json', key: { mode: 'none' }, publicKey: null, handle: null };
+const goodConn = { host: 'db.example.org', port: 5432, database: 'elspeth', user: 'reviewer', sslmode: 'verify-full' };
 
 describe('contract validators', () => {
   test('there is one validator per operation', () => {
@@ -80,6 +81,8 @@ describe('contract validators', () => {
       ['dialog:chooseJournalCsv', {}],
       ['journal:exportCsv', { destination: '/out/journal.csv' }],
       ['shell:showInFolder', { path: '/out/run.json' }],
+      ['db:connect', { connection: goodConn, password: 'p@ss:word/€' }],
+      ['db:connect', { connection: { ...goodConn, host: '::1', sslmode: 'disable' }, password: '' }],
     ];
     for (const [op, input] of ok) {
       const out = validateInput(op, input);
@@ -182,6 +185,17 @@ describe('contract validators', () => {
     ['job id with dots', 'export:status', { jobId: '../../etc' }],
     ['input on schema dialog', 'dialog:openSchemaFile', { path: '/etc/passwd' }],
     ['schema:get extra key', 'schema:get', { handle: H, runId: 'r', text: true }],
+    ['connect without password key', 'db:connect', { connection: goodConn }],
+    ['connect password as number', 'db:connect', { connection: goodConn, password: 1 }],
+    ['connect oversized password', 'db:connect', { connection: goodConn, password: 'p'.repeat(LIMITS.key + 1) }],
+    ['connect url instead of fields', 'db:connect', { connection: 'postgresql://u:p@h/d', password: '' }],
+    ['connect port zero', 'db:connect', { connection: { ...goodConn, port: 0 }, password: '' }],
+    ['connect port as string', 'db:connect', { connection: { ...goodConn, port: '5432' }, password: '' }],
+    ['connect host with slash', 'db:connect', { connection: { ...goodConn, host: '/var/run/postgresql' }, password: '' }],
+    ['connect host with @', 'db:connect', { connection: { ...goodConn, host: 'evil@h' }, password: '' }],
+    ['connect unknown sslmode', 'db:connect', { connection: { ...goodConn, sslmode: 'no-verify' }, password: '' }],
+    ['connect extra field', 'db:connect', { connection: { ...goodConn, password: 'x' }, password: '' }],
+    ['connect user with newline', 'db:connect', { connection: { ...goodConn, user: 'a\nb' }, password: '' }],
     ['diff without against', 'schema:diff', { handle: H, runId: 'r' }],
     ['diff against null', 'schema:diff', { ...goodDiff, against: null }],
     ['diff unknown kind', 'schema:diff', { ...goodDiff, against: { kind: 'db', path: '/a.db' } }],

@@ -183,7 +183,9 @@ export default function App() {
         )}
         {view.kind === 'verify' && <VerifyView key={view.seq} info={info} db={db} initialPath={view.path} onBack={() => goBack(() => setView({ kind: 'main' }))} />}
         {view.kind === 'history' && <HistoryView onVerify={verify} onBack={() => goBack(() => setView({ kind: 'main' }))} />}
-        {view.kind === 'main' && !db && <StartScreen info={info} onOpen={openPath} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />}
+        {view.kind === 'main' && !db && (
+          <StartScreen info={info} onOpen={openPath} onConnected={opened} onVerify={() => verify(null)} onHistory={() => setView({ kind: 'history' })} />
+        )}
         {view.kind === 'main' && db && !runId && <RunsTable db={db} onOpenRun={setRunId} />}
         {view.kind === 'main' && db && runId && (
           <RunView db={db} info={info} runId={runId} exportRequest={exportRequest} onBack={() => goBack(() => setRunId(null))} onTab={setTab} onVerify={verify} />

@@ -47,7 +47,7 @@ export default function ReceiptPanel(props: { result: NonNullable<ExportStatus['
         </div>
         <div>
           <dt>Database SHA-256</dt>
-          <dd className="mono wrap" data-testid="receipt-db-sha256">{receipt.database_sha256}</dd>
+          <dd className="mono wrap" data-testid="receipt-db-sha256">{receipt.database_sha256 ?? '— (a PostgreSQL database: the receipt names its URL and snapshot)'}</dd>
         </div>
         <div>
           <dt>Signed</dt>

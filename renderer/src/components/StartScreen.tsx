@@ -1,16 +1,22 @@
-/** Start screen: open a database by dialog, from the recent list, or by dropping a file. */
+/** Start screen: open a database by dialog, from the recent list, by dropping a file, or connect to PostgreSQL. */
 import { useEffect, useState } from 'react';
-import type { AppInfo, RecentFile } from '../../../app/contract/operations.js';
+import type { AppInfo, DbInfo, PgConnection, RecentFile } from '../../../app/contract/operations.js';
+import ConnectDialog from './ConnectDialog.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import { timestamp } from '../format.js';
 import DropZone from './DropZone.js';
 import ErrorPanel from './ErrorPanel.js';
 
-/** `onOpen` opens a path and reports its own failures (and asks for a passphrase when needed). */
-export default function StartScreen(props: { info: AppInfo; onOpen: (path: string) => Promise<void>; onVerify: () => void; onHistory: () => void }) {
+/**
+ * `onOpen` opens a path and reports its own failures (and asks for a passphrase when needed);
+ * `onConnected` takes a PostgreSQL database the Connect dialog opened.
+ */
+export default function StartScreen(props: { info: AppInfo; onOpen: (path: string) => Promise<void>; onConnected: (db: DbInfo) => void; onVerify: () => void; onHistory: () => void }) {
   const [recent, setRecent] = useState<RecentFile[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
+  /** The Connect dialog, open with these fields (a recent connection's, or defaults). */
+  const [connecting, setConnecting] = useState<{ initial?: PgConnection } | null>(null);
 
   useEffect(() => {
     call(bridge().recentList({})).then((r) => setRecent(r.files), () => setRecent([]));
@@ -52,6 +58,9 @@ export default function StartScreen(props: { info: AppInfo; onOpen: (path: strin
               Open sample
             </button>
           )}
+          <button type="button" className="btn" onClick={() => setConnecting({})} disabled={busy} data-testid="connect-postgres">
+            Connect to PostgreSQL…
+          </button>
           <button type="button" className="btn" onClick={props.onVerify} data-testid="start-verify">
             Verify an export…
           </button>
@@ -61,6 +70,7 @@ export default function StartScreen(props: { info: AppInfo; onOpen: (path: strin
         </div>
       </div>
       {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
+      {connecting && <ConnectDialog {...(connecting.initial ? { initial: connecting.initial } : {})} onConnected={props.onConnected} onCancel={() => setConnecting(null)} />}
       <DropZone onPath={(p) => void open(p)} />
       <div className="card">
         <h2>Recent databases</h2>
@@ -70,7 +80,7 @@ export default function StartScreen(props: { info: AppInfo; onOpen: (path: strin
           <ul className="recent">
             {recent.map((f) => (
               <li key={f.path}>
-                <button type="button" className="link mono" onClick={() => void open(f.path)} disabled={busy}>
+                <button type="button" className="link mono" onClick={() => (f.connection ? setConnecting({ initial: f.connection }) : void open(f.path))} disabled={busy}>
                   {f.path}
                 </button>
                 <span className="muted small">opened {timestamp(f.openedAt)}</span>
