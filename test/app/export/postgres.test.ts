@@ -33,6 +33,8 @@ import { jsonOfJsonl, offsetCsv, offsetJsonl, offsetSignedJsonl, tieOrderedCsv, 
 import { tempDir } from '../../helpers/paths.js';
 
 const KEY = 'k€y for PostgreSQL';
+/** The server's text of a UTC timestamp (`… 09:00:01.5+00`) in SQLite's stored form (`… 09:00:01.500000`), docs/format.md §3.3. */
+const asSqlite = (t: string) => t.replace(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))?\+00/g, (_m, base: string, frac?: string) => `${base}.${(frac ?? '').padEnd(6, '0')}`);
 const env = { ELSPETH_SIGNING_KEY: KEY, SOURCE_DATE_EPOCH: '1767225600' };
 let cluster: PgCluster;
 let dir: string;
@@ -197,7 +199,6 @@ test('schema, diff, resume check, record pages and lineage: the same from SQLite
     assert.deepEqual(page(pg, type), want, type);
   }
   // Lineage shows timestamps as stored: the server's text, with its offset and trimmed fraction.
-  const asSqlite = (t: string) => t.replace(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))?\+00/g, (_m, base: string, frac?: string) => `${base}.${(frac ?? '').padEnd(6, '0')}`);
   const lineage = (db: Landscape) => JSON.stringify(rowLineage(db, a, { rowIndex: 2 }));
   assert.equal(asSqlite(lineage(pg)), lineage(lite));
 });
@@ -261,8 +262,6 @@ test('the records grid lists the same records from PostgreSQL, in any session Ti
 });
 
 test('the run overview and the lineage box answer the same from PostgreSQL: failures, outcome counts, typed ids and prefixes', () => {
-  // Timestamps as the server prints them, in SQLite's stored form (the one expected difference, docs/format.md §3.3).
-  const asSqlite = (t: string) => t.replace(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))?\+00/g, (_m, base: string, frac?: string) => `${base}.${(frac ?? '').padEnd(6, '0')}`);
   for (const run of built.runs) {
     const summary = (db: Landscape) => JSON.stringify(runAuditSummary(db, run.runId));
     assert.equal(asSqlite(summary(pg)), summary(lite), `summary of ${run.runId}`);
