@@ -52,14 +52,14 @@ test('corrupt settings JSON opens, lists, and fails the export naming the column
 });
 
 test('older and newer schema shapes open with warnings and export', async () => {
-  for (const shape of ['rc2', 'epoch0', 'newer'] as const) {
+  for (const shape of ['rc2', 'epoch0', 'epoch6'] as const) {
     const dir = tempDir();
     const p = path.join(dir, `${shape}.db`);
     const built = buildLandscape(p, { shape, runs: 2, rowsPerRun: 10 });
     const before = folderFingerprint(p);
     const db = LandscapeDb.open(p);
     try {
-      if (shape === 'newer') assert.ok(db.warnings.some((w) => w.code === 'NEWER_SCHEMA'));
+      if (shape === 'epoch6') assert.ok(db.warnings.some((w) => w.code === 'NEWER_SCHEMA'));
       if (shape === 'rc2') assert.ok(db.warnings.some((w) => w.code === 'OLDER_SCHEMA'));
       const completed = built.runs.find((r) => r.status === 'completed') ?? built.runs[0]!;
       const out = path.join(tempDir(), 'out.jsonl');
