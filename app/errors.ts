@@ -36,6 +36,7 @@ const AREAS = {
   AUDIT_INTEGRITY: 'input',
   CANONICAL_JSON: 'input',
   CSV_FLATTEN: 'input',
+  JSON_NON_FINITE: 'input',
   SIGNING_KEY_MISSING: 'usage',
   SCHEMA_FILE: 'input',
   EXPORT_INPUT: 'input',

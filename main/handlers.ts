@@ -192,9 +192,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'records:count': ({ handle, runId, recordType, query }) => ({ count: core.recordCount(session.get(handle).db, runId, recordType as DataRecordType, query) }),
     'records:fields': ({ handle, recordType }) => {
-      session.get(handle);
+      const { db } = session.get(handle);
       if (!isPagedType(recordType)) return { fields: [], defaultOrder: null };
-      return { fields: recordFields(recordType).map((f) => ({ name: f.name, kind: f.kind, values: f.values ? [...f.values] : null })), defaultOrder: DEFAULT_ORDER[recordType] };
+      return { fields: recordFields(recordType, db.writer.line).map((f) => ({ name: f.name, kind: f.kind, values: f.values ? [...f.values] : null })), defaultOrder: DEFAULT_ORDER[recordType] };
     },
     'records:find': ({ handle, runId, recordType, id }) => {
       const record = core.findRecord(session.get(handle).db, runId, recordType as DataRecordType, id);

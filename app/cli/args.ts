@@ -1,5 +1,6 @@
 /** Argument parsing for the CLI on top of node:util parseArgs, with coded usage errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isElspethLine, type ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -36,4 +37,12 @@ export function int(values: Record<string, unknown>, name: string, fallback: num
   if (v === undefined) return fallback;
   if (!/^\d{1,9}$/.test(String(v)) || Number(v) < 1) throw new LandscapeError('USAGE', `--${name} must be a positive integer`);
   return Number(v);
+}
+
+/** `--elspeth 0.4|0.5`: whose exporter to reproduce instead of the line that wrote the file. */
+export function elspethLine(values: Record<string, unknown>): ElspethLine | undefined {
+  const v = str(values, 'elspeth');
+  if (v === undefined) return undefined;
+  if (!isElspethLine(v)) throw new LandscapeError('USAGE', '--elspeth must be 0.4 or 0.5');
+  return v;
 }

@@ -15,24 +15,25 @@ import { recordCount, recordPage } from '../query/records.js';
 import { recordsQuery } from './recordsQuery.js';
 import { passphraseFromEnv } from '../verify/cli.js';
 import { loadPrivateKey } from '../verify/keys.js';
-import { int, parse, str } from './args.js';
+import { elspethLine, int, parse, str } from './args.js';
 import { AUDIT_KEY_OPTION, auditPassphrase } from './auditKey.js';
 import { ProgressBar, table, type Io } from './output.js';
 
 export const USAGE = `usage:
   landscape-desk runs    <db> [--json]
   landscape-desk summary <db> --run <id> [--json]   (why the run stopped, where its rows ended up)
-  landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--json]
+  landscape-desk records <db> --run <id> --type <record_type> [--limit N] [--after CURSOR] [--elspeth 0.4|0.5] [--json]
                          [--where FIELD=VALUE]… [--where FIELD~TEXT]… [--search TEXT] [--order FIELD[:desc]] [--count]
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
                          [--sign] [--key-env NAME] [--profile elspeth|complete] [--force] [--spreadsheet-safe]
                          [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>] [--threads N]
-  landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db> [--audit-key-env NAME]] [--json]
+                         [--elspeth 0.4|0.5]   (default: the line that wrote the database)
+  landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db> [--audit-key-env NAME] [--elspeth 0.4|0.5]] [--json]
                          (HMAC key from ELSPETH_SIGNING_KEY unless --key-env; receipt read from <export>.receipt.json)
   landscape-desk keygen  --out <name> [--passphrase-env NAME]   (writes <name>.key, mode 0600, and <name>.pub)
   landscape-desk schema  <db> --run <id> [--json]
   landscape-desk diff    <db> --run <id> (--against <id> | --against-db <db2> --against-run <id> | --against-file <schema.json>) [--json]
-  landscape-desk resume-check <db> --run <id> [--json]
+  landscape-desk resume-check <db> --run <id> [--elspeth 0.4|0.5] [--json]
 options common to all: --debug (stack traces on errors), --help
 every command that opens a database also takes --audit-key-env NAME: an encrypted (SQLCipher) database's
   passphrase is read from the environment variable ELSPETH_AUDIT_KEY, or from NAME (never from an argument)
@@ -68,6 +69,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
       io.stdout(JSON.stringify(runs, null, 2) + '\n');
       return 0;
     }
+    io.stdout(`written by: ${db.writer.label}\n`);
     io.stdout(
       table(
         ['run_id', 'status', 'started_at (UTC)', 'duration', 'export_status', 'records (elspeth profile)'],
@@ -83,7 +85,7 @@ export async function recordsCommand(argv: string[], io: Io): Promise<number> {
     argv,
     {
       run: { type: 'string' }, type: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' }, json: { type: 'boolean' },
-      where: { type: 'string', multiple: true }, search: { type: 'string' }, order: { type: 'string' }, count: { type: 'boolean' },
+      where: { type: 'string', multiple: true }, search: { type: 'string' }, order: { type: 'string' }, count: { type: 'boolean' }, elspeth: { type: 'string' },
       ...AUDIT_KEY_OPTION,
     },
     ['db'],
@@ -92,14 +94,16 @@ export async function recordsCommand(argv: string[], io: Io): Promise<number> {
   if (!isRecordType(type) || type === 'manifest') throw new LandscapeError('USAGE', `unknown record type ${JSON.stringify(type)}`);
   const runId = str(values, 'run', true);
   const limit = int(values, 'limit', 50);
-  const query = recordsQuery(type, (values['where'] as string[] | undefined) ?? [], str(values, 'search') ?? null, str(values, 'order') ?? null);
+  const line = elspethLine(values);
   return withDb(positionals[0]!, io, auditPassphrase(values, io.env), (db) => {
+    // Which fields can be filtered depends on the line's records (docs/format.md §5.2).
+    const query = recordsQuery(type, (values['where'] as string[] | undefined) ?? [], str(values, 'search') ?? null, str(values, 'order') ?? null, line ?? db.writer.line);
     if (values['count']) {
-      const n = recordCount(db, runId, type as DataRecordType, query);
+      const n = recordCount(db, runId, type as DataRecordType, query, line);
       io.stdout(values['json'] ? `${JSON.stringify({ count: n })}\n` : `${n}\n`);
       return 0;
     }
-    const page = recordPage(db, runId, type as DataRecordType, { limit, after: str(values, 'after') ?? null, query });
+    const page = recordPage(db, runId, type as DataRecordType, { limit, after: str(values, 'after') ?? null, query, ...(line ? { line } : {}) });
     if (values['json']) {
       io.stdout(JSON.stringify({ records: page.records.map((r) => toPlain(r as Record<string, PyValue>)), next_cursor: page.nextCursor }, null, 2) + '\n');
     } else {
@@ -117,11 +121,13 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
       run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, sign: { type: 'boolean' },
       'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' }, 'spreadsheet-safe': { type: 'boolean' },
       'sign-receipt': { type: 'string' }, 'passphrase-env': { type: 'string' }, previous: { type: 'string' }, threads: { type: 'string' },
+      elspeth: { type: 'string' },
       ...AUDIT_KEY_OPTION,
     },
     ['db'],
   );
   const format = str(values, 'format', true);
+  const line = elspethLine(values);
   const threadsText = str(values, 'threads');
   if (threadsText !== undefined && !/^[1-9][0-9]?$/.test(threadsText)) throw new LandscapeError('USAGE', '--threads must be a whole number from 1 to 99');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new LandscapeError('USAGE', `--format must be one of ${EXPORT_FORMATS.join(', ')}`);
@@ -150,10 +156,12 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
         ...(pause ? { onPhase: (p: ExportPhase, threads: number) => pause(`export:${p}`, io.signal, `threads ${threads}`) } : {}),
         ...(receiptKey ? { receiptKey } : {}), ...(previousReceipt !== undefined ? { previousReceipt } : {}),
         ...(threadsText !== undefined ? { parallel: { threads: Number(threadsText) } } : {}),
+        ...(line ? { line } : {}),
       });
       bar.clear();
       const r = result.receipt;
       io.stdout(`exported run ${r.run_id}: ${r.record_count} records${r.signed ? ' (signed)' : ''} to ${result.target}\n`);
+      io.stdout(`written by ${r.database.writer.label}; exported as ELSPETH ${r.export_format.elspeth_line} (${r.export_format.elspeth_version}) writes it\n`);
       if (r.final_hash) io.stdout(`final hash: ${r.final_hash}\n`);
       io.stdout(`receipt: ${result.receiptPath}${r.signature ? ` (Ed25519-signed, key ${r.signature.public_key_fingerprint})` : ''}\n`);
       return 0;

@@ -5,18 +5,19 @@
  * are BAD_FILTER errors naming the field (exit code 2).
  */
 import { parseFilterText, type RecordFilter, type RecordQuery } from '../contract/recordQuery.js';
+import type { ElspethLine } from '../db/writer.js';
 import { badFilter } from '../query/recordFilter.js';
 import { fieldOf, isPagedType } from '../query/recordFields.js';
 
 const WHERE = /^([a-z_][a-z0-9_]*)\s*(~|=)(.*)$/s;
 
-/** The query of the command-line options (`where` in the order given). */
-export function recordsQuery(type: string, where: string[], search: string | null, order: string | null): RecordQuery {
+/** The query of the command-line options (`where` in the order given), on the fields the ELSPETH line's records have. */
+export function recordsQuery(type: string, where: string[], search: string | null, order: string | null, line: ElspethLine): RecordQuery {
   const filters: RecordFilter[] = where.map((w) => {
     const m = WHERE.exec(w);
     if (!m) throw badFilter('where', `${JSON.stringify(w)} is not FIELD=VALUE or FIELD~TEXT`);
     const [, name, op, text] = m as unknown as [string, string, string, string];
-    const field = isPagedType(type) ? fieldOf(type, name) : undefined;
+    const field = isPagedType(type) ? fieldOf(type, name, line) : undefined;
     if (!field) throw badFilter(name, `${type} records cannot be filtered by ${name}`);
     if (op === '~') return { field: name, op: 'contains', value: text };
     const parsed = parseFilterText(name, text, field.kind, 'eq');

@@ -8,6 +8,7 @@ import type { OpenWarning } from './open.js';
 import type { LandscapeTable, SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
 import type { PgTarget } from './postgres/target.js';
+import type { WriterInfo } from './writer.js';
 
 /**
  * What another thread needs to open a reader on the same consistent state as a Landscape: the
@@ -55,6 +56,8 @@ export interface Landscape {
   readonly path: string;
   readonly schema: SchemaInfo;
   readonly userVersion: number;
+  /** Which ELSPETH line and build wrote the database, told from its schema (writer.ts). */
+  readonly writer: WriterInfo;
   readonly warnings: readonly OpenWarning[];
   /** SHA-256 of the database content as opened (for receipts). */
   readonly sha256: string;

@@ -12,13 +12,14 @@ import { fileKey, keyConnection, SQLCIPHER4_KDF, type PassphraseSource } from '.
 import { classifyFile } from './classify.js';
 import type { ForeignKey, Landscape, ReaderHandle, ReceiptSource, SharedState } from './landscape.js';
 import { LANDSCAPE_TABLES, SchemaInfo, type LandscapeTable } from './schemaInfo.js';
+import { detectWriter, LINE_EPOCH, LINE_OPENS_EPOCHS, type ForeignKeyDescription, type TableDescription, type WriterInfo } from './writer.js';
 import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
 import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
 
-/** The schema epoch this version of the core was written against (docs/format.md §1.3). */
-export const KNOWN_EPOCH = 2;
+/** The newest schema epoch this version of the core knows (the 0.5 line's, docs/format.md §1.3). */
+export const KNOWN_EPOCH = LINE_EPOCH['0.5'];
 
-export type OpenWarningCode = 'NEWER_SCHEMA' | 'OLDER_SCHEMA' | 'EPOCH_REJECTED_BY_ELSPETH' | 'WAL_PRESENT';
+export type OpenWarningCode = 'NEWER_SCHEMA' | 'OLDER_SCHEMA' | 'EPOCH_REJECTED_BY_ELSPETH' | 'UNEXPECTED_SCHEMA' | 'WAL_PRESENT';
 
 export interface OpenWarning {
   code: OpenWarningCode;
@@ -87,6 +88,8 @@ export class LandscapeDb implements Landscape {
     private readonly snap: SnapshotFiles,
     readonly schema: SchemaInfo,
     readonly userVersion: number,
+    /** Which ELSPETH line and build wrote the file, told from its schema (writer.ts). */
+    readonly writer: WriterInfo,
     readonly warnings: readonly OpenWarning[],
     /** The encrypted file's key (raw SQLCipher form), kept for readers in other threads; wiped on close. */
     private readonly key: Uint8Array | null,
@@ -161,8 +164,8 @@ export class LandscapeDb implements Landscape {
       const c = conn;
       if (key) unlock(c, key, abs, keySource);
       withSqlite(abs, () => c.pragma('query_only = ON'));
-      const { schema, userVersion, warnings } = withSqlite(abs, () => inspect(c, abs, snap));
-      const db = new LandscapeDb(abs, c, snap, schema, userVersion, warnings, key);
+      const { schema, userVersion, writer, warnings } = withSqlite(abs, () => inspect(c, abs, snap));
+      const db = new LandscapeDb(abs, c, snap, schema, userVersion, writer, warnings, key);
       db.owned = owned;
       return db;
     } catch (e) {
@@ -349,16 +352,31 @@ export class LandscapeDb implements Landscape {
   }
 }
 
+/** A table's foreign keys from `PRAGMA foreign_key_list`, composite keys gathered in column order. */
+function foreignKeys(conn: Database.Database, table: string): ForeignKeyDescription[] {
+  const rows = conn.prepare(`PRAGMA foreign_key_list("${table}")`).all() as { id: number; seq: number; table: string; from: string; to: string | null }[];
+  const byId = new Map<number, { columns: string[]; table: string; references: string[] }>();
+  for (const r of [...rows].sort((a, b) => a.id - b.id || a.seq - b.seq)) {
+    let fk = byId.get(r.id);
+    if (!fk) byId.set(r.id, (fk = { columns: [], table: r.table, references: [] }));
+    fk.columns.push(r.from);
+    // A reference without column names means the parent's primary key.
+    fk.references.push(r.to ?? '');
+  }
+  return [...byId.values()];
+}
+
 function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
   const names = conn
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
     .pluck()
     .all() as string[];
-  const tables = new Map<string, string[]>();
+  const tables = new Map<string, TableDescription>();
   for (const t of LANDSCAPE_TABLES) {
     if (!names.includes(t)) continue;
+    // Table names come from the constant list, never from the file.
     const cols = conn.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[];
-    tables.set(t, cols.map((c) => c.name));
+    tables.set(t, { columns: cols.map((c) => c.name), foreignKeys: foreignKeys(conn, t) });
   }
   const schema = new SchemaInfo(tables);
   const runs = schema.columns('runs');
@@ -369,18 +387,21 @@ function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
     );
   }
   const userVersion = Number(conn.pragma('user_version', { simple: true }));
+  const writer = detectWriter(schema.describe(userVersion));
   const warnings: OpenWarning[] = [];
+  const own = LINE_EPOCH[writer.line];
   if (userVersion > KNOWN_EPOCH) {
     warnings.push({
       code: 'NEWER_SCHEMA',
       message: `schema epoch ${userVersion} is newer than the ${KNOWN_EPOCH} this version knows; unknown columns are ignored`,
     });
-  } else if (userVersion !== 0 && userVersion !== KNOWN_EPOCH) {
+  } else if (!LINE_OPENS_EPOCHS[writer.line].includes(userVersion)) {
     warnings.push({
       code: 'EPOCH_REJECTED_BY_ELSPETH',
-      message: `schema epoch ${userVersion} is one ELSPETH ${KNOWN_EPOCH} refuses to open; it is shown as stored`,
+      message: `schema epoch ${userVersion} is one ELSPETH ${writer.line} (epoch ${own}) refuses to open; it is shown as stored`,
     });
   }
+  for (const note of writer.notes) warnings.push({ code: 'UNEXPECTED_SCHEMA', message: `${writer.label}: ${note}` });
   const missing = schema.missingTables();
   if (missing.length > 0) {
     warnings.push({
@@ -394,7 +415,7 @@ function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
       message: 'the database has a write-ahead log beside it (ELSPETH is running or stopped abruptly); its committed content is included',
     });
   }
-  return { schema, userVersion, warnings };
+  return { schema, userVersion, writer, warnings };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { LandscapeError } from '../errors.js';
 import { SQLITE_DIALECT, type SqlDialect } from './dialect.js';
+import type { ForeignKeyDescription, SchemaDescription, TableDescription } from './writer.js';
 
 /** The 20 tables of the target schema (docs/format.md §2.2). */
 export const LANDSCAPE_TABLES = [
@@ -20,7 +21,8 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class SchemaInfo {
   constructor(
-    private readonly tables: ReadonlyMap<string, readonly string[]>,
+    /** Tables with their columns (physical order), foreign keys, indexes and CHECKs, as the storage reports them. */
+    private readonly tables: ReadonlyMap<string, TableDescription>,
     /** The SQL dialect of the storage these tables live in. */
     readonly dialect: SqlDialect = SQLITE_DIALECT,
   ) {}
@@ -30,12 +32,22 @@ export class SchemaInfo {
   }
 
   hasColumn(table: LandscapeTable, column: string): boolean {
-    return this.tables.get(table)?.includes(column) ?? false;
+    return this.tables.get(table)?.columns.includes(column) ?? false;
   }
 
   /** Column names of a table in physical order ([] when the table is absent). */
   columns(table: LandscapeTable): readonly string[] {
-    return this.tables.get(table) ?? [];
+    return this.tables.get(table)?.columns ?? [];
+  }
+
+  /** Foreign keys of a table ([] when the table is absent). */
+  foreignKeys(table: LandscapeTable): readonly ForeignKeyDescription[] {
+    return this.tables.get(table)?.foreignKeys ?? [];
+  }
+
+  /** The backend-neutral description writer detection works from (writer.ts). */
+  describe(epoch: number | null): SchemaDescription {
+    return { tables: this.tables, epoch };
   }
 
   /** Landscape tables the file lacks. */
@@ -60,6 +72,6 @@ export class SchemaInfo {
   }
 
   toJSON(): Record<string, readonly string[]> {
-    return Object.fromEntries(this.tables);
+    return Object.fromEntries([...this.tables].map(([t, d]) => [t, d.columns]));
   }
 }

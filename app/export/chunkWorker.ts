@@ -9,12 +9,14 @@ import { openShared } from '../db/openTarget.js';
 import { isLandscapeError } from '../errors.js';
 import type { ChunkMessage, WorkerReply } from './parallel.js';
 import { BatchEncoder } from './encode.js';
+import { exportPlan, type ExportPlan } from './plan.js';
 import { chunkRecords, type TieOrder } from './stream.js';
 import type { Landscape } from '../db/landscape.js';
 
 const port = parentPort;
 if (port) {
   let db: Landscape | undefined;
+  let plan: ExportPlan | undefined;
   let encoder: BatchEncoder | undefined;
   let ties: TieOrder = new Map();
   let runId = '';
@@ -34,16 +36,17 @@ if (port) {
         m.handle.key?.fill(0);
         db.beginRead();
         runId = m.runId;
-        encoder = new BatchEncoder({ format: m.format, key: m.key ? Buffer.from(m.key) : null, spreadsheetSafe: m.spreadsheetSafe });
+        plan = exportPlan(db, m.line);
+        encoder = new BatchEncoder({ format: m.format, key: m.key ? Buffer.from(m.key) : null, spreadsheetSafe: m.spreadsheetSafe, line: m.line });
       } catch (e) {
         fail(-1, e);
       }
     } else if (m.type === 'ties') {
       ties = new Map(m.ties);
     } else if (m.type === 'chunk') {
-      if (!db || !encoder) return;
+      if (!db || !plan || !encoder) return;
       try {
-        for (const record of chunkRecords(db, runId, m.rows, ties)) encoder.add(record);
+        for (const record of chunkRecords(db, plan, runId, m.rows, ties)) encoder.add(record);
         const batch = encoder.take();
         // The encoded bytes move to the writer's thread instead of being copied.
         port.postMessage({ type: 'batch', seq: m.seq, batch } satisfies WorkerReply, [batch.bytes.buffer as ArrayBuffer, ...batch.csv.map((b) => b.lines.buffer as ArrayBuffer)]);

@@ -3,14 +3,16 @@
  * paths the exporter reads (docs/format.md §5.1), so previews and progress totals match the export.
  */
 import type { Landscape } from '../db/landscape.js';
+import type { ElspethLine } from '../db/writer.js';
+import { memberRun } from './queries.js';
 import type { LandscapeTable } from '../db/schemaInfo.js';
 import type { DataRecordType, Profile } from './recordTypes.js';
 import { profileRecordTypes } from './recordTypes.js';
 
 const RUN_ROWS = 'WHERE rows.run_id = :run';
 
-/** The COUNT statement of each type (null when the file lacks the table). */
-function countSql(db: Landscape, type: DataRecordType): string | null {
+/** The COUNT statement of each type (null when the file lacks the table), for the line's exporter. */
+function countSql(db: Landscape, type: DataRecordType, line: ElspethLine = db.writer.line): string | null {
   const s = db.schema;
   const has = (t: LandscapeTable) => s.hasTable(t);
   const J = s.dialect.fixedJoin;
@@ -54,7 +56,7 @@ function countSql(db: Landscape, type: DataRecordType): string | null {
     case 'batch':
       return simple('batches');
     case 'batch_member':
-      return `SELECT count(*) FROM batches ${J} batch_members ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run`;
+      return `SELECT count(*) FROM batches ${J} batch_members ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run${memberRun(s, line)}`;
     case 'artifact':
       return simple('artifacts');
     case 'validation_error':
@@ -82,12 +84,12 @@ function countSql(db: Landscape, type: DataRecordType): string | null {
   }
 }
 
-/** Record counts per type for a run (types with none are included as 0). */
-export function recordCounts(db: Landscape, runId: string, profile: Profile = 'elspeth'): Record<string, number> {
+/** Record counts per type for a run (types with none are included as 0), as `line`'s exporter would emit them. */
+export function recordCounts(db: Landscape, runId: string, profile: Profile = 'elspeth', line: ElspethLine = db.writer.line): Record<string, number> {
   return db.read(() => {
     const out: Record<string, number> = {};
     for (const type of profileRecordTypes(profile)) {
-      const sql = countSql(db, type);
+      const sql = countSql(db, type, line);
       const row = sql ? db.value(sql, { run: runId }) : 0;
       out[type] = Number(row ?? 0);
     }

@@ -25,15 +25,27 @@ function checkFinite(v: PyValue, key: string): void {
 }
 
 /**
- * Flattens a record: nested objects become dotted keys (an empty object yields no column), arrays
+ * What an empty object becomes in CSV: no column at all on the 0.4 line, the text `{}` under its
+ * dotted key on the 0.5 line (docs/format.md §7.3).
+ */
+export type EmptyObjects = 'omit' | 'braces';
+
+/**
+ * Flattens a record: nested objects become dotted keys (an empty object per `emptyObjects`), arrays
  * become one column of Python-JSON text, anything else stays a scalar. A repeated key is an error.
  */
-export function flattenRecord(record: PyValue, out: Map<string, PyValue> = new Map(), prefix = ''): Map<string, PyValue> {
+export function flattenRecord(record: PyValue, emptyObjects: EmptyObjects = 'omit', out: Map<string, PyValue> = new Map(), prefix = ''): Map<string, PyValue> {
   if (!isDict(record)) throw flattenError('a record must be an object');
   for (const [k, v] of dictEntries(record)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (isDict(v)) {
-      if (dictSize(v) > 0) flattenRecord(v, out, key);
+      if (dictSize(v) > 0) {
+        flattenRecord(v, emptyObjects, out, key);
+        continue;
+      }
+      if (emptyObjects === 'omit') continue;
+      if (out.has(key)) throw flattenError(`two values flatten to the column ${JSON.stringify(key)}`);
+      out.set(key, '{}');
       continue;
     }
     if (out.has(key)) throw flattenError(`two values flatten to the column ${JSON.stringify(key)}`);

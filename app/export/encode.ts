@@ -9,8 +9,11 @@ import { LandscapeError } from '../errors.js';
 import { canonicalRecord } from '../json/canonical.js';
 import { RecordTexts } from '../json/recordText.js';
 import type { PyValue } from '../json/value.js';
-import type { ExportRecord } from './build.js';
-import { csvHeader, csvLine, flattenRecord, neutraliseFormula } from './csv.js';
+import type { ExportRecord } from './compile.js';
+import type { ElspethLine } from '../db/writer.js';
+import { csvHeader, csvLine, flattenRecord, neutraliseFormula, type EmptyObjects } from './csv.js';
+import { csvHeaderOf } from './plan.js';
+import { refuseNonFinite } from './nonFinite.js';
 import type { ExportFormat } from './receipt.js';
 import { hmacHex } from './sign.js';
 
@@ -50,6 +53,11 @@ export interface EncoderOptions {
   key: Buffer | null;
   /** CSV only: neutralise cells that spreadsheets would run as formulas. */
   spreadsheetSafe?: boolean;
+  /**
+   * The ELSPETH line whose output bytes to reproduce (default 0.4): 0.5 writes an empty object
+   * in CSV as `{}` and refuses NaN and Infinity in JSON (docs/format.md §7.3, §7.6).
+   */
+  line?: ElspethLine;
 }
 
 /**
@@ -91,9 +99,15 @@ export class BatchEncoder {
   private readonly texts = new RecordTexts();
   private readonly csvBlocks = new Map<string, { block: CsvBlock; lines: ByteSink }>();
   private readonly cell: ((text: string) => string) | undefined;
+  private readonly emptyObjects: EmptyObjects;
+  private readonly refuseNonFinite: boolean;
+  private readonly line: ElspethLine;
 
   constructor(private readonly opts: EncoderOptions) {
     this.cell = opts.spreadsheetSafe ? neutraliseFormula : undefined;
+    this.line = opts.line ?? '0.4';
+    this.emptyObjects = this.line === '0.5' ? 'braces' : 'omit';
+    this.refuseNonFinite = this.line === '0.5' && opts.format !== 'csv';
     this.reset();
   }
 
@@ -118,6 +132,8 @@ export class BatchEncoder {
     }
     // JSON text and canonical JSON from one pass; the signature is the last key (docs/format.md §6.2).
     const body = this.texts.encode(record, key !== null);
+    // Signing has refused non-finite numbers already (canonical JSON); 0.5's JSON sink refuses them too.
+    if (this.refuseNonFinite && key === null) refuseNonFinite(record);
     if (key) {
       const signature = hmacHex(key, this.texts.canonical);
       b.signatures += signature;
@@ -158,14 +174,16 @@ export class BatchEncoder {
 
   private csvRecord(record: ExportRecord): void {
     const b = this.batch;
-    const flat = flattenRecord(record as Record<string, PyValue>);
+    const flat = flattenRecord(record as Record<string, PyValue>, this.emptyObjects);
     if (CSV_BUFFERED_TYPES.has(record.record_type)) {
       b.buffered.push({ type: record.record_type, flat });
       return;
     }
     let entry = this.csvBlocks.get(record.record_type);
     if (!entry) {
-      entry = { block: { type: record.record_type, header: csvHeader(flat.keys()), lines: EMPTY }, lines: new ByteSink() };
+      const known = csvHeaderOf(record.record_type, this.line, this.opts.key !== null);
+      const header = known ? [...known] : csvHeader(flat.keys());
+      entry = { block: { type: record.record_type, header, lines: EMPTY }, lines: new ByteSink() };
       this.csvBlocks.set(record.record_type, entry);
       b.csv.push(entry.block);
     }

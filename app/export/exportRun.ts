@@ -6,17 +6,19 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Landscape } from '../db/landscape.js';
+import { writerSummary, type ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
 import { exportClock, isoUtcWithOffset } from '../time.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import type { ExportRecord } from './build.js';
+import type { ExportRecord } from './compile.js';
 import { progressEstimator, sourceRowCount } from './counts.js';
 import { BatchEncoder, type EncodedBatch } from './encode.js';
 import { abandon, commit, HashingFile, planDestination } from './output.js';
-import { receiptText, ELSPETH_FORMAT_VERSION, type ExportFormat, type Receipt } from './receipt.js';
+import { receiptText, ELSPETH_FORMAT_VERSIONS, type ExportFormat, type Receipt } from './receipt.js';
 import type { Cleanup } from './stale.js';
 import type { Profile } from './recordTypes.js';
 import { ChunkPool, defaultThreads, defaultWorkerEntry } from './parallel.js';
+import { exportPlan } from './plan.js';
 import { RecordSigner } from './sign.js';
 import type { Row } from './convert.js';
 import { chunkRecords, headRecords, loadRunRow, outcomeTieOrder, rowChunks, tailRecords } from './stream.js';
@@ -57,6 +59,8 @@ export interface ExportOptions {
    * test variable) that lets tests stop an export at an exact point. Unset, nothing waits.
    */
   onPhase?: (phase: ExportPhase, threads: number) => Promise<void>;
+  /** Export as this ELSPETH line's exporter would (default: the line that wrote the file, db/writer.ts). */
+  line?: ElspethLine;
 }
 
 /**
@@ -126,12 +130,12 @@ function placeDbError(e: unknown, runId: string): unknown {
  * Worker threads for the run's source rows, when they pay off: the backend can share its state,
  * the run is large enough, more than one thread is allowed and a worker script is at hand.
  */
-function startPool(db: Landscape, opts: ExportOptions, runId: string): ChunkPool | null {
+function startPool(db: Landscape, opts: ExportOptions, runId: string, line: ElspethLine): ChunkPool | null {
   const p = opts.parallel ?? {};
   const threads = p.threads ?? defaultThreads();
   const entry = p.workerEntry ?? defaultWorkerEntry();
   if (threads < 2 || !entry || !db.share || sourceRowCount(db, runId) < (p.minRows ?? PARALLEL_MIN_ROWS)) return null;
-  return new ChunkPool({ entry, threads: threads - 1, shared: db.share(), runId, format: opts.format, key: opts.key ?? null, spreadsheetSafe: opts.spreadsheetSafe ?? false });
+  return new ChunkPool({ entry, threads: threads - 1, shared: db.share(), runId, format: opts.format, key: opts.key ?? null, spreadsheetSafe: opts.spreadsheetSafe ?? false, line });
 }
 
 /**
@@ -200,7 +204,8 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     checkCancelled(opts.signal);
     const key = opts.key ?? null;
     const signer = key ? new RecordSigner(key) : null;
-    const encoder = new BatchEncoder({ format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe ?? false });
+    const plan = exportPlan(db, opts.line);
+    const encoder = new BatchEncoder({ format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe ?? false, line: plan.line });
     const summary = { recordCount: 0, counts: {} as Record<string, number>, finalHash: null as string | null };
     const rows = { rowsDone: 0, chunkSeen: false };
     /** After the first chunk of source rows is written (the `chunk` phase). */
@@ -236,12 +241,12 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     };
 
     // Workers (if any) start now and open their readers while this thread does the head.
-    pool = startPool(db, opts, runId);
+    pool = startPool(db, opts, runId, plan.line);
     if (pool) threads = pool.size + 1;
-    await encodeAll(headRecords(db, runId, runRow));
+    await encodeAll(headRecords(db, plan, runId, runRow));
     const ties = outcomeTieOrder(db, runId);
     const encodeChunk = (chunk: Row[]) => {
-      for (const record of chunkRecords(db, runId, chunk, ties)) encoder.add(record);
+      for (const record of chunkRecords(db, plan, runId, chunk, ties)) encoder.add(record);
       return encoder.take();
     };
     if (pool) {
@@ -260,7 +265,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
         await chunkWritten();
       }
     }
-    await encodeAll(tailRecords(db, runId, runRow, profile));
+    await encodeAll(tailRecords(db, plan, runId, runRow, profile));
     if (signer) {
       const { record, finalHash } = signer.manifest(runId, exportedAt);
       summary.finalHash = finalHash;
@@ -274,11 +279,11 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
       receipt_version: 1,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       export_format: {
-        name: 'elspeth-landscape-export', elspeth_version: ELSPETH_FORMAT_VERSION, format: opts.format, profile,
+        name: 'elspeth-landscape-export', elspeth_version: ELSPETH_FORMAT_VERSIONS[plan.line], elspeth_line: plan.line, format: opts.format, profile,
         ...(opts.spreadsheetSafe ? { spreadsheet_safe: true } : {}),
       },
       created_at: exportedAt,
-      database: db.receiptSource(),
+      database: { ...db.receiptSource(), writer: writerSummary(db.writer) },
       run_id: runId,
       signed: Boolean(opts.key),
       record_count: summary.recordCount,

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { ReaderHandle, SharedState } from '../db/landscape.js';
+import type { ElspethLine } from '../db/writer.js';
 import { ERROR_CODES, LandscapeError, type ErrorCode } from '../errors.js';
 import { startWorker } from '../worker.js';
 import type { Row } from './convert.js';
@@ -21,7 +22,7 @@ import type { ExportFormat } from './receipt.js';
 import type { TieOrder } from './stream.js';
 
 export type ChunkMessage =
-  | { type: 'init'; handle: ReaderHandle; runId: string; format: ExportFormat; key: Uint8Array | null; spreadsheetSafe: boolean }
+  | { type: 'init'; handle: ReaderHandle; runId: string; format: ExportFormat; key: Uint8Array | null; spreadsheetSafe: boolean; line: ElspethLine }
   | { type: 'ties'; ties: Array<[string, string[]]> }
   | { type: 'chunk'; seq: number; rows: Row[] }
   | { type: 'close' };
@@ -64,6 +65,8 @@ export interface PoolOptions {
   format: ExportFormat;
   key: Buffer | null;
   spreadsheetSafe: boolean;
+  /** The ELSPETH line being reproduced. */
+  line: ElspethLine;
 }
 
 type Outcome = { batch: EncodedBatch } | { error: LandscapeError };
@@ -82,7 +85,7 @@ export class ChunkPool {
   constructor(private readonly opts: PoolOptions) {
     const key = opts.key ? new Uint8Array(opts.key) : null;
     const init: ChunkMessage = {
-      type: 'init', handle: opts.shared.handle, runId: opts.runId, format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe,
+      type: 'init', handle: opts.shared.handle, runId: opts.runId, format: opts.format, key, spreadsheetSafe: opts.spreadsheetSafe, line: opts.line,
     };
     this.workers = [];
     try {

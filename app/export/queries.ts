@@ -4,14 +4,16 @@
  * SQLite's plan — and the order of tied rows — is the same. The row-nested part is read in chunks
  * of rows (bounded memory) with the same ORDER BY keys; within one parent those keys are unique,
  * so the chunked statements give the same order as ELSPETH's in-memory grouping (docs/format.md §5.1, §5.3).
- * Absent columns of older files read as NULL (schemaInfo.ts).
+ * Absent columns of older files read as NULL (schemaInfo.ts). The two lines' statements differ
+ * only where the 0.5 exporter's do (docs/format.md §5.3).
  */
 import type { SchemaInfo } from '../db/schemaInfo.js';
+import type { ElspethLine } from '../db/writer.js';
 
 const COLS = {
-  runs: ['run_id', 'started_at', 'completed_at', 'config_hash', 'settings_json', 'reproducibility_grade', 'canonical_version', 'source_schema_json', 'source_field_resolution_json', 'status', 'export_status', 'export_error', 'exported_at', 'export_format', 'export_sink', 'schema_contract_json', 'schema_contract_hash'],
+  runs: ['run_id', 'started_at', 'completed_at', 'config_hash', 'settings_json', 'reproducibility_grade', 'canonical_version', 'source_schema_json', 'source_field_resolution_json', 'status', 'export_status', 'export_error', 'exported_at', 'export_format', 'export_sink', 'schema_contract_json', 'schema_contract_hash', 'runtime_val_manifest_json'],
   secret_resolutions: ['resolution_id', 'run_id', 'timestamp', 'env_var_name', 'source', 'vault_url', 'secret_name', 'fingerprint', 'resolution_latency_ms'],
-  nodes: ['node_id', 'run_id', 'plugin_name', 'node_type', 'plugin_version', 'determinism', 'config_hash', 'config_json', 'schema_hash', 'sequence_in_pipeline', 'registered_at', 'schema_mode', 'schema_fields_json', 'input_contract_json', 'output_contract_json'],
+  nodes: ['node_id', 'run_id', 'plugin_name', 'node_type', 'plugin_version', 'source_file_hash', 'determinism', 'config_hash', 'config_json', 'schema_hash', 'sequence_in_pipeline', 'registered_at', 'schema_mode', 'schema_fields_json', 'input_contract_json', 'output_contract_json'],
   edges: ['edge_id', 'run_id', 'from_node_id', 'to_node_id', 'label', 'default_mode', 'created_at'],
   operations: ['operation_id', 'run_id', 'node_id', 'operation_type', 'started_at', 'completed_at', 'status', 'input_data_ref', 'input_data_hash', 'output_data_ref', 'output_data_hash', 'error_message', 'duration_ms'],
   calls: ['call_id', 'state_id', 'operation_id', 'call_index', 'call_type', 'status', 'request_hash', 'request_ref', 'response_hash', 'response_ref', 'error_json', 'latency_ms', 'created_at'],
@@ -21,10 +23,10 @@ const COLS = {
   routing_events: ['event_id', 'state_id', 'edge_id', 'routing_group_id', 'ordinal', 'mode', 'reason_hash', 'reason_ref', 'created_at'],
   token_outcomes: ['outcome_id', 'run_id', 'token_id', 'outcome', 'is_terminal', 'recorded_at', 'sink_name', 'batch_id', 'fork_group_id', 'join_group_id', 'expand_group_id', 'error_hash', 'context_json', 'expected_branches_json'],
   rows: ['row_id', 'run_id', 'source_node_id', 'row_index', 'source_data_hash', 'source_data_ref', 'created_at'],
-  batches: ['batch_id', 'run_id', 'aggregation_node_id', 'aggregation_state_id', 'trigger_reason', 'trigger_type', 'attempt', 'status', 'created_at', 'completed_at'],
-  batch_members: ['batch_id', 'token_id', 'ordinal'],
+  batches: ['batch_id', 'run_id', 'aggregation_node_id', 'aggregation_state_id', 'retry_of_batch_id', 'trigger_reason', 'trigger_type', 'attempt', 'status', 'created_at', 'completed_at'],
+  batch_members: ['batch_id', 'run_id', 'token_id', 'ordinal'],
   artifacts: ['artifact_id', 'run_id', 'produced_by_state_id', 'sink_node_id', 'artifact_type', 'path_or_uri', 'content_hash', 'size_bytes', 'idempotency_key', 'created_at'],
-  validation_errors: ['error_id', 'run_id', 'node_id', 'row_hash', 'row_data_json', 'error', 'schema_mode', 'destination', 'created_at', 'violation_type', 'original_field_name', 'normalized_field_name', 'expected_type', 'actual_type'],
+  validation_errors: ['error_id', 'run_id', 'node_id', 'row_id', 'row_hash', 'row_data_json', 'error', 'schema_mode', 'destination', 'created_at', 'violation_type', 'original_field_name', 'normalized_field_name', 'expected_type', 'actual_type'],
   transform_errors: ['error_id', 'run_id', 'token_id', 'transform_id', 'row_hash', 'row_data_json', 'error_details_json', 'destination', 'created_at'],
   checkpoints: ['checkpoint_id', 'run_id', 'token_id', 'node_id', 'sequence_number', 'aggregation_state_json', 'coalesce_state_json', 'created_at', 'upstream_topology_hash', 'checkpoint_node_config_hash', 'format_version'],
   preflight_results: ['result_id', 'run_id', 'result_type', 'name', 'result_json', 'created_at'],
@@ -47,16 +49,21 @@ const CHUNK_WHERE = 'WHERE rows.run_id = :run AND rows.row_index BETWEEN :lo AND
  * ELSPETH's order. Node states and token outcomes keep ELSPETH's `run_id` filter.
  */
 
-const built = new WeakMap<SchemaInfo, ExportQueries>();
+/** Columns the exporter selects from each table (a test checks every layout column is among them). */
+export const SELECTED_COLUMNS: Readonly<Record<string, readonly string[]>> = COLS;
 
-/** Every statement the exporter needs, for one file's schema (built once per schema). `null` when a table is absent. */
-export function buildExportQueries(s: SchemaInfo): ExportQueries {
-  let q = built.get(s);
-  if (!q) built.set(s, (q = statements(s)));
+const built = new WeakMap<SchemaInfo, Map<ElspethLine, ExportQueries>>();
+
+/** Every statement the exporter needs, for one file's schema and line (built once). `null` when a table is absent. */
+export function buildExportQueries(s: SchemaInfo, line: ElspethLine = '0.4'): ExportQueries {
+  let byLine = built.get(s);
+  if (!byLine) built.set(s, (byLine = new Map()));
+  let q = byLine.get(line);
+  if (!q) byLine.set(line, (q = statements(s, line)));
   return q;
 }
 
-function statements(s: SchemaInfo) {
+function statements(s: SchemaInfo, line: ElspethLine) {
   const sel = (t: keyof typeof COLS) => s.cols(t, COLS[t]);
   const has = (t: keyof typeof COLS) => s.hasTable(t);
   // Keeps SQLite from using a run_id index for an inner loop of a chunk join.
@@ -94,7 +101,8 @@ function statements(s: SchemaInfo) {
     routingEvents: `SELECT ${sel('routing_events')} FROM routing_events WHERE ${ids('routing_events.state_id')} ORDER BY routing_events.state_id, routing_events.ordinal, routing_events.event_id`,
     stateCalls: `SELECT ${sel('calls')} FROM calls WHERE ${ids('calls.state_id')} ORDER BY calls.state_id, calls.call_index`,
     batchesChunk: `SELECT ${sel('batches')} FROM batches WHERE batches.run_id = :run AND (batches.created_at, batches.batch_id) > (:afterCreated, :afterId) ORDER BY batches.created_at, batches.batch_id LIMIT :limit`,
-    batchMembers: `SELECT ${sel('batch_members')} FROM batch_members WHERE batch_members.batch_id = :batch ORDER BY batch_members.ordinal`,
+    // The 0.5 exporter joins members to their batch on run_id too (epoch 5 on).
+    batchMembers: `SELECT ${sel('batch_members')} FROM batch_members WHERE batch_members.batch_id = :batch${memberRun(s, line)} ORDER BY batch_members.ordinal`,
     artifactsChunk: `SELECT ${sel('artifacts')} FROM artifacts WHERE artifacts.run_id = :run AND (artifacts.created_at, artifacts.artifact_id) > (:afterCreated, :afterId) ORDER BY artifacts.created_at, artifacts.artifact_id LIMIT :limit`,
     validationErrors: has('validation_errors')
       ? `SELECT ${sel('validation_errors')} FROM validation_errors WHERE validation_errors.run_id = :run AND (validation_errors.created_at, validation_errors.error_id) > (:afterCreated, :afterId) ORDER BY validation_errors.created_at, validation_errors.error_id LIMIT :limit`
@@ -109,4 +117,12 @@ function statements(s: SchemaInfo) {
       ? `SELECT ${sel('preflight_results')} FROM preflight_results WHERE preflight_results.run_id = :run ORDER BY preflight_results.created_at, preflight_results.result_id`
       : null,
   };
+}
+
+/**
+ * The 0.5 line's run condition on batch members (its join on `batch_members.run_id = batches.run_id`),
+ * where the file has that column; `run` is what the member's run must equal.
+ */
+export function memberRun(s: SchemaInfo, line: ElspethLine, run = ':run'): string {
+  return line === '0.5' && s.hasColumn('batch_members', 'run_id') ? ` AND batch_members.run_id = ${run}` : '';
 }

@@ -4,11 +4,12 @@
  * check the files later. ELSPETH writes no such descriptor for CSV exports; we always do.
  */
 import type { ReceiptSource } from '../db/landscape.js';
+import type { ElspethLine, WriterSummary } from '../db/writer.js';
 import type { Profile } from './recordTypes.js';
 
 export const RECEIPT_VERSION = 1;
-/** The ELSPETH release whose export format this tool reproduces (docs/format.md §1.3). */
-export const ELSPETH_FORMAT_VERSION = '0.4.1';
+/** The ELSPETH release of each line whose export format this tool reproduces (docs/format.md §1.3). */
+export const ELSPETH_FORMAT_VERSIONS: Readonly<Record<ElspethLine, string>> = { '0.4': '0.4.1', '0.5': '0.5.0' };
 
 export type ExportFormat = 'json' | 'jsonl' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'jsonl', 'csv'];
@@ -25,7 +26,10 @@ export interface Receipt {
   tool: { name: string; version: string };
   export_format: {
     name: 'elspeth-landscape-export';
+    /** The release of the line exported as (`elspeth_line`). */
     elspeth_version: string;
+    /** Whose exporter the bytes reproduce: the line that wrote the database, or the one `--elspeth` chose. */
+    elspeth_line: ElspethLine;
     format: ExportFormat;
     profile: Profile;
     /** Present (true) only when CSV cells that look like formulas were neutralised: not ELSPETH's bytes. */
@@ -36,8 +40,9 @@ export interface Receipt {
    * The database as read. A SQLite file: its hashes are of the file's bytes as stored (for an
    * encrypted file, the ciphertext), `encrypted` says whether it was SQLCipher-encrypted and
    * nothing about its key is kept. A PostgreSQL database: its URL (no password) and snapshot.
+   * `writer`: which ELSPETH line and build wrote it, told from its schema (docs/format.md §1.3).
    */
-  database: ReceiptSource;
+  database: ReceiptSource & { writer: WriterSummary };
   run_id: string;
   signed: boolean;
   record_count: number;

@@ -9,7 +9,7 @@ import { checkEnvName } from '../envName.js';
 import { LandscapeError } from '../errors.js';
 import { canonicalJson, canonicalRecord } from '../json/canonical.js';
 import type { PyValue } from '../json/value.js';
-import type { ExportRecord } from './build.js';
+import type { ExportRecord } from './compile.js';
 
 /** Default environment variable holding the signing key (UTF-8). */
 export const DEFAULT_KEY_ENV = 'ELSPETH_SIGNING_KEY';

@@ -3,7 +3,8 @@
  * signed manifest. Shared by the file writers and by verification's in-memory re-export.
  */
 import type { Landscape } from '../db/landscape.js';
-import type { ExportRecord } from './build.js';
+import type { ElspethLine } from '../db/writer.js';
+import type { ExportRecord } from './compile.js';
 import type { Profile } from './recordTypes.js';
 import { RecordSigner } from './sign.js';
 import { exportRecords } from './stream.js';
@@ -21,11 +22,12 @@ export interface StreamSummary {
 export function* signedStream(
   db: Landscape,
   runId: string,
-  opts: { profile: Profile; key: Buffer | null; exportedAt: string; progress?: { rowsDone: number } },
+  opts: { profile: Profile; key: Buffer | null; exportedAt: string; progress?: { rowsDone: number }; line?: ElspethLine },
   summary: StreamSummary,
 ): Generator<ExportRecord> {
   const signer = opts.key ? new RecordSigner(opts.key) : null;
-  for (const record of exportRecords(db, runId, { profile: opts.profile, ...(opts.progress ? { progress: opts.progress } : {}) })) {
+  const stream = { profile: opts.profile, ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.line ? { line: opts.line } : {}) };
+  for (const record of exportRecords(db, runId, stream)) {
     summary.recordCount++;
     summary.counts[record.record_type] = (summary.counts[record.record_type] ?? 0) + 1;
     yield signer ? signer.sign(record) : record;

@@ -4,9 +4,11 @@
  * Must be consumed inside one read transaction of the database (see exportRun).
  */
 import type { Landscape } from '../db/landscape.js';
+import type { ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
-import * as B from './build.js';
-import type { ExportRecord } from './build.js';
+import type { ExportRecord } from './compile.js';
+import { extraRecord } from './extras.js';
+import { exportPlan, type ExportPlan } from './plan.js';
 import { buildExportQueries } from './queries.js';
 import { RECORD_FIELDS, type Profile } from './recordTypes.js';
 import type { Row } from './convert.js';
@@ -22,6 +24,8 @@ const MIN_INT64 = -(2n ** 63n);
 
 export interface StreamOptions {
   profile?: Profile;
+  /** The ELSPETH line whose exporter to reproduce (default: the line that wrote the file). */
+  line?: ElspethLine;
   /** Updated as source rows are emitted, for progress estimates. */
   progress?: { rowsDone: number };
 }
@@ -91,29 +95,30 @@ function applyTies(outcomes: Row[], order: string[] | undefined): Row[] {
 
 /** Yields the run's records (without signatures): head, every chunk of source rows, tail. */
 export function* exportRecords(db: Landscape, runId: string, opts: StreamOptions = {}): Generator<ExportRecord> {
+  const plan = exportPlan(db, opts.line);
   const runRow = loadRunRow(db, runId);
-  yield* headRecords(db, runId, runRow);
+  yield* headRecords(db, plan, runId, runRow);
   const ties = outcomeTieOrder(db, runId);
   const progress = opts.progress ?? { rowsDone: 0 };
   for (const rows of rowChunks(db, runId)) {
     progress.rowsDone += rows.length;
-    yield* chunkRecords(db, runId, rows, ties);
+    yield* chunkRecords(db, plan, runId, rows, ties);
   }
-  yield* tailRecords(db, runId, runRow, opts.profile ?? 'elspeth');
+  yield* tailRecords(db, plan, runId, runRow, opts.profile ?? 'elspeth');
 }
 
 /** The records before the source rows: the run, secret resolutions, nodes, edges, operations with their calls. */
-export function* headRecords(db: Landscape, runId: string, runRow: Row): Generator<ExportRecord> {
-  const q = buildExportQueries(db.schema);
+export function* headRecords(db: Landscape, plan: ExportPlan, runId: string, runRow: Row): Generator<ExportRecord> {
+  const { queries: q, build: B } = plan;
   const run = { run: runId };
-  yield B.runRecord(runRow, runId);
-  if (q.secretResolutions) for (const r of db.allNumbers<Row>(q.secretResolutions, run)) yield B.secretResolutionRecord(r, runId);
-  for (const r of db.allNumbers<Row>(q.nodes, run)) yield B.nodeRecord(r, runId);
-  for (const r of db.allNumbers<Row>(q.edges, run)) yield B.edgeRecord(r, runId);
+  yield B.run(runRow, runId);
+  if (q.secretResolutions) for (const r of db.allNumbers<Row>(q.secretResolutions, run)) yield B.secret_resolution(r, runId);
+  for (const r of db.allNumbers<Row>(q.nodes, run)) yield B.node(r, runId);
+  for (const r of db.allNumbers<Row>(q.edges, run)) yield B.edge(r, runId);
   if (q.operations) {
     for (const op of db.allNumbers<Row>(q.operations, run)) {
-      yield B.operationRecord(op, runId);
-      if (q.operationCalls) for (const c of db.allNumbers<Row>(q.operationCalls, { op: op['operation_id'] })) yield B.callRecord(c, runId, 'operation');
+      yield B.operation(op, runId);
+      if (q.operationCalls) for (const c of db.allNumbers<Row>(q.operationCalls, { op: op['operation_id'] })) yield B.call(c, runId, 'operation');
     }
   }
 }
@@ -136,8 +141,8 @@ export function* rowChunks(db: Landscape, runId: string): Generator<Row[]> {
  * its tokens, and each token by its parents, outcomes and node states with their routing events
  * and calls. Chunks are independent of each other, so they can be built on several connections.
  */
-export function* chunkRecords(db: Landscape, runId: string, rows: Row[], ties: TieOrder): Generator<ExportRecord> {
-  const q = buildExportQueries(db.schema);
+export function* chunkRecords(db: Landscape, plan: ExportPlan, runId: string, rows: Row[], ties: TieOrder): Generator<ExportRecord> {
+  const { queries: q, build: B } = plan;
   const range = { run: runId, lo: rows[0]!['row_index'], hi: rows[rows.length - 1]!['row_index'] };
   const tokenRows = db.allNumbers<Row>(q.tokens, range);
   const tokens = groupBy(tokenRows, 'row_id');
@@ -150,29 +155,29 @@ export function* chunkRecords(db: Landscape, runId: string, rows: Row[], ties: T
   const events = groupBy(db.allNumbers<Row>(q.routingEvents, stateIds), 'state_id');
   const calls = groupBy(db.allNumbers<Row>(q.stateCalls, stateIds), 'state_id');
   for (const row of rows) {
-    yield B.rowRecord(row, runId);
+    yield B.row(row, runId);
     for (const t of tokens.get(row['row_id']) ?? []) {
       const tokenId = t['token_id'];
-      yield B.tokenRecord(t, runId);
-      for (const p of parents.get(tokenId) ?? []) yield B.tokenParentRecord(p, runId);
-      for (const o of applyTies(outcomes.get(tokenId) ?? [], ties.get(String(tokenId)))) yield B.tokenOutcomeRecord(o, runId);
+      yield B.token(t, runId);
+      for (const p of parents.get(tokenId) ?? []) yield B.token_parent(p, runId);
+      for (const o of applyTies(outcomes.get(tokenId) ?? [], ties.get(String(tokenId)))) yield B.token_outcome(o, runId);
       for (const s of states.get(tokenId) ?? []) {
-        yield B.nodeStateRecord(s, runId);
-        for (const e of events.get(s['state_id']) ?? []) yield B.routingEventRecord(e, runId);
-        for (const c of calls.get(s['state_id']) ?? []) yield B.callRecord(c, runId, 'state');
+        yield B.node_state(s, runId);
+        for (const e of events.get(s['state_id']) ?? []) yield B.routing_event(e, runId);
+        for (const c of calls.get(s['state_id']) ?? []) yield B.call(c, runId, 'state');
       }
     }
   }
 }
 
 /** The records after the source rows: batches with their members, artifacts, and the `complete` profile's extras. */
-export function* tailRecords(db: Landscape, runId: string, runRow: Row, profile: Profile): Generator<ExportRecord> {
-  const q = buildExportQueries(db.schema);
+export function* tailRecords(db: Landscape, plan: ExportPlan, runId: string, runRow: Row, profile: Profile): Generator<ExportRecord> {
+  const { queries: q, build: B } = plan;
   for (const batch of keyset(db, q.batchesChunk, runId, 'batch_id')) {
-    yield B.batchRecord(batch, runId);
-    for (const m of db.allNumbers<Row>(q.batchMembers, { batch: batch['batch_id'] })) yield B.batchMemberRecord(m, runId);
+    yield B.batch(batch, runId);
+    for (const m of db.allNumbers<Row>(q.batchMembers, { batch: batch['batch_id'], run: runId })) yield B.batch_member(m, runId);
   }
-  for (const a of keyset(db, q.artifactsChunk, runId, 'artifact_id')) yield B.artifactRecord(a, runId);
+  for (const a of keyset(db, q.artifactsChunk, runId, 'artifact_id')) yield B.artifact(a, runId);
   if (profile === 'complete') yield* extraRecords(db, runId, runRow, q);
 }
 
@@ -195,22 +200,22 @@ function* extraRecords(db: Landscape, runId: string, runRow: Row, q: ReturnType<
   const F = RECORD_FIELDS;
   if (q.validationErrors) {
     for (const r of keyset(db, q.validationErrors, runId, 'error_id')) {
-      yield B.extraRecord('validation_error', F.validation_error, 'validation_errors', 'error_id', r, runId);
+      yield extraRecord('validation_error', F.validation_error, 'validation_errors', 'error_id', r, runId);
     }
   }
   if (q.transformErrors) {
     for (const r of keyset(db, q.transformErrors, runId, 'error_id')) {
-      yield B.extraRecord('transform_error', F.transform_error, 'transform_errors', 'error_id', r, runId);
+      yield extraRecord('transform_error', F.transform_error, 'transform_errors', 'error_id', r, runId);
     }
   }
   if (q.checkpoints) {
     for (const r of db.allNumbers<Row>(q.checkpoints, { run: runId })) {
-      yield B.extraRecord('checkpoint', F.checkpoint, 'checkpoints', 'checkpoint_id', r, runId);
+      yield extraRecord('checkpoint', F.checkpoint, 'checkpoints', 'checkpoint_id', r, runId);
     }
   }
   if (q.preflightResults) {
     for (const r of db.allNumbers<Row>(q.preflightResults, { run: runId })) {
-      yield B.extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, runId);
+      yield extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, runId);
     }
   }
   yield* schemaContractRecords(db, runId, runRow);
@@ -221,13 +226,13 @@ function* extraRecords(db: Landscape, runId: string, runRow: Row, q: ReturnType<
 export function* schemaContractRecords(db: Landscape, runId: string, runRow: Row): Generator<ExportRecord> {
   const F = RECORD_FIELDS.schema_contract;
   if (runRow['schema_contract_json'] != null) {
-    yield B.extraRecord('schema_contract', F, 'runs', 'run_id',
+    yield extraRecord('schema_contract', F, 'runs', 'run_id',
       { scope: 'run', node_id: null, contract_json: runRow['schema_contract_json'], contract_hash: runRow['schema_contract_hash'] }, runId, []);
   }
   for (const n of db.allNumbers<Row>(buildExportQueries(db.schema).nodes, { run: runId })) {
     for (const [scope, column] of [['node_input', 'input_contract_json'], ['node_output', 'output_contract_json']] as const) {
       if (n[column] == null) continue;
-      yield B.extraRecord('schema_contract', F, 'nodes', 'node_id', { scope, node_id: n['node_id'], contract_json: n[column], contract_hash: null }, runId, []);
+      yield extraRecord('schema_contract', F, 'nodes', 'node_id', { scope, node_id: n['node_id'], contract_json: n[column], contract_hash: null }, runId, []);
     }
   }
 }
@@ -235,6 +240,6 @@ export function* schemaContractRecords(db: Landscape, runId: string, runRow: Row
 /** The stored source schema and field resolution, as a `source_schema` record (`complete` profile). */
 export function* sourceSchemaRecords(runId: string, runRow: Row): Generator<ExportRecord> {
   if (runRow['source_schema_json'] != null || runRow['source_field_resolution_json'] != null) {
-    yield B.extraRecord('source_schema', RECORD_FIELDS.source_schema, 'runs', 'run_id', runRow, runId, []);
+    yield extraRecord('source_schema', RECORD_FIELDS.source_schema, 'runs', 'run_id', runRow, runId, []);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { INTEGER_ID_TYPES, recordIdField } from '../contract/recordIds.js';
 import type { Landscape } from '../db/landscape.js';
-import type { ExportRecord } from '../export/build.js';
+import type { ExportRecord } from '../export/compile.js';
 import type { DataRecordType } from '../export/recordTypes.js';
 import { LandscapeError } from '../errors.js';
 import { keyCursor, recordPage } from './records.js';

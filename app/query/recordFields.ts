@@ -1,22 +1,26 @@
 /**
  * Where each field of a previewed record comes from: the source table and column, and what kind
- * of value it holds. Filters and sorts on record fields are translated to predicates on these
- * columns (recordFilter.ts), so they run in SQL. The exporter's builders (export/build.ts) copy
- * every field from the column of the same name except the few renamed below, and their value
- * transforms keep the stored order (timestamps keep their text order, booleans are 0/1), so a
- * comparison on the column is a comparison on the field. The per-status forced nulls of node
+ * of value it holds, read from the record layout of the ELSPETH line shown (export/layout.ts).
+ * Filters and sorts on record fields are translated to predicates on these columns
+ * (recordFilter.ts), so they run in SQL. The layout's conversions keep the stored order
+ * (timestamps keep their text order, booleans are 0/1), so a comparison on the column is a
+ * comparison on the field. The per-status forced nulls of node
  * states and calls only ever null a column the integrity checks already require to be NULL
  * (docs/format.md §5.3.1).
  */
-import * as E from '../enums.js';
 import type { LandscapeTable } from '../db/schemaInfo.js';
-import { RECORD_FIELDS, type DataRecordType } from '../export/recordTypes.js';
+import type { ElspethLine } from '../db/writer.js';
+import type { Convert } from '../export/layout.js';
+import { lineLayout } from '../export/plan.js';
+import { RECORD_FIELDS, type DataRecordType, type ElspethRecordType, type ExtraRecordType } from '../export/recordTypes.js';
 
 /** How a field's values are compared and typed in a filter. */
 export type FieldKind = 'text' | 'json' | 'enum' | 'integer' | 'real' | 'time' | 'boolean';
 
 export interface FieldInfo {
   name: string;
+  /** The column of the type's table it is read from. */
+  column: string;
   kind: FieldKind;
   /** The allowed values of an enum field. */
   values?: readonly string[];
@@ -73,50 +77,42 @@ export const DEFAULT_ORDER: Readonly<Record<PagedRecordType, string | null>> = {
   preflight_result: 'created_at',
 };
 
-/** Fields stored under another column name (parsed JSON columns). */
-const RENAMED: Readonly<Record<string, string>> = { config: 'config_json', schema_fields: 'schema_fields_json', settings: 'settings_json' };
-
-const TIME = new Set(['started_at', 'completed_at', 'created_at', 'recorded_at']);
-const INTEGER = new Set(['row_index', 'step_in_pipeline', 'ordinal', 'step_index', 'attempt', 'call_index', 'sequence_in_pipeline', 'sequence_number', 'size_bytes', 'format_version']);
-const REAL = new Set(['timestamp', 'resolution_latency_ms', 'duration_ms', 'latency_ms']);
-const BOOLEAN = new Set(['is_terminal']);
-const JSON_FIELDS = new Set(['config', 'schema_fields', 'settings']);
-
-/** Enum fields per type (docs/format.md §2.4, via enums.ts). */
-const ENUMS: Partial<Record<PagedRecordType, Record<string, readonly string[]>>> = {
-  node: { node_type: E.NODE_TYPE, determinism: E.DETERMINISM },
-  edge: { default_mode: E.ROUTING_MODE },
-  operation: { operation_type: E.OPERATION_TYPE, status: E.OPERATION_STATUS },
-  call: { call_type: E.CALL_TYPE, status: E.CALL_STATUS },
-  token_outcome: { outcome: E.ROW_OUTCOME },
-  node_state: { status: E.NODE_STATE_STATUS },
-  routing_event: { mode: E.ROUTING_MODE },
-  batch: { status: E.BATCH_STATUS, trigger_type: E.TRIGGER_TYPE },
-  preflight_result: { result_type: E.PREFLIGHT_RESULT_TYPE },
+/** The field kind of a layout conversion (docs/format.md §5.2): a comparison on the column is one on the field. */
+const KIND: Readonly<Record<Convert['kind'], FieldKind>> = {
+  value: 'text', text: 'text', float: 'real', timestamp: 'time', count: 'integer', enum: 'enum', json: 'json', flag: 'boolean',
 };
+
+/**
+ * The `complete` profile's extra types are copied as stored (export/extras.ts): their kinds by
+ * column, and the preflight result type (a CHECK constraint of the DDL, docs/format.md §2.4).
+ */
+const EXTRA_KINDS: Readonly<Record<string, FieldKind>> = { created_at: 'time', sequence_number: 'integer', format_version: 'integer' };
+const PREFLIGHT_RESULT_TYPES = ['dependency_run', 'commencement_gate', 'readiness_check'] as const;
 
 export function isPagedType(type: string): type is PagedRecordType {
   return Object.prototype.hasOwnProperty.call(PAGED_TABLES, type);
 }
 
-/** The filterable fields of a type, in record order (record_type and run_id are the same for every record). */
-export function recordFields(type: PagedRecordType): FieldInfo[] {
-  return RECORD_FIELDS[type]
-    .filter((f) => f !== 'record_type' && f !== 'run_id')
-    .map((name) => {
-      const values = ENUMS[type]?.[name];
-      if (values) return { name, kind: 'enum' as const, values };
-      const kind: FieldKind = TIME.has(name) ? 'time' : INTEGER.has(name) ? 'integer' : REAL.has(name) ? 'real' : BOOLEAN.has(name) ? 'boolean' : JSON_FIELDS.has(name) ? 'json' : 'text';
-      return { name, kind };
+/**
+ * The filterable fields of a type, in record order (record_type and run_id are the same for every
+ * record), as the ELSPETH line's record layout describes them (export/layout.ts): each field's
+ * column, kind and enumeration values.
+ */
+export function recordFields(type: PagedRecordType, line: ElspethLine = '0.4'): FieldInfo[] {
+  const layout = lineLayout(line);
+  if (Object.hasOwn(layout.records, type)) {
+    return layout.records[type as ElspethRecordType].fields.flatMap((f): FieldInfo[] => {
+      if (!('column' in f.from) || f.key === 'run_id') return [];
+      const c = f.convert;
+      return [c.kind === 'enum' ? { name: f.key, column: f.from.column, kind: 'enum', values: layout.enums.values[c.values] } : { name: f.key, column: f.from.column, kind: KIND[c.kind] }];
     });
+  }
+  return RECORD_FIELDS[type as ExtraRecordType]
+    .filter((f) => f !== 'record_type' && f !== 'run_id')
+    .map((name) => (type === 'preflight_result' && name === 'result_type' ? { name, column: name, kind: 'enum', values: PREFLIGHT_RESULT_TYPES } : { name, column: name, kind: EXTRA_KINDS[name] ?? 'text' }));
 }
 
 /** The field of a type named `name`, or undefined. */
-export function fieldOf(type: PagedRecordType, name: string): FieldInfo | undefined {
-  return recordFields(type).find((f) => f.name === name);
-}
-
-/** The source column of a field (same table as the type). */
-export function columnOf(field: string): string {
-  return RENAMED[field] ?? field;
+export function fieldOf(type: PagedRecordType, name: string, line: ElspethLine = '0.4'): FieldInfo | undefined {
+  return recordFields(type, line).find((f) => f.name === name);
 }

@@ -10,7 +10,8 @@ import { QUERY_LIMITS } from '../contract/recordQuery.js';
 import type { SqlDialect } from '../db/dialect.js';
 import type { SchemaInfo } from '../db/schemaInfo.js';
 import { LandscapeError } from '../errors.js';
-import { columnOf, DEFAULT_ORDER, fieldOf, PAGED_TABLES, recordFields, type FieldInfo, type PagedRecordType } from './recordFields.js';
+import type { ElspethLine } from '../db/writer.js';
+import { DEFAULT_ORDER, fieldOf, PAGED_TABLES, recordFields, type FieldInfo, type PagedRecordType } from './recordFields.js';
 
 /** One term of the ORDER BY; `name` is the result column its value is read back from. */
 export interface OrderTerm {
@@ -48,7 +49,8 @@ function columnExpr(schema: SchemaInfo, type: PagedRecordType, column: string): 
 }
 
 /** Compiles `query` for `type`; throws BAD_FILTER for a field or value that does not fit. */
-export function compileQuery(schema: SchemaInfo, type: PagedRecordType, query: RecordQuery, opts: { keyOrder?: boolean } = {}): CompiledQuery {
+export function compileQuery(schema: SchemaInfo, type: PagedRecordType, query: RecordQuery, opts: { keyOrder?: boolean; line?: ElspethLine } = {}): CompiledQuery {
+  const line = opts.line ?? '0.4';
   const params: Record<string, unknown> = {};
   let n = 0;
   const bind = (v: unknown) => {
@@ -59,16 +61,16 @@ export function compileQuery(schema: SchemaInfo, type: PagedRecordType, query: R
   if (query.filters.length > QUERY_LIMITS.filters) throw badFilter('filters', `at most ${QUERY_LIMITS.filters} filters`);
   const conds: string[] = [];
   for (const f of query.filters) {
-    const field = fieldOf(type, f.field);
+    const field = fieldOf(type, f.field, line);
     if (!field) throw badFilter(f.field, `${type} records have no field ${f.field}`);
-    const expr = columnExpr(schema, type, columnOf(field.name)) ?? 'NULL';
+    const expr = columnExpr(schema, type, field.column) ?? 'NULL';
     conds.push(predicate(schema.dialect, field, expr, f, bind));
   }
   if (query.search !== null && query.search.trim() !== '') {
     const pattern = bind(likePattern(query.search.trim()));
-    const searched = recordFields(type)
+    const searched = recordFields(type, line)
       .filter((f) => f.kind === 'text' || f.kind === 'json' || f.kind === 'enum')
-      .map((f) => columnExpr(schema, type, columnOf(f.name)))
+      .map((f) => columnExpr(schema, type, f.column))
       .filter((e): e is string => e !== null)
       .map((e) => `${e} ${schema.dialect.caseInsensitiveLike} ${pattern} ESCAPE '\\'`);
     conds.push(searched.length > 0 ? `(${searched.join(' OR ')})` : '1 = 0');
@@ -78,9 +80,9 @@ export function compileQuery(schema: SchemaInfo, type: PagedRecordType, query: R
   let sortColumn: string | null = null;
   let dir: 'asc' | 'desc' = 'asc';
   if (query.sort) {
-    const field = fieldOf(type, query.sort.field);
+    const field = fieldOf(type, query.sort.field, line);
     if (!field) throw badFilter(query.sort.field, `${type} records cannot be sorted by ${query.sort.field}`);
-    sortColumn = columnOf(field.name);
+    sortColumn = field.column;
     dir = query.sort.dir;
   } else if (!opts.keyOrder) {
     sortColumn = DEFAULT_ORDER[type];

@@ -1,6 +1,7 @@
 /**
  * Record preview: one record type of one run, a page at a time, with the values exactly as the
- * export would contain them (same builders), filtered, searched and sorted in SQL
+ * export would contain them (the builders derived from the same record layout, for the same ELSPETH
+ * line: the one that wrote the file unless another is asked for), filtered, searched and sorted in SQL
  * (recordFilter.ts). Pages use keyset pagination on the order's columns ending with the table's
  * key, forwards or backwards, so a page deep in a run costs the same as the first; a page at a
  * position N first finds the keys of record N with the same predicate and order (reading only
@@ -10,11 +11,13 @@ import type { RecordQuery } from '../contract/recordQuery.js';
 import { EMPTY_QUERY } from '../contract/recordQuery.js';
 import type { Landscape } from '../db/landscape.js';
 import type { LandscapeTable } from '../db/schemaInfo.js';
+import type { ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
-import * as B from '../export/build.js';
-import type { ExportRecord } from '../export/build.js';
+import type { Builders, ExportRecord } from '../export/compile.js';
 import type { Row } from '../export/convert.js';
-import { buildExportQueries } from '../export/queries.js';
+import { extraRecord } from '../export/extras.js';
+import { exportPlan, type ExportPlan } from '../export/plan.js';
+import { memberRun, type ExportQueries } from '../export/queries.js';
 import { RECORD_FIELDS, type DataRecordType } from '../export/recordTypes.js';
 import { loadRunRow, schemaContractRecords, sourceSchemaRecords } from '../export/stream.js';
 import { badFilter, compileQuery, type CompiledQuery } from './recordFilter.js';
@@ -44,6 +47,8 @@ export interface PageOptions {
   query?: RecordQuery;
   /** Order by the table's key alone, ignoring the query's sort (find by id). */
   keyOrder?: boolean;
+  /** The ELSPETH line whose records to show (default: the line that wrote the file). */
+  line?: ElspethLine;
 }
 
 interface PagedType {
@@ -55,31 +60,34 @@ interface PagedType {
 const VIA_TOKENS = 'JOIN tokens ON %T.token_id = tokens.token_id JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = :run';
 const VIA_STATES = 'JOIN node_states ON %T.state_id = node_states.state_id WHERE node_states.run_id = :run';
 
-function pagedTypes(): Record<PagedRecordType, PagedType> {
+/** How each type is paged with a plan's builders; batch members join on run_id too on the 0.5 line. */
+function pagedTypes(plan: ExportPlan, db: Landscape): Record<PagedRecordType, PagedType> {
+  const B: Builders = plan.build;
+  const memberJoin = memberRun(db.schema, plan.line, 'batches.run_id');
   const simple = (table: LandscapeTable, build: PagedType['build']): PagedType => ({ from: `FROM ${table} WHERE ${table}.run_id = :run`, build });
   const F = RECORD_FIELDS;
   return {
-    secret_resolution: simple('secret_resolutions', B.secretResolutionRecord),
-    node: simple('nodes', B.nodeRecord),
-    edge: simple('edges', B.edgeRecord),
-    operation: simple('operations', B.operationRecord),
+    secret_resolution: simple('secret_resolutions', B.secret_resolution),
+    node: simple('nodes', B.node),
+    edge: simple('edges', B.edge),
+    operation: simple('operations', B.operation),
     call: {
       from: 'FROM calls LEFT JOIN node_states ON calls.state_id = node_states.state_id LEFT JOIN operations ON calls.operation_id = operations.operation_id WHERE (node_states.run_id = :run OR operations.run_id = :run)',
-      build: (r, runId) => B.callRecord(r, runId, r['state_id'] !== null ? 'state' : 'operation'),
+      build: (r, runId) => B.call(r, runId, r['state_id'] !== null ? 'state' : 'operation'),
     },
-    row: simple('rows', B.rowRecord),
-    token: { from: `FROM tokens ${VIA_TOKENS.replace('JOIN tokens ON %T.token_id = tokens.token_id ', '')}`, build: B.tokenRecord },
-    token_parent: { from: `FROM token_parents ${VIA_TOKENS.replace('%T', 'token_parents')}`, build: B.tokenParentRecord },
-    token_outcome: { from: `FROM token_outcomes ${VIA_TOKENS.replace('%T', 'token_outcomes')}`, build: B.tokenOutcomeRecord },
-    node_state: { from: `FROM node_states ${VIA_TOKENS.replace('%T', 'node_states')}`, build: B.nodeStateRecord },
-    routing_event: { from: `FROM routing_events ${VIA_STATES.replace('%T', 'routing_events')}`, build: B.routingEventRecord },
-    batch: simple('batches', B.batchRecord),
-    batch_member: { from: 'FROM batch_members JOIN batches ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = :run', build: B.batchMemberRecord },
-    artifact: simple('artifacts', B.artifactRecord),
-    validation_error: simple('validation_errors', (r, id) => B.extraRecord('validation_error', F.validation_error, 'validation_errors', 'error_id', r, id)),
-    transform_error: simple('transform_errors', (r, id) => B.extraRecord('transform_error', F.transform_error, 'transform_errors', 'error_id', r, id)),
-    checkpoint: simple('checkpoints', (r, id) => B.extraRecord('checkpoint', F.checkpoint, 'checkpoints', 'checkpoint_id', r, id)),
-    preflight_result: simple('preflight_results', (r, id) => B.extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, id)),
+    row: simple('rows', B.row),
+    token: { from: `FROM tokens ${VIA_TOKENS.replace('JOIN tokens ON %T.token_id = tokens.token_id ', '')}`, build: B.token },
+    token_parent: { from: `FROM token_parents ${VIA_TOKENS.replace('%T', 'token_parents')}`, build: B.token_parent },
+    token_outcome: { from: `FROM token_outcomes ${VIA_TOKENS.replace('%T', 'token_outcomes')}`, build: B.token_outcome },
+    node_state: { from: `FROM node_states ${VIA_TOKENS.replace('%T', 'node_states')}`, build: B.node_state },
+    routing_event: { from: `FROM routing_events ${VIA_STATES.replace('%T', 'routing_events')}`, build: B.routing_event },
+    batch: simple('batches', B.batch),
+    batch_member: { from: `FROM batch_members JOIN batches ON batch_members.batch_id = batches.batch_id${memberJoin} WHERE batches.run_id = :run`, build: B.batch_member },
+    artifact: simple('artifacts', B.artifact),
+    validation_error: simple('validation_errors', (r, id) => extraRecord('validation_error', F.validation_error, 'validation_errors', 'error_id', r, id)),
+    transform_error: simple('transform_errors', (r, id) => extraRecord('transform_error', F.transform_error, 'transform_errors', 'error_id', r, id)),
+    checkpoint: simple('checkpoints', (r, id) => extraRecord('checkpoint', F.checkpoint, 'checkpoints', 'checkpoint_id', r, id)),
+    preflight_result: simple('preflight_results', (r, id) => extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, id)),
   };
 }
 
@@ -145,13 +153,14 @@ function orderBy(q: CompiledQuery, dir: 'asc' | 'desc'): string {
 export function recordPage(db: Landscape, runId: string, type: DataRecordType, opts: PageOptions = {}): RecordPage {
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(opts.limit ?? 100)));
   const query = opts.query ?? EMPTY_QUERY;
+  const plan = exportPlan(db, opts.line);
   return db.read(() => {
     loadRunRow(db, runId);
-    if (!isPagedType(type)) return wholeTypePage(db, runId, type, opts, query);
+    if (!isPagedType(type)) return wholeTypePage(db, plan, runId, type, opts, query);
     if (!db.schema.hasTable(PAGED_TABLES[type].table)) return { recordType: type, records: [], nextCursor: null, prevCursor: null, index: opts.at === 'end' ? 0 : (opts.at ?? 0) };
-    const spec = pagedTypes()[type];
-    const q = compileQuery(db.schema, type, query, { keyOrder: opts.keyOrder ?? false });
-    const select = `${selectList(buildExportQueries(db.schema), PAGED_TABLES[type].table)}, ${q.select}`;
+    const spec = pagedTypes(plan, db)[type];
+    const q = compileQuery(db.schema, type, query, { keyOrder: opts.keyOrder ?? false, line: plan.line });
+    const select = `${selectList(plan.queries, PAGED_TABLES[type].table)}, ${q.select}`;
     const decode = (c: string) => decodeCursor(c, q.signature, q.order.length);
     const params: Record<string, unknown> = { ...q.params, run: runId, limit: limit + 1 };
     const reverse = q.dir === 'asc' ? 'desc' : 'asc';
@@ -193,19 +202,20 @@ export function recordPage(db: Landscape, runId: string, type: DataRecordType, o
   });
 }
 
-/** How many records of `type` for `runId` match `query` (the whole ordered list a page is part of). */
-export function recordCount(db: Landscape, runId: string, type: DataRecordType, query: RecordQuery = EMPTY_QUERY): number {
+/** How many records of `type` for `runId` match `query` (the whole ordered list a page is part of), as `line` shows them. */
+export function recordCount(db: Landscape, runId: string, type: DataRecordType, query: RecordQuery = EMPTY_QUERY, line?: ElspethLine): number {
+  const plan = exportPlan(db, line);
   return db.read(() => {
     loadRunRow(db, runId);
-    if (!isPagedType(type)) return wholeTypeRecords(db, runId, type, query).length;
+    if (!isPagedType(type)) return wholeTypeRecords(db, plan, runId, type, query).length;
     if (!db.schema.hasTable(PAGED_TABLES[type].table)) return 0;
-    const q = compileQuery(db.schema, type, query);
-    return Number(db.value(`SELECT count(*) ${pagedTypes()[type].from}${q.where}`, { ...q.params, run: runId }));
+    const q = compileQuery(db.schema, type, query, { line: plan.line });
+    return Number(db.value(`SELECT count(*) ${pagedTypes(plan, db)[type].from}${q.where}`, { ...q.params, run: runId }));
   });
 }
 
 /** The exporter's SELECT list of a table (all its columns, absent ones as NULL). */
-function selectList(q: ReturnType<typeof buildExportQueries>, table: LandscapeTable): string {
+function selectList(q: ExportQueries, table: LandscapeTable): string {
   const source: Partial<Record<LandscapeTable, string | null>> = {
     secret_resolutions: q.secretResolutions, nodes: q.nodes, edges: q.edges, operations: q.operations,
     calls: q.stateCalls, rows: q.rowsChunk, tokens: q.tokens, token_parents: q.tokenParents,
@@ -220,17 +230,17 @@ function selectList(q: ReturnType<typeof buildExportQueries>, table: LandscapeTa
 }
 
 /** Types with at most a handful of records per run; they are listed whole and not filtered. */
-function wholeTypeRecords(db: Landscape, runId: string, type: DataRecordType, query: RecordQuery): ExportRecord[] {
+function wholeTypeRecords(db: Landscape, plan: ExportPlan, runId: string, type: DataRecordType, query: RecordQuery): ExportRecord[] {
   if (query.filters.length > 0 || (query.search ?? '') !== '' || query.sort) throw badFilter(query.filters[0]?.field ?? query.sort?.field ?? 'search', `${type} records cannot be filtered or sorted`);
   const runRow = loadRunRow(db, runId);
-  if (type === 'run') return [B.runRecord(runRow, runId)];
+  if (type === 'run') return [plan.build.run(runRow, runId)];
   if (type === 'source_schema') return [...sourceSchemaRecords(runId, runRow)];
   if (type === 'schema_contract') return [...schemaContractRecords(db, runId, runRow)];
   throw new LandscapeError('RECORD_TYPE_UNKNOWN', `unknown record type ${type}`);
 }
 
-function wholeTypePage(db: Landscape, runId: string, type: DataRecordType, opts: PageOptions, query: RecordQuery): RecordPage {
-  const all = wholeTypeRecords(db, runId, type, query);
+function wholeTypePage(db: Landscape, plan: ExportPlan, runId: string, type: DataRecordType, opts: PageOptions, query: RecordQuery): RecordPage {
+  const all = wholeTypeRecords(db, plan, runId, type, query);
   const first = opts.after || opts.before || (typeof opts.at === 'number' && opts.at > 0) ? [] : all;
   return { recordType: type, records: first, nextCursor: null, prevCursor: null, index: first.length > 0 ? 0 : null };
 }

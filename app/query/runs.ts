@@ -7,6 +7,7 @@ import { LandscapeError } from '../errors.js';
 import { recordCounts, totalRecords } from '../export/counts.js';
 import { ELSPETH_RECORD_TYPES, type Profile } from '../export/recordTypes.js';
 import { storedToEpochMs } from '../time.js';
+import { writerSummary, type WriterSummary } from '../db/writer.js';
 
 export interface RunSummary {
   run_id: string;
@@ -25,6 +26,8 @@ export interface RunSummary {
   record_total?: number;
   /** Which export profile the counts are of (docs/format.md §5.4): they differ by the extra types. */
   record_profile?: Profile;
+  /** Which ELSPETH line and build wrote the database (the same for every run of a file). */
+  writer: WriterSummary;
 }
 
 const SUMMARY_COLUMNS = ['run_id', 'status', 'started_at', 'completed_at', 'reproducibility_grade', 'export_status', 'export_format', 'export_sink', 'exported_at', 'export_error'] as const;
@@ -34,7 +37,7 @@ function asText(v: unknown): string | null {
   return typeof v === 'string' ? v : String(v);
 }
 
-function toSummary(r: Record<string, unknown>): RunSummary {
+function toSummary(r: Record<string, unknown>, writer: WriterSummary): RunSummary {
   const started = storedToEpochMs(asText(r['started_at']));
   const completed = storedToEpochMs(asText(r['completed_at']));
   return {
@@ -49,6 +52,7 @@ function toSummary(r: Record<string, unknown>): RunSummary {
     export_sink: asText(r['export_sink']),
     exported_at: asText(r['exported_at']),
     export_error: asText(r['export_error']),
+    writer,
   };
 }
 
@@ -56,8 +60,9 @@ function toSummary(r: Record<string, unknown>): RunSummary {
 export function listRuns(db: Landscape, opts: { counts?: boolean; profile?: Profile } = {}): RunSummary[] {
   return db.read(() => {
     const rows = db.all<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', SUMMARY_COLUMNS)} FROM runs ORDER BY runs.started_at DESC, runs.run_id`);
+    const writer = writerSummary(db.writer);
     return rows.map((r) => {
-      const s = toSummary(r);
+      const s = toSummary(r, writer);
       if (opts.counts) {
         try {
           s.record_profile = opts.profile ?? 'elspeth';
@@ -119,7 +124,7 @@ export function runDetail(db: Landscape, runId: string): RunDetail {
     const plain = (o: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as string | number | null)]));
     return {
-      ...toSummary(r),
+      ...toSummary(r, writerSummary(db.writer)),
       config_hash: asText(r['config_hash']),
       canonical_version: asText(r['canonical_version']),
       settings_json: asText(r['settings_json']),

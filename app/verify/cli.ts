@@ -6,7 +6,7 @@
 import { checkEnvName } from '../envName.js';
 import { LandscapeError } from '../errors.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
-import { parse, str } from '../cli/args.js';
+import { elspethLine, parse, str } from '../cli/args.js';
 import { AUDIT_KEY_OPTION, auditPassphrase } from '../cli/auditKey.js';
 import { ProgressBar, terminalSafe, type Io } from '../cli/output.js';
 import { keygen } from './keys.js';
@@ -57,13 +57,15 @@ export function formatReport(r: VerifyReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** `landscape-desk verify <export> [--key-env NAME] [--public-key FILE] [--db DB [--audit-key-env NAME]] [--json]` */
+/** `landscape-desk verify <export> [--key-env NAME] [--public-key FILE] [--db DB [--audit-key-env NAME] [--elspeth 0.4|0.5]] [--json]` */
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { 'key-env': { type: 'string' }, 'public-key': { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION },
+    { 'key-env': { type: 'string' }, 'public-key': { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, elspeth: { type: 'string' }, ...AUDIT_KEY_OPTION },
     ['export'],
   );
+  const line = elspethLine(values);
+  if (line !== undefined && values['db'] === undefined) throw new LandscapeError('USAGE', '--elspeth only makes sense with --db (it chooses how the database is re-exported)');
   const keyEnv = str(values, 'key-env');
   // The default variable is optional (verify without the key still checks a lot); a named one must exist.
   const key = keyEnv !== undefined ? signingKeyFromEnv(keyEnv, io.env) : io.env[DEFAULT_KEY_ENV] !== undefined ? signingKeyFromEnv(DEFAULT_KEY_ENV, io.env) : null;
@@ -76,7 +78,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   let report: VerifyReport;
   try {
     report = await verifyExport(positionals[0]!, {
-      key, ...(publicKey !== undefined ? { publicKey } : {}), ...(dbPath !== undefined ? { dbPath, dbKey } : {}),
+      key, ...(publicKey !== undefined ? { publicKey } : {}), ...(dbPath !== undefined ? { dbPath, dbKey } : {}), ...(line ? { line } : {}),
       ...(io.signal ? { signal: io.signal } : {}), ...(pause ? { onPhase: (p: 'records') => pause(`verify:${p}`, io.signal) } : {}),
       onProgress: (p) => bar.update(p.done, p.total, `verifying (${PHASE_LABELS[p.phase]})`),
     });

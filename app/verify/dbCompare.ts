@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
-import type { ExportRecord } from '../export/build.js';
+import type { ElspethLine } from '../db/writer.js';
+import type { ExportRecord } from '../export/compile.js';
 import { cellText, csvHeader, flattenRecord } from '../export/csv.js';
 import { CSV_FILE_NAMES, type Profile, type RecordType } from '../export/recordTypes.js';
 import { signedStream, type StreamSummary } from '../export/signedStream.js';
@@ -24,6 +25,7 @@ interface LateOptions {
   profile: Profile;
   key: Buffer | null;
   exportedAt: string;
+  line: ElspethLine;
 }
 
 function firstDifference(actual: PyDict, expected: Record<string, PyValue>): string {
@@ -57,6 +59,8 @@ export class JsonDbComparator {
     private readonly key: Buffer | null,
     private readonly report: ReportBuilder,
     private readonly file: string,
+    /** The ELSPETH line the export reproduces. */
+    private readonly line: ElspethLine,
   ) {}
 
   private start(first: PyDict): Generator<ExportRecord> {
@@ -64,7 +68,7 @@ export class JsonDbComparator {
     this.stripSignature = signed && !this.key;
     if (this.stripSignature) this.report.note('no HMAC key: records were compared with the database without their signatures, and the manifest was not compared');
     const runId = this.runId ?? String(first.get('run_id'));
-    this.opts = { profile: this.profile, key: signed ? this.key : null, exportedAt: '' };
+    this.opts = { profile: this.profile, key: signed ? this.key : null, exportedAt: '', line: this.line };
     return signedStream(this.db, runId, this.opts, this.summary);
   }
 
@@ -162,7 +166,7 @@ function csvExportedAt(dir: string): string | null {
  * CSV bytes read and is checked per record for cancellation; every reader is closed however this
  * ends.
  */
-export async function compareCsvWithDb(db: Landscape, dir: string, runId: string, profile: Profile, key: Buffer | null, report: ReportBuilder, progress?: VerifyTracker): Promise<void> {
+export async function compareCsvWithDb(db: Landscape, dir: string, runId: string, profile: Profile, key: Buffer | null, line: ElspethLine, report: ReportBuilder, progress?: VerifyTracker): Promise<void> {
   const dirName = path.basename(dir);
   const files = new Map<string, CsvFile | null>();
   let signed = false;
@@ -201,14 +205,14 @@ export async function compareCsvWithDb(db: Landscape, dir: string, runId: string
   db.beginRead();
   try {
     let index = 0;
-    for (const record of signedStream(db, runId, { profile, key: withKey ? key : null, exportedAt: exportedAt ?? '' }, summary)) {
+    for (const record of signedStream(db, runId, { profile, key: withKey ? key : null, exportedAt: exportedAt ?? '', line }, summary)) {
       if (progress?.step()) await progress.pause();
       const type = record.record_type;
       const at = index++;
       const f = open(type);
       if (!f) continue;
       const file = `${dirName}/${CSV_FILE_NAMES[type as RecordType]}`;
-      const flat = flattenRecord(record as Record<string, PyValue>);
+      const flat = flattenRecord(record as Record<string, PyValue>, line === '0.5' ? 'braces' : 'omit');
       for (const k of flat.keys()) f.keys.add(k);
       const text = f.reader.next();
       f.row++;

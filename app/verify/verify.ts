@@ -11,6 +11,7 @@ import type { Landscape } from '../db/landscape.js';
 import type { OpenOptions } from '../db/open.js';
 import { openShared, openTarget } from '../db/openTarget.js';
 import type { ReaderHandle } from '../db/landscape.js';
+import { isElspethLine, type ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
 import type { ExportFormat } from '../export/receipt.js';
 import { isProfile, type Profile } from '../export/recordTypes.js';
@@ -36,6 +37,11 @@ export interface VerifyOptions {
   dbKey?: Pick<OpenOptions, 'passphrase' | 'fileKey'>;
   /** Or a database another thread has open (the desktop's PostgreSQL connection, password in memory). */
   dbHandle?: ReaderHandle;
+  /**
+   * The ELSPETH line whose exporter the re-export reproduces. Default: the line the receipt records
+   * (`export_format.elspeth_line`), else the line that wrote the database.
+   */
+  line?: ElspethLine;
   /** Longest single record accepted (characters); hostile files with longer lines are refused. */
   maxRecordChars?: number;
   /** Bytes read of all the bytes verification reads, with the step under way (progress.ts). */
@@ -99,11 +105,16 @@ function receiptFacts(r: LoadedReceipt): ReceiptFacts {
   };
 }
 
-function receiptFormat(r: LoadedReceipt | null): { format: string | null; profile: Profile } {
+function receiptFormat(r: LoadedReceipt | null): { format: string | null; profile: Profile; line: ElspethLine | null } {
   const ef = r?.data.get('export_format');
   const format = ef instanceof Map ? ef.get('format') : undefined;
   const profile = ef instanceof Map ? ef.get('profile') : undefined;
-  return { format: typeof format === 'string' ? format : null, profile: typeof profile === 'string' && isProfile(profile) ? profile : 'elspeth' };
+  const line = ef instanceof Map ? ef.get('elspeth_line') : undefined;
+  return {
+    format: typeof format === 'string' ? format : null,
+    profile: typeof profile === 'string' && isProfile(profile) ? profile : 'elspeth',
+    line: typeof line === 'string' && isElspethLine(line) ? line : null,
+  };
 }
 
 /** Size of a file, 0 when it is missing or not a regular file (for progress budgets only). */
@@ -168,7 +179,7 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   const key = opts.key ?? null;
   const report = new ReportBuilder(target, isDir ? 'csv' : 'json');
   const receipt = loadReceipt(receiptPathFor(target), report);
-  const { format: claimed, profile } = receiptFormat(receipt);
+  const { format: claimed, profile, line: receiptLine } = receiptFormat(receipt);
   report.format = isDir ? 'csv' : claimed === 'json' || claimed === 'jsonl' ? claimed : sniffFormat(target);
   const budgets: Record<VerifyPhase, number> = {
     files: receipt ? listedFileBytes(receipt) : 0,
@@ -225,14 +236,16 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
         if (sha !== src.sha256) report.note('the database differs from the one the receipt names (SHA-256); the run is compared anyway');
       }
     }
+    const line = opts.line ?? receiptLine ?? db?.writer.line ?? '0.4';
+    if (db) report.note(`the database was re-exported as ELSPETH ${line}'s exporter writes (${opts.line ? '--elspeth' : receiptLine ? 'as the receipt records' : `the line that wrote it: ${db.writer.label}`})`);
     if (report.format === 'csv') {
       if (!isDir) throw new LandscapeError('EXPORT_INPUT', `${target}: a CSV export is a folder`, { file: target });
-      await verifyCsv(target, receipt, db, key, profile, report, progress);
+      await verifyCsv(target, receipt, db, key, profile, line, report, progress);
     } else {
       const split = { ...(opts.maxRecordChars ? { maxRecordChars: opts.maxRecordChars } : {}), onBytes: (n: number) => progress.add(n) };
       const source = report.format === 'json' ? jsonArrayRecords(target, split) : jsonlRecords(target, split);
       const name = path.basename(target);
-      const comparator = db ? new JsonDbComparator(db, receiptString(receipt, 'run_id'), profile, key, report, name) : null;
+      const comparator = db ? new JsonDbComparator(db, receiptString(receipt, 'run_id'), profile, key, report, name, line) : null;
       if (db) db.beginRead();
       try {
         const result = await checkRecords(source, { key, file: name, progress, ...(comparator ? { onRecord: comparator.onRecord } : {}) }, report);
@@ -252,7 +265,7 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   return report.build();
 }
 
-async function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landscape | null, key: Buffer | null, profile: Profile, report: ReportBuilder, progress: VerifyTracker): Promise<void> {
+async function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landscape | null, key: Buffer | null, profile: Profile, line: ElspethLine, report: ReportBuilder, progress: VerifyTracker): Promise<void> {
   const why =
     'per-record signatures and the final hash cannot be re-checked from CSV files alone: CSV loses null vs empty, ' +
     'number vs text and nesting (docs/format.md §7.7); give --db to compare the rows with the database';
@@ -266,5 +279,5 @@ async function verifyCsv(dir: string, receipt: LoadedReceipt | null, db: Landsca
     report.fail({ kind: 'receipt', message: 'without a receipt naming the run, the CSV export cannot be compared with the database' });
     return;
   }
-  await compareCsvWithDb(db, dir, runId, profile, key, report, progress);
+  await compareCsvWithDb(db, dir, runId, profile, key, line, report, progress);
 }

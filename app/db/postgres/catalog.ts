@@ -10,6 +10,7 @@ import type { OpenWarning } from '../open.js';
 import { POSTGRES_DIALECT } from '../dialect.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from '../schemaInfo.js';
 import type { PgServerInfo } from './protocol.js';
+import { detectWriter, type WriterInfo } from '../writer.js';
 
 /**
  * The oldest server release supported: `pg_current_snapshot()` (recorded in receipts) arrived in
@@ -83,6 +84,8 @@ export interface Catalog {
   schema: SchemaInfo;
   /** Every Landscape table present: columns, foreign keys, indexes and CHECK constraints. */
   tables: ReadonlyMap<string, PgTable>;
+  /** Which ELSPETH line and build made the tables, told from them alone (no epoch here). */
+  writer: WriterInfo;
   warnings: OpenWarning[];
 }
 
@@ -115,15 +118,16 @@ export function readCatalog(query: Query, info: PgServerInfo, where: string): Ca
     else t.foreignKeys.push({ columns: String(r['columns']).split(','), table: String(r['target']), references: String(r['refs']).split(',') });
   }
   for (const r of query(INDEXES_SQL, { oids })) tables.get(String(r['table_name']))?.indexes.push(String(r['index_name']));
-  const schema = new SchemaInfo(new Map([...tables].map(([name, t]) => [name, t.columns])), POSTGRES_DIALECT);
+  const schema = new SchemaInfo(tables, POSTGRES_DIALECT);
   const runs = schema.columns('runs');
   if (!['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c))) {
     throw new LandscapeError('DB_NOT_LANDSCAPE', `${where}: the runs table of database ${JSON.stringify(info.database)} does not have the shape of an ELSPETH Landscape`);
   }
-  const warnings: OpenWarning[] = [];
+  const writer = detectWriter(schema.describe(null));
+  const warnings: OpenWarning[] = writer.notes.map((note) => ({ code: 'UNEXPECTED_SCHEMA' as const, message: `${writer.label}: ${note}` }));
   const missing = schema.missingTables();
   if (missing.length > 0) {
     warnings.push({ code: 'OLDER_SCHEMA', message: `older schema: ${missing.length} Landscape table(s) absent (${missing.join(', ')}); they read as empty` });
   }
-  return { schema, tables, warnings };
+  return { schema, tables, writer, warnings };
 }

@@ -13,6 +13,7 @@ import type { LandscapeTable, SchemaInfo } from '../schemaInfo.js';
 import { PgBridge } from './bridge.js';
 import { checkServerVersion, readCatalog, type PgTable } from './catalog.js';
 import type { PgField, PgServerInfo } from './protocol.js';
+import type { WriterInfo } from '../writer.js';
 import { bindNamed } from './sqlText.js';
 import { parsePgTarget, type PgTarget } from './target.js';
 import { converters, convertRow, toObjects, type IntegerMode } from './values.js';
@@ -49,6 +50,8 @@ export class PgLandscape implements Landscape {
     readonly schema: SchemaInfo,
     /** What the catalogs say about each Landscape table (columns, foreign keys, indexes, CHECKs). */
     readonly tables: ReadonlyMap<string, PgTable>,
+    /** Which ELSPETH line and build made the tables (writer.ts; PostgreSQL keeps no epoch). */
+    readonly writer: WriterInfo,
     readonly warnings: readonly OpenWarning[],
   ) {}
 
@@ -65,7 +68,7 @@ export class PgLandscape implements Landscape {
         return rowsOf(r.fields!, r.rows!, 'bigint');
       };
       const cat = readCatalog(query, info, target.url);
-      const db = new PgLandscape(target, bridge, info, cat.schema, cat.tables, cat.warnings);
+      const db = new PgLandscape(target, bridge, info, cat.schema, cat.tables, cat.writer, cat.warnings);
       db.imported = opts.snapshot ?? null;
       return db;
     } catch (e) {

@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nodeStateRecord, runRecord, type ExportRecord } from '../../../app/export/build.js';
+import { SchemaInfo } from '../../../app/db/schemaInfo.js';
+import { compileBuilders, type ExportRecord } from '../../../app/export/compile.js';
+import { LAYOUT_04 } from '../../../app/export/layout.js';
 import { csvField, csvHeader, csvLine, flattenRecord } from '../../../app/export/csv.js';
 import { RecordSigner } from '../../../app/export/sign.js';
 import { canonicalJson } from '../../../app/json/canonical.js';
@@ -27,10 +29,13 @@ const stateRow = {
 const EXPECTED_FILE =
   '[{"record_type": "run", "run_id": "r-0001", "status": "completed", "started_at": "2026-01-19T12:34:56.123456", "completed_at": "2026-01-19T12:35:00", "canonical_version": "sha256-rfc8785-v1", "config_hash": "abababababababababababababababababababababababababababababababab", "settings": {"retry": {"base_delay": 1.5, "max_attempts": 3}, "source": {"options": {"path": "in.csv"}, "plugin": "csv"}, "tags": ["a", "\\u00e9"]}, "reproducibility_grade": "full_reproducible", "signature": "78f7965d4ba4be909e90b3abc93c94a451da784b02bb4d9d5a120474ed2700f5"}, {"record_type": "node_state", "run_id": "r-0001", "state_id": "s1", "token_id": "t1", "node_id": "transform_passthrough_0123456789ab_0", "step_index": 1, "attempt": 0, "status": "completed", "input_hash": "1111111111111111111111111111111111111111111111111111111111111111", "output_hash": "2222222222222222222222222222222222222222222222222222222222222222", "duration_ms": 5.0, "started_at": "2026-01-19T12:34:57.000001", "completed_at": "2026-01-19T12:34:57.005001", "context_before_json": null, "context_after_json": null, "error_json": null, "success_reason_json": "{\\"action\\":\\"passthrough\\"}", "signature": "2f1f1d00b5e182e2a234fc28852f315127399b4114bd780bc6ef212b0de08eaf"}, {"record_type": "manifest", "run_id": "r-0001", "record_count": 2, "final_hash": "1446db6a430e9f12c8b0d6e3fee0e214adf471ca3ec598b16e3b0d3160f345bd", "hash_algorithm": "sha256", "signature_algorithm": "hmac-sha256", "exported_at": "2026-01-19T13:00:00.250000+00:00", "signature": "6c1437201b7de6c2933ff1dc824b1c742fb0345399df798153dbc2ea73b88ca7"}]';
 
+/** The 0.4 line's builders, derived from its layout (Appendix C predates the 0.5 line). */
+const B = compileBuilders(LAYOUT_04, new SchemaInfo(new Map()));
+
 function signedVectors(): ExportRecord[] {
   const signer = new RecordSigner(Buffer.from('test-key', 'utf8'));
-  const run = signer.sign(runRecord(runRow, 'r-0001'));
-  const state = signer.sign(nodeStateRecord(stateRow, 'r-0001'));
+  const run = signer.sign(B.run(runRow, 'r-0001'));
+  const state = signer.sign(B.node_state(stateRow, 'r-0001'));
   const { record } = signer.manifest('r-0001', '2026-01-19T13:00:00.250000+00:00');
   return [run, state, record];
 }

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { RECORD_ID_FIELDS, type FindableRecordType } from '../../../app/contract/recordIds.js';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { isLandscapeError } from '../../../app/errors.js';
-import type { ExportRecord } from '../../../app/export/build.js';
+import type { ExportRecord } from '../../../app/export/compile.js';
 import { findRecord } from '../../../app/query/find.js';
 import { recordPage } from '../../../app/query/records.js';
 import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
