@@ -5,7 +5,7 @@ import { loadRunSchema, loadSchemaFile, type RunSchema } from '../schema/fromDb.
 import { reconstructSchemaText } from '../schema/reconstruct.js';
 import { diffText, resumeJson, resumeText, schemaJson, schemaText } from '../schema/render.js';
 import { resumeReadiness } from '../schema/resume.js';
-import { parse, str } from './args.js';
+import { elspethLine, parse, str } from './args.js';
 import { AUDIT_KEY_OPTION, auditPassphrase } from './auditKey.js';
 import { withDb } from './commands.js';
 import type { Io } from './output.js';
@@ -21,10 +21,11 @@ export async function schemaCommand(argv: string[], io: Io): Promise<number> {
 }
 
 export async function resumeCheckCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION }, ['db']);
+  const { values, positionals } = parse(argv, { run: { type: 'string' }, json: { type: 'boolean' }, elspeth: { type: 'string' }, ...AUDIT_KEY_OPTION }, ['db']);
   const runId = str(values, 'run', true);
+  const line = elspethLine(values);
   return withDb(positionals[0]!, io, auditPassphrase(values, io.env), (db) => {
-    const report = resumeReadiness(db, runId);
+    const report = resumeReadiness(db, runId, line);
     io.stdout(values['json'] ? `${JSON.stringify(resumeJson(report), null, 2)}\n` : resumeText(report));
     return 0;
   });

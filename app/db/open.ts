@@ -367,16 +367,21 @@ function foreignKeys(conn: Database.Database, table: string): ForeignKeyDescript
 }
 
 function inspect(conn: Database.Database, file: string, snap: SnapshotFiles) {
-  const names = conn
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-    .pluck()
-    .all() as string[];
+  const sql = new Map(
+    (conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string | null }[]).map((r) => [r.name, r.sql ?? '']),
+  );
   const tables = new Map<string, TableDescription>();
   for (const t of LANDSCAPE_TABLES) {
-    if (!names.includes(t)) continue;
+    if (!sql.has(t)) continue;
     // Table names come from the constant list, never from the file.
     const cols = conn.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[];
-    tables.set(t, { columns: cols.map((c) => c.name), foreignKeys: foreignKeys(conn, t) });
+    const indexes = conn.prepare(`PRAGMA index_list("${t}")`).all() as { name: string }[];
+    tables.set(t, {
+      columns: cols.map((c) => c.name),
+      foreignKeys: foreignKeys(conn, t),
+      indexes: indexes.map((i) => i.name),
+      checkConstraints: [...sql.get(t)!.matchAll(/\bCONSTRAINT\s+(\w+)\s+CHECK\b/gi)].map((m) => m[1]!),
+    });
   }
   const schema = new SchemaInfo(tables);
   const runs = schema.columns('runs');

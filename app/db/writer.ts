@@ -17,6 +17,10 @@ export interface TableDescription {
   /** Column names in physical order. */
   columns: readonly string[];
   foreignKeys: readonly ForeignKeyDescription[];
+  /** Names of the table's indexes (compatibility.ts checks ELSPETH's required ones). */
+  indexes?: readonly string[];
+  /** Names of the table's named CHECK constraints. */
+  checkConstraints?: readonly string[];
 }
 
 export interface SchemaDescription {

@@ -108,7 +108,7 @@ export function loadRunSchema(db: Landscape, runId: string): RunSchema {
 /** The run's recorded graph, in the form the topology hash takes. */
 export function runGraph(rs: RunSchema): Graph {
   return {
-    nodes: rs.nodes.map((n) => ({ node_id: n.node_id, plugin_name: n.plugin_name, config_hash: n.config_hash })),
+    nodes: rs.nodes.map((n) => ({ node_id: n.node_id, plugin_name: n.plugin_name, config_hash: n.config_hash, node_type: n.node_type })),
     edges: rs.edges.map((e) => ({ from_node_id: e.from_node_id, to_node_id: e.to_node_id, label: e.label, default_mode: e.default_mode })),
   };
 }

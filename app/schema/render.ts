@@ -111,7 +111,10 @@ export function resumeText(report: ResumeReport): string {
       ? `run ${safeCell(report.run_id)}: READY to resume (as far as the database shows)\n`
       : `run ${safeCell(report.run_id)}: BLOCKED by ${report.blocked_by?.id ?? '?'}: ${safeCell(report.blocked_by?.message ?? '')}\n`,
   );
+  parts.push(`written by ${safeCell(report.writer.label)}; checked by ELSPETH ${report.elspeth_line}'s resume rules\n`);
   parts.push('\n', textTable(['#', 'check', 'status', 'message'], report.checks.map((c) => [c.step, c.id, c.status.toUpperCase(), c.message])));
+  const manifest = report.checks.find((c) => c.id === 'runtime_manifest')?.details?.['stored'];
+  if (typeof manifest === 'string') parts.push(`\nstored runtime VAL manifest:\n  ${safeCell(manifest)}\n`);
   const cp = report.checkpoints.latest;
   parts.push(`\ncheckpoints: ${report.checkpoints.count}`);
   if (cp) parts.push(` (latest: sequence ${String(cp.sequence_number)}, format_version ${String(cp.format_version ?? 'NULL')}, node ${safeCell(cp.node_id)})`);

@@ -5,13 +5,15 @@
  * and the graph recorded in the same file. Every check runs, so the report shows all problems; the verdict names the first
  * failure in ELSPETH's order, which is the one ELSPETH would stop at.
  */
+import { elspethRefusal } from '../db/compatibility.js';
 import type { Landscape } from '../db/landscape.js';
+import { LINE_EPOCH, type ElspethLine, type WriterSummary, writerSummary } from '../db/writer.js';
 import { isLandscapeError } from '../errors.js';
 import { verifyContract } from './contract.js';
 import { loadRunSchema, runGraph, type RunSchema } from './fromDb.js';
 import type { Finding } from './model.js';
 import { reconstructSchemaText } from './reconstruct.js';
-import { elspethCompatibility, loadCheckpoints, sha256Hex, type CheckpointData, type LatestCheckpoint } from './resumeData.js';
+import { loadCheckpoints, sha256Hex, storedRuntimeManifest, type CheckpointData, type LatestCheckpoint } from './resumeData.js';
 import { describeGraph, topologyHash } from './topology.js';
 import { bufferedTokenIds, countUnprocessedRows, type UnprocessedRows } from './unprocessed.js';
 
@@ -36,6 +38,7 @@ export const RESUME_CHECKS = {
   topology_hash: ['10', 'Checkpoint topology hash matches the recorded graph'],
   schema_contract: ['11', 'Schema contract present and intact'],
   node_contracts: ['11', 'Node contracts intact'],
+  runtime_manifest: ['—', 'Runtime VAL manifest unchanged (0.5 line)'],
   checkpoint_state: ['—', 'Checkpoint state readable'],
   source_schema: ['—', 'Source schema can be rebuilt'],
   unprocessed_rows: ['—', 'Unprocessed rows have payload refs'],
@@ -58,6 +61,10 @@ export interface ResumeCheck {
 
 export interface ResumeReport {
   run_id: string;
+  /** Whose resume rules were applied: the line that wrote the file, or the one asked for. */
+  elspeth_line: ElspethLine;
+  /** Which ELSPETH line and build wrote the database. */
+  writer: WriterSummary;
   verdict: 'ready' | 'blocked';
   /** The first failing check in ELSPETH's order, or null when ready. */
   blocked_by: { id: ResumeCheckId; message: string } | null;
@@ -89,22 +96,23 @@ class Checks {
 }
 
 /**
- * Builds the resume-readiness report for one run, inside one read transaction. Throws
- * RUN_NOT_FOUND when the run does not exist; everything else is reported as checks.
+ * Builds the resume-readiness report for one run, inside one read transaction, by the resume
+ * rules of `line` (default: the line that wrote the file). Throws RUN_NOT_FOUND when the run does
+ * not exist; everything else is reported as checks.
  */
-export function resumeReadiness(db: Landscape, runId: string): ResumeReport {
+export function resumeReadiness(db: Landscape, runId: string, line: ElspethLine = db.writer.line): ResumeReport {
   return db.read(() => {
     const c = new Checks();
     const s = db.schema;
     const core = (['runs', 'tokens', 'node_states'] as const).filter((t) => !s.hasTable(t));
     c.judge('landscape_tables', core.length === 0, 'runs, tokens and node_states exist', `not a Landscape database for ELSPETH's CLI: missing ${core.join(', ')}`);
-    const compat = elspethCompatibility(db);
+    const refusal = elspethRefusal(s.describe(db.userVersion), line);
     c.judge(
       'elspeth_opens_file',
-      compat.length === 0,
-      `schema epoch ${db.userVersion}, all tables and required columns present`,
-      `ELSPETH 0.4 (schema epoch 2) refuses to open this file: ${compat.join('; ')}`,
-      { problems: compat },
+      refusal.length === 0,
+      `schema epoch ${db.userVersion}: ELSPETH ${line} opens this file (all tables, columns, keys and indexes it requires present)`,
+      `ELSPETH ${line} (schema epoch ${LINE_EPOCH[line]}) refuses to open this file: ${refusal.join('; ')}`,
+      { problems: refusal },
     );
 
     const rs = loadRunSchema(db, runId);
@@ -112,9 +120,10 @@ export function resumeReadiness(db: Landscape, runId: string): ResumeReport {
     runStatusChecks(c, rs.status);
     const cps = loadCheckpoints(db, runId);
     checkpointChecks(c, cps, rs);
-    const recordedHash = safeTopologyHash(rs);
-    topologyCheck(c, cps, rs, recordedHash);
+    const recordedHash = safeTopologyHash(rs, line);
+    topologyCheck(c, cps, rs, recordedHash, line);
     contractChecks(c, db, rs);
+    if (line === '0.5') runtimeManifestCheck(c, storedRuntimeManifest(db, runId));
 
     const cp = cps.latest;
     const buffered = cp ? bufferedTokenIds(cps.aggregationStateJson, cps.coalesceStateJson) : { ids: new Set<string>(), problems: [] };
@@ -122,7 +131,7 @@ export function resumeReadiness(db: Landscape, runId: string): ResumeReport {
     else c.judge('checkpoint_state', buffered.problems.length === 0, `${buffered.ids.size} buffered token(s) in aggregation/coalesce state`, `resume cannot restore the checkpoint's state: ${buffered.problems.join('; ')}`);
 
     const schema = sourceSchemaCheck(c, db, rs);
-    const unprocessed = countUnprocessedRows(db, runId, buffered.ids);
+    const unprocessed = countUnprocessedRows(db, runId, buffered.ids, line);
     if (!unprocessed) c.add('unprocessed_rows', 'skip', 'no rows table in this file');
     else {
       const restored = unprocessed.restored_from_checkpoint ? `; ${unprocessed.restored_from_checkpoint} restored from checkpoint state instead` : '';
@@ -139,6 +148,8 @@ export function resumeReadiness(db: Landscape, runId: string): ResumeReport {
     const first = c.list.find((x) => x.status === 'fail');
     return {
       run_id: runId,
+      elspeth_line: line,
+      writer: writerSummary(db.writer),
       verdict: first ? 'blocked' : 'ready',
       blocked_by: first ? { id: first.id, message: first.message } : null,
       run_status: rs.status,
@@ -202,17 +213,17 @@ function checkpointChecks(c: Checks, cps: CheckpointData, rs: RunSchema): void {
   }
 }
 
-/** The recorded graph's hash, or null when an identifier cannot be canonicalised. */
-function safeTopologyHash(rs: RunSchema): string | null {
+/** The recorded graph's hash as `line` computes it, or null when an identifier cannot be canonicalised. */
+function safeTopologyHash(rs: RunSchema, line: ElspethLine): string | null {
   try {
-    return topologyHash(runGraph(rs));
+    return topologyHash(runGraph(rs), line);
   } catch (e) {
     if (!isLandscapeError(e)) throw e;
     return null;
   }
 }
 
-function topologyCheck(c: Checks, cps: CheckpointData, rs: RunSchema, recordedHash: string | null): void {
+function topologyCheck(c: Checks, cps: CheckpointData, rs: RunSchema, recordedHash: string | null, line: ElspethLine): void {
   const cp = cps.latest;
   if (!cp) return c.add('topology_hash', 'skip', NO_CHECKPOINT);
   if (!cps.topologyHashColumn) return c.add('topology_hash', 'skip', 'upstream_topology_hash column absent in this older file');
@@ -224,7 +235,7 @@ function topologyCheck(c: Checks, cps: CheckpointData, rs: RunSchema, recordedHa
       ? 'the recorded graph cannot be hashed (an identifier is not valid Unicode)'
       : `pipeline graph differs: recorded graph hash ${short(recordedHash)} ≠ checkpoint ${short(cp.upstream_topology_hash)}; ` +
           'the checkpoint stores only the hash, so the differing nodes/edges cannot be named — recorded graph below',
-    { recorded_graph: describeGraph(runGraph(rs)), recorded_hash: recordedHash, checkpoint_hash: cp.upstream_topology_hash },
+    { recorded_graph: describeGraph(runGraph(rs), line), recorded_hash: recordedHash, checkpoint_hash: cp.upstream_topology_hash },
   );
 }
 
@@ -278,4 +289,23 @@ function sourceSchemaCheck(c: Checks, db: Landscape, rs: RunSchema): ResumeRepor
     `resume fails rebuilding the source schema: ${listed.join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`,
   );
   return { model: r.model?.name ?? null, fields: r.model?.fields.length ?? null, findings: r.findings };
+}
+
+/**
+ * The 0.5 line's resume compares the runtime VAL manifest stored when the run began with the one
+ * the resuming build computes from its own code (docs/format.md §9.6). That second manifest only
+ * exists inside a running ELSPETH, so the comparison cannot be made offline: the stored text is
+ * shown. A run without one is refused outright (an audit-integrity error).
+ */
+function runtimeManifestCheck(c: Checks, stored: string | null): void {
+  if (stored === null) {
+    c.add('runtime_manifest', 'fail', 'no runtime VAL manifest is stored for this run: ELSPETH 0.5 refuses to resume it (audit integrity error)', { stored: null });
+    return;
+  }
+  c.add(
+    'runtime_manifest',
+    'skip',
+    `not checkable offline: resume compares the stored manifest with the one the resuming ELSPETH build computes from its own code, and refuses on any difference; stored: ${stored.length > 160 ? `${stored.slice(0, 160)}…` : stored}`,
+    { stored },
+  );
 }

@@ -1,12 +1,11 @@
 /**
  * Database reads behind the resume report: the run's latest checkpoint with its well-formedness
- * (docs/format.md §9.1, row 5), and whether ELSPETH itself would open the file at all
- * (docs/format.md §1.3). Values are
+ * (docs/format.md §9.1, row 5), and the stored runtime manifest the 0.5 line compares on resume
+ * (docs/format.md §9.6). Values are
  * judged as stored (integers arrive as bigint), before they are made JSON-friendly.
  */
 import { createHash } from 'node:crypto';
 import type { Landscape } from '../db/landscape.js';
-import { LANDSCAPE_TABLES, type LandscapeTable } from '../db/schemaInfo.js';
 
 /** The latest checkpoint as shown in the report (JSON-friendly). */
 export interface LatestCheckpoint {
@@ -113,39 +112,8 @@ function describe(v: unknown): string {
   return 'a blob';
 }
 
-/** Columns ELSPETH requires before it opens a file (docs/format.md §1.3, rule 3). */
-const REQUIRED_COLUMNS: readonly [LandscapeTable, string][] = [
-  ['tokens', 'expand_group_id'], ['tokens', 'run_id'], ['node_states', 'run_id'], ['runs', 'source_field_resolution_json'],
-  ['token_outcomes', 'expected_branches_json'], ['node_states', 'success_reason_json'], ['calls', 'operation_id'],
-  ['runs', 'schema_contract_json'], ['runs', 'schema_contract_hash'], ['nodes', 'input_contract_json'],
-  ['nodes', 'output_contract_json'], ['operations', 'input_data_hash'], ['operations', 'output_data_hash'],
-  ['checkpoints', 'coalesce_state_json'],
-];
-/** Foreign keys ELSPETH requires (docs/format.md §1.3, rule 4): table, column, referenced table. */
-const REQUIRED_FKS: readonly [LandscapeTable, string, string][] = [
-  ['validation_errors', 'node_id', 'nodes'],
-  ['transform_errors', 'token_id', 'tokens'],
-  ['transform_errors', 'transform_id', 'nodes'],
-];
-
-/**
- * Why ELSPETH (epoch 2) would refuse to open this file, per docs/format.md §1.3: epoch other than 0 or 2, some
- * but not all of the 20 tables, required columns or foreign keys missing. Empty when it opens.
- */
-export function elspethCompatibility(db: Landscape): string[] {
-  const s = db.schema;
-  const problems: string[] = [];
-  if (db.userVersion !== 0 && db.userVersion !== 2) problems.push(`schema epoch (user_version) ${db.userVersion} is not 0 or 2`);
-  const missing = s.missingTables();
-  if (missing.length > 0 && missing.length < LANDSCAPE_TABLES.length) problems.push(`missing tables: ${missing.join(', ')}`);
-  const cols = REQUIRED_COLUMNS.filter(([t, c]) => s.hasTable(t) && !s.hasColumn(t, c)).map(([t, c]) => `${t}.${c}`);
-  if (cols.length > 0) problems.push(`missing required columns: ${cols.join(', ')}`);
-  const fks: string[] = [];
-  for (const [table, column, target] of REQUIRED_FKS) {
-    if (!s.hasTable(table)) continue;
-    const rows = db.foreignKeys(table);
-    if (!rows.some((r) => r.from === column && r.table === target)) fks.push(`${table}.${column} → ${target}`);
-  }
-  if (fks.length > 0) problems.push(`missing required foreign keys: ${fks.join(', ')}`);
-  return problems;
+/** `runs.runtime_val_manifest_json` of a run as stored (null when NULL or when the column is absent). */
+export function storedRuntimeManifest(db: Landscape, runId: string): string | null {
+  if (!db.schema.hasColumn('runs', 'runtime_val_manifest_json')) return null;
+  return text(db.get<{ m: unknown }>('SELECT runs.runtime_val_manifest_json AS m FROM runs WHERE runs.run_id = :run', { run: runId })?.m ?? null);
 }

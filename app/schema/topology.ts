@@ -3,6 +3,7 @@
  * store as `upstream_topology_hash`, and a structured comparison of two recorded graphs that names
  * the nodes and edges that differ (the hash alone cannot say what changed).
  */
+import type { ElspethLine } from '../db/writer.js';
 import { stableHash } from '../json/canonical.js';
 import type { PyValue } from '../json/value.js';
 import { compareCodePoints } from './jsonValue.js';
@@ -12,6 +13,8 @@ export interface GraphNode {
   node_id: string;
   plugin_name: string | null;
   config_hash: string | null;
+  /** Hashed only by the 0.5 line (docs/format.md §9.6). */
+  node_type?: string | null;
 }
 
 /** A graph edge as recorded in `edges`. */
@@ -30,12 +33,15 @@ export interface Graph {
 /**
  * The object ELSPETH hashes: nodes `{node_id, plugin_name, config_hash}` sorted by node_id, edges
  * `{from, to, key, label, mode}` (key and label are both the edge label) sorted by (from, to, key),
- * all by code point.
+ * all by code point. The 0.5 line's nodes also carry `node_type` (docs/format.md §9.6).
  */
-export function topologyHashInput(g: Graph): { nodes: PyValue[]; edges: PyValue[] } {
+export function topologyHashInput(g: Graph, line: ElspethLine = '0.4'): { nodes: PyValue[]; edges: PyValue[] } {
   const nodes = [...g.nodes]
     .sort((a, b) => compareCodePoints(a.node_id, b.node_id))
-    .map((n) => ({ node_id: n.node_id, plugin_name: n.plugin_name, config_hash: n.config_hash }));
+    .map((n): PyValue => {
+      const base = { node_id: n.node_id, plugin_name: n.plugin_name, config_hash: n.config_hash };
+      return line === '0.5' ? { ...base, node_type: n.node_type ?? null } : base;
+    });
   const edges = [...g.edges]
     .sort(
       (a, b) =>
@@ -47,9 +53,9 @@ export function topologyHashInput(g: Graph): { nodes: PyValue[]; edges: PyValue[
   return { nodes, edges };
 }
 
-/** The full topology hash: `stable_hash({"nodes": N, "edges": E})`, 64 lowercase hex. */
-export function topologyHash(g: Graph): string {
-  return stableHash(topologyHashInput(g) as unknown as PyValue);
+/** The full topology hash: `stable_hash({"nodes": N, "edges": E})`, 64 lowercase hex, as `line` computes it. */
+export function topologyHash(g: Graph, line: ElspethLine = '0.4'): string {
+  return stableHash(topologyHashInput(g, line) as unknown as PyValue);
 }
 
 export interface NodeDifference {
@@ -122,10 +128,10 @@ export function compareTopology(a: Graph, b: Graph): TopologyComparison {
 }
 
 /** One line per node and edge, for messages that must show the recorded graph. */
-export function describeGraph(g: Graph): string[] {
-  const input = topologyHashInput(g);
-  const lines = (input.nodes as { node_id: string; plugin_name: string | null; config_hash: string | null }[]).map(
-    (n) => `node ${n.node_id} (${n.plugin_name ?? 'NULL'}, config ${(n.config_hash ?? 'NULL').slice(0, 12)})`,
+export function describeGraph(g: Graph, line: ElspethLine = '0.4'): string[] {
+  const input = topologyHashInput(g, line);
+  const lines = (input.nodes as { node_id: string; plugin_name: string | null; config_hash: string | null; node_type?: string | null }[]).map(
+    (n) => `node ${n.node_id} (${n.plugin_name ?? 'NULL'}${'node_type' in n ? `, ${n.node_type ?? 'NULL'}` : ''}, config ${(n.config_hash ?? 'NULL').slice(0, 12)})`,
   );
   for (const e of input.edges as { from: string; to: string; label: string; mode: string | null }[]) {
     lines.push(`edge ${e.from} -[${e.label}/${e.mode ?? 'NULL'}]-> ${e.to}`);

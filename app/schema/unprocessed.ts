@@ -4,12 +4,20 @@
  * aggregation / coalesce state restores instead (docs/format.md §4.3).
  */
 import type { Landscape } from '../db/landscape.js';
+import type { ElspethLine } from '../db/writer.js';
 import { withSqlite } from '../db/sqliteErrors.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import { entriesOf, getKey, isJsonObject } from './jsonValue.js';
 
-/** Outcomes that make a token "done" at this commit (`diverted` is not among them). */
-export const DONE_OUTCOMES = ['completed', 'routed', 'quarantined', 'failed', 'consumed_in_batch', 'coalesced'] as const;
+/**
+ * Outcomes that make a token "done", per line (docs/format.md §9.5, §9.6): the 0.4 line leaves out
+ * `diverted`; the 0.5 line counts every terminal outcome but the delegating ones, so `diverted`
+ * and `dropped_by_filter` too.
+ */
+export const DONE_OUTCOMES: Readonly<Record<ElspethLine, readonly string[]>> = {
+  '0.4': ['completed', 'routed', 'quarantined', 'failed', 'consumed_in_batch', 'coalesced'],
+  '0.5': ['completed', 'routed', 'quarantined', 'failed', 'consumed_in_batch', 'coalesced', 'diverted', 'dropped_by_filter'],
+};
 /** Outcomes that delegate completion to child tokens. */
 export const DELEGATION_OUTCOMES = ['forked', 'expanded'] as const;
 
@@ -104,7 +112,7 @@ const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
  * delegation marker nor done, or with no done token at all; minus rows whose incomplete tokens
  * (at least one) are all in `buffered`. Returns null when the file has no `rows` table.
  */
-export function countUnprocessedRows(db: Landscape, runId: string, buffered: ReadonlySet<string>): UnprocessedRows | null {
+export function countUnprocessedRows(db: Landscape, runId: string, buffered: ReadonlySet<string>, line: ElspethLine = db.writer.line): UnprocessedRows | null {
   const s = db.schema;
   if (!s.hasTable('rows')) return null;
   const ref = s.col('rows', 'source_data_ref', 'r');
@@ -117,7 +125,7 @@ export function countUnprocessedRows(db: Landscape, runId: string, buffered: Rea
     const hasOutcomes = s.hasTable('token_outcomes');
     const deleg = hasOutcomes ? `SELECT o.token_id FROM token_outcomes o WHERE ${runFilter}o.outcome IN (${list(DELEGATION_OUTCOMES)})` : none;
     const done = hasOutcomes
-      ? `SELECT o.token_id FROM token_outcomes o WHERE ${runFilter}o.is_terminal = 1 AND o.outcome IN (${list(DONE_OUTCOMES)})`
+      ? `SELECT o.token_id FROM token_outcomes o WHERE ${runFilter}o.is_terminal = 1 AND o.outcome IN (${list(DONE_OUTCOMES[line])})`
       : none;
     sql = `WITH deleg(token_id) AS (${deleg}), done(token_id) AS (${done}),
       inc(row_id, token_id) AS (
