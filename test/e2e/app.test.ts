@@ -70,6 +70,7 @@ describe('Landscape Desk end to end', { timeout: 240_000 }, () => {
   test('opens a run: overview with counts and the pipeline DAG', async () => {
     const target = small.runs[0]!;
     run = await new RunsPage(app.page).openRun(target.runId);
+    assert.equal(await run.writer(), 'ELSPETH 0.4 line, epoch 2');
     assert.equal(await run.dagNodeCount(), target.counts['nodes']);
     await app.shot('04-overview');
     await app.page.emulateMedia({ colorScheme: 'dark' });

@@ -64,6 +64,11 @@ export class RunsPage {
 export class RunPage {
   constructor(private readonly page: Page) {}
 
+  /** The run header's "written by" label (ELSPETH line and build). */
+  async writer(): Promise<string> {
+    return this.page.getByTestId('run-writer').innerText();
+  }
+
   async tab(name: 'Overview' | 'Records' | 'Export' | 'Schema' | 'Diff' | 'Lineage'): Promise<void> {
     await this.page.getByRole('tab', { name }).click();
   }

@@ -1,7 +1,9 @@
 /**
- * End-to-end, the analysis views and CSV export: schema tree with findings and the readiness
- * verdict, diff against another run and a schema file, lineage of a row, and a signed CSV export
- * with progress whose receipt hashes match the files. Every step also fails on console errors.
+ * End-to-end, the analysis views and CSV export on a file of the ELSPETH 0.5 line (epoch 6): the
+ * run header names the writer; schema tree with findings and the readiness verdict by 0.5's
+ * rules, diff against another run and a schema file, lineage of a row, and a signed CSV export
+ * with progress whose receipt hashes match the files and records the line. Every step also fails
+ * on console errors.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -27,7 +29,7 @@ describe('Landscape Desk views end to end', { timeout: 240_000 }, () => {
   before(async () => {
     buildRenderer();
     dir = tempDir('ld-e2e-views-');
-    fx = buildLandscape(path.join(dir, 'audit.db'), { runs: 2, rowsPerRun: 40, seed: 31 });
+    fx = buildLandscape(path.join(dir, 'audit.db'), { runs: 2, rowsPerRun: 40, seed: 31, shape: 'epoch6' });
     runId = fx.runs[0]!.runId;
     const raw = new Database(fx.path, { readonly: true });
     schemaText = raw.prepare('SELECT source_schema_json FROM runs WHERE run_id = ?').pluck().get(runId) as string;
@@ -44,6 +46,10 @@ describe('Landscape Desk views end to end', { timeout: 240_000 }, () => {
   });
 
   const noConsoleErrors = () => assert.deepEqual(app.errors, [], 'console errors');
+
+  test('the run header names the 0.5 line as the writer', async () => {
+    assert.equal(await run.writer(), 'ELSPETH 0.5 line, epoch 6');
+  });
 
   test('schema tab shows the rebuilt tree, findings and the readiness verdict', async () => {
     await run.tab('Schema');
@@ -104,8 +110,13 @@ describe('Landscape Desk views end to end', { timeout: 240_000 }, () => {
     await app.shot('24-export-csv-done');
     assert.equal(result.target, out);
     assert.ok(fs.statSync(out).isDirectory(), 'the CSV export is a folder');
-    const receipt = JSON.parse(fs.readFileSync(`${out}.receipt.json`, 'utf8')) as { signed: boolean; final_hash: string; files: Array<{ path: string; sha256: string }> };
+    const receipt = JSON.parse(fs.readFileSync(`${out}.receipt.json`, 'utf8')) as { signed: boolean; final_hash: string; files: Array<{ path: string; sha256: string }>; export_format: { elspeth_line: string } };
     assert.equal(receipt.signed, true);
+    assert.equal(receipt.export_format.elspeth_line, '0.5', 'exported as the line that wrote the file');
+    // The 0.5 exporter's node records carry registered_at; its export node is among them.
+    const nodes = fs.readFileSync(path.join(out, 'node.csv'), 'utf8');
+    assert.ok(nodes.split('\r\n')[0]!.split(',').includes('registered_at'));
+    assert.ok(nodes.includes(',export:audit_export,'));
     assert.ok(receipt.files.length > 1, 'one CSV file per record type');
     for (const f of receipt.files) {
       // Receipt paths are relative to the folder holding the export.

@@ -123,6 +123,10 @@ export default function RunView(props: {
         </button>
         <h1 id="run-title" className="mono">{detail.run_id}</h1>
         <StatusBadge status={detail.status} />
+        {/* Which ELSPETH wrote the file decides how it exports and resumes (docs/format.md §1.3). */}
+        <span className="writer" data-testid="run-writer">
+          {detail.writer.label}
+        </span>
       </div>
       <div role="tablist" aria-label="Run views" className="tabs" onKeyDown={onTabKey}>
         {TABS.map((t) => (

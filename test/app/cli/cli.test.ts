@@ -65,8 +65,9 @@ test('runs --json lists every run with the database column names and exact recor
     assert.equal((row['record_counts'] as Record<string, number>)['node_state'], run.counts['node_states']);
     assert.ok('started_at' in row && 'export_status' in row);
   }
+  assert.ok(runs.every((x) => JSON.stringify(x['writer']) === '{"line":"0.4","variant":"main","epoch":2,"label":"ELSPETH 0.4 line, epoch 2"}'));
   const human = await cli(['runs', db]);
-  assert.match(human.stdout, /^run_id\s+status\s+started_at \(UTC\)/);
+  assert.match(human.stdout, /^written by: ELSPETH 0\.4 line, epoch 2\nrun_id\s+status\s+started_at \(UTC\)/);
 });
 
 test('records pages through a type with cursors, without gaps or repeats', async () => {
