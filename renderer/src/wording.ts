@@ -22,6 +22,7 @@ const TITLES: Partial<Record<ResultCode, [string, string]>> = {
   PG_VERSION_UNSUPPORTED: ['Server too old', 'Landscape Desk needs PostgreSQL 13 or newer.'],
   PG_CONNECTION_LOST: ['Connection lost', 'The connection to the server was lost. Connect again.'],
   RUN_NOT_FOUND: ['Run not found', 'The run is not in this database.'],
+  JSON_NON_FINITE: ['NaN or Infinity in the run', 'ELSPETH 0.5 refuses NaN and Infinity in JSON exports; the message names the record that holds one.'],
   SIGNING_KEY_MISSING: ['No signing key', 'ELSPETH_SIGNING_KEY is not set; type a key or export unsigned.'],
   DESTINATION_NOT_GRANTED: ['Choose a destination', 'Pick where to save the export with the Choose… button.'],
   OUTPUT_EXISTS: ['Destination exists', 'Tick “Replace existing files” or choose another destination.'],
