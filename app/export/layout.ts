@@ -24,7 +24,7 @@ export type Convert =
   | { kind: 'text' }
   /** A REAL: always a Python float. */
   | { kind: 'float' }
-  /** A stored timestamp in the exporter's ISO form (§3.2). */
+  /** A stored timestamp in the exporter's ISO form (docs/format.md §3.2). */
   | { kind: 'timestamp' }
   /** A non-negative integer. */
   | { kind: 'count'; nullable?: true }
@@ -168,7 +168,7 @@ const TERMINAL: Check = {
 
 const NODE_STATE_STATUS: Check = {
   id: 'node_state_status',
-  doc: 'per status (§2.5): open has no output, completion, duration, context, error or success reason; pending and failed need completed_at and duration_ms; completed needs output_hash too and has no error; failed has no success reason',
+  doc: 'per status: open has no output, completion, duration, context, error or success reason; pending and failed need completed_at and duration_ms; completed needs output_hash too and has no error; failed has no success reason',
   test(v, w) {
     const has = (k: string) => present(v[k]);
     switch (v['status']) {

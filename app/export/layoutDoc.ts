@@ -84,6 +84,7 @@ function recordTable(type: ElspethRecordType): string[] {
     }
   }
   if (checks.size > 0) {
+    // Within docs/format.md, §2.5 is where the read-side checks are described.
     out.push('', 'Record checks (§2.5):');
     for (const { check, lines } of checks.values()) out.push(`- ${lines.length === ELSPETH_LINES.length ? 'both lines' : `${lines.join(', ')} only`}: ${check.doc}`);
   }
@@ -97,6 +98,7 @@ export function renderFieldTables(): string {
   const old = lineLayout('0.4').enums.values;
   const now = lineLayout('0.5').enums.values;
   const changed = (Object.keys(now) as EnumName[]).filter((e) => now[e].join() !== old[e].join());
+  // Within docs/format.md, §2.4 lists the enumerations.
   parts.push('', 'Enumerations that differ between the lines (§2.4):', '');
   for (const e of changed) parts.push(`- ${e}: 0.4 ${quoted(old[e])}; 0.5 ${quoted(now[e])}`);
   parts.push(FIELDS_END);

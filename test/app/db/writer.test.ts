@@ -30,7 +30,7 @@ before(() => {
 function opened<T>(shape: SchemaShape, fn: (db: LandscapeDb) => T, userVersion?: number): T {
   let file = files.get(shape)!;
   if (userVersion !== undefined) {
-    // A copy with the epoch re-stamped, as upstream's own experiments forced it (§1.3).
+    // A copy with the epoch re-stamped, as upstream's own experiments forced it (docs/format.md §1.3).
     const copy = path.join(dir, `${shape}-uv${userVersion}.db`);
     fs.copyFileSync(file, copy);
     const raw = new Database(copy);
@@ -107,7 +107,7 @@ test('the same detection works on a description without an epoch (a PostgreSQL c
   });
 });
 
-test('whether each line\'s ELSPETH opens each file, as upstream code did (§1.3)', () => {
+test('whether each line\'s ELSPETH opens each file, as upstream code did (docs/format.md §1.3)', () => {
   const refused = (shape: SchemaShape, line: '0.4' | '0.5', uv?: number) => opened(shape, (db) => elspethRefusal(describe(db), line), uv);
   // main opens its own files and the un-bumped 2b/2c variants (their columns are a superset).
   assert.deepEqual(refused('current', '0.4'), []);

@@ -19,7 +19,7 @@ import { RUN, tinyLandscape } from './tiny05.js';
 const SRC = 'source_csv_aaaaaaaaaaaa';
 const C64 = 'c'.repeat(64);
 
-/** The 0.5 exporter's records of the tiny run, in emission order, keys in §5.2's 0.5 order. */
+/** The 0.5 exporter's records of the tiny run, in emission order, keys in the 0.5 order of docs/format.md §5.2. */
 const RECORDS_05 = [
   `{"record_type": "run", "run_id": "r5", "status": "completed", "started_at": "2026-04-25T10:00:00", "completed_at": "2026-04-25T10:00:02.250000", "canonical_version": "sha256-rfc8785-v1", "config_hash": "${C64}", "settings": {"a": {}, "b": [1.5]}, "reproducibility_grade": "full_reproducible"}`,
   `{"record_type": "secret_resolution", "run_id": "r5", "resolution_id": "sr1", "timestamp": 1777111199.5, "env_var_name": "API_TOKEN", "source": "env", "vault_url": null, "secret_name": null, "fingerprint": "${'f'.repeat(64)}", "resolution_latency_ms": null}`,
