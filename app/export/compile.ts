@@ -68,10 +68,8 @@ function converter(column: string, c: Convert, enums: EnumTable): Getter {
   }
 }
 
-/** The value of a field as read from a row, with the run id as the run-level source. */
-type FieldGetter = (r: Row, w: Where) => PyValue;
-
-function getter(f: Field, layout: RecordLayout, schema: SchemaInfo, enums: EnumTable): FieldGetter {
+/** How a field's value is read from a row: a column converted, the run id, or the record type. */
+function getter(f: Field, layout: RecordLayout, schema: SchemaInfo, enums: EnumTable): Getter {
   const from = f.from;
   if ('recordType' in from) {
     const type = layout.type;
