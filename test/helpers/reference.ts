@@ -2,7 +2,8 @@
  * An independent, deliberately naive re-statement of ELSPETH's export algorithm for tests
  * (docs/format.md §5.1 and §5.3): run every statement once over the whole run, group the results
  * in memory exactly as described, and list the emitted records as `type:id`. The streaming
- * exporter must produce the same sequence. Only valid on files of the current shape.
+ * exporter must produce the same sequence, with the 0.5 line's statements when asked. Only valid on
+ * files of the current shape and of the 0.5 line.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
@@ -21,7 +22,10 @@ const group = (rows: R[], key: string) => {
   return m;
 };
 
-export function referenceOrder(dbPath: string, runId: string): string[] {
+export function referenceOrder(dbPath: string, runId: string, line: '0.4' | '0.5' = '0.4'): string[] {
+  // The 0.5 exporter breaks step/attempt ties by state id and joins members on run id too.
+  const byState = line === '0.5' ? 'node_states.state_id, ' : '';
+  const memberRun = line === '0.5' ? ' AND batch_members.run_id = batches.run_id' : '';
   // Work on a copy: even a read-only SQLite connection creates -wal/-shm files beside a WAL database.
   const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-ref-'));
   const copy = path.join(copyDir, 'copy.db');
@@ -44,8 +48,8 @@ export function referenceOrder(dbPath: string, runId: string): string[] {
     const tokens = group(all('SELECT tokens.token_id, tokens.row_id, tokens.run_id, tokens.fork_group_id, tokens.join_group_id, tokens.expand_group_id, tokens.branch_name, tokens.step_in_pipeline, tokens.created_at FROM tokens JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = ? ORDER BY tokens.row_id, tokens.created_at, tokens.token_id'), 'row_id');
     const parents = group(all('SELECT token_parents.token_id, token_parents.parent_token_id, token_parents.ordinal FROM token_parents JOIN tokens ON token_parents.token_id = tokens.token_id JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = ? ORDER BY token_parents.token_id, token_parents.ordinal'), 'token_id');
     const states = group(all('SELECT node_states.state_id, node_states.token_id, node_states.run_id, node_states.node_id, node_states.step_index, node_states.attempt, node_states.status, node_states.input_hash, node_states.output_hash, node_states.context_before_json, node_states.context_after_json, node_states.duration_ms, node_states.error_json, node_states.success_reason_json, node_states.started_at, node_states.completed_at FROM node_states WHERE node_states.run_id = ? ORDER BY node_states.token_id, node_states.step_index, node_states.attempt'), 'token_id');
-    const events = group(all('SELECT routing_events.event_id, routing_events.state_id, routing_events.edge_id, routing_events.routing_group_id, routing_events.ordinal, routing_events.mode, routing_events.reason_hash, routing_events.reason_ref, routing_events.created_at FROM routing_events JOIN node_states ON routing_events.state_id = node_states.state_id WHERE node_states.run_id = ? ORDER BY node_states.step_index, node_states.attempt, routing_events.ordinal, routing_events.event_id'), 'state_id');
-    const calls = group(all('SELECT calls.call_id, calls.state_id, calls.operation_id, calls.call_index, calls.call_type, calls.status, calls.request_hash, calls.request_ref, calls.response_hash, calls.response_ref, calls.error_json, calls.latency_ms, calls.created_at FROM calls JOIN node_states ON calls.state_id = node_states.state_id WHERE node_states.run_id = ? ORDER BY node_states.step_index, node_states.attempt, calls.call_index'), 'state_id');
+    const events = group(all(`SELECT routing_events.event_id, routing_events.state_id, routing_events.edge_id, routing_events.routing_group_id, routing_events.ordinal, routing_events.mode, routing_events.reason_hash, routing_events.reason_ref, routing_events.created_at FROM routing_events JOIN node_states ON routing_events.state_id = node_states.state_id WHERE node_states.run_id = ? ORDER BY node_states.step_index, node_states.attempt, ${byState}routing_events.ordinal, routing_events.event_id`), 'state_id');
+    const calls = group(all(`SELECT calls.call_id, calls.state_id, calls.operation_id, calls.call_index, calls.call_type, calls.status, calls.request_hash, calls.request_ref, calls.response_hash, calls.response_ref, calls.error_json, calls.latency_ms, calls.created_at FROM calls JOIN node_states ON calls.state_id = node_states.state_id WHERE node_states.run_id = ? ORDER BY node_states.step_index, node_states.attempt, ${byState}calls.call_index`), 'state_id');
     const outcomes = group(all('SELECT token_outcomes.outcome_id, token_outcomes.run_id, token_outcomes.token_id, token_outcomes.outcome, token_outcomes.is_terminal, token_outcomes.recorded_at, token_outcomes.sink_name, token_outcomes.batch_id, token_outcomes.fork_group_id, token_outcomes.join_group_id, token_outcomes.expand_group_id, token_outcomes.error_hash, token_outcomes.context_json, token_outcomes.expected_branches_json FROM token_outcomes WHERE token_outcomes.run_id = ? ORDER BY token_outcomes.token_id, token_outcomes.recorded_at'), 'token_id');
     for (const row of all('SELECT rows.row_id, rows.run_id, rows.source_node_id, rows.row_index, rows.source_data_hash, rows.source_data_ref, rows.created_at FROM rows WHERE rows.run_id = ? ORDER BY rows.row_index')) {
       emit('row', row['row_id']);
@@ -60,7 +64,7 @@ export function referenceOrder(dbPath: string, runId: string): string[] {
         }
       }
     }
-    const members = group(all('SELECT batch_members.batch_id, batch_members.token_id, batch_members.ordinal FROM batch_members JOIN batches ON batch_members.batch_id = batches.batch_id WHERE batches.run_id = ? ORDER BY batch_members.batch_id, batch_members.ordinal'), 'batch_id');
+    const members = group(all(`SELECT batch_members.batch_id, batch_members.token_id, batch_members.ordinal FROM batch_members JOIN batches ON batch_members.batch_id = batches.batch_id${memberRun} WHERE batches.run_id = ? ORDER BY batch_members.batch_id, batch_members.ordinal`), 'batch_id');
     for (const b of all('SELECT batches.batch_id FROM batches WHERE batches.run_id = ? ORDER BY batches.created_at, batches.batch_id')) {
       emit('batch', b['batch_id']);
       for (const m of members.get(b['batch_id']) ?? []) emit('batch_member', `${String(m['batch_id'])}>${String(m['token_id'])}`);

@@ -14,6 +14,8 @@ import { LandscapeDb } from '../../../app/db/open.js';
 import { exportRun, type ExportOptions } from '../../../app/export/exportRun.js';
 import { SHAPES_05, type SchemaShape } from '../../fixtures/schemaShapes.js';
 import { tempDir } from '../../helpers/paths.js';
+import { recordKey, referenceOrder } from '../../helpers/reference.js';
+import { buildLandscape } from '../../fixtures/builder.js';
 import { RUN, tinyLandscape } from './tiny05.js';
 
 const SRC = 'source_csv_aaaaaaaaaaaa';
@@ -129,4 +131,20 @@ test('0.5 CSV: empty objects become {} columns, headers hold the 0.5 keys', asyn
 test('a main (0.4) file exported as 0.5 reads the absent source_file_hash as null', async () => {
   const target = await exported('current', 'json', { line: '0.5' });
   assert.equal(fs.readFileSync(target, 'utf8'), expected05('2b'));
+});
+
+test('a built 0.5 file exports every run in the order of the 0.5 exporter\'s own statements', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'epoch6.db');
+  const built = buildLandscape(file, { shape: 'epoch6', runs: 2, rowsPerRun: 24, seed: 9 });
+  const db = LandscapeDb.open(file);
+  try {
+    for (const run of built.runs) {
+      const { target } = await exportRun(db, { runId: run.runId, format: 'jsonl', out: path.join(dir, `${run.runId}.jsonl`) });
+      const records = fs.readFileSync(target, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(records.map(recordKey), referenceOrder(file, run.runId, '0.5'), run.runId);
+    }
+  } finally {
+    db.close();
+  }
 });
