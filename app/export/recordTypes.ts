@@ -1,6 +1,7 @@
 /**
- * The record types an export can contain, their key order, and the fixed table that maps each
- * type to its CSV file name (a record type never becomes a file name directly).
+ * The record types an export can contain, the key order of those outside ELSPETH's record layout
+ * (layout.ts), and the fixed table that maps each type to its CSV file name (a record type never
+ * becomes a file name directly).
  */
 
 /** Record types ELSPETH's exporter emits, in the order they first appear (docs/format.md §5.1). */

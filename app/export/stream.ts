@@ -1,6 +1,7 @@
 /**
  * The export record stream: exactly the records ELSPETH's exporter emits for a run, in its
  * nesting and order (docs/format.md §5.1), read in bounded chunks so memory does not grow with the run.
+ * Records are built by the plan of the ELSPETH line being reproduced (plan.ts, docs/format.md §5.5).
  * Must be consumed inside one read transaction of the database (see exportRun).
  */
 import type { Landscape } from '../db/landscape.js';
