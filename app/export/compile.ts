@@ -1,22 +1,26 @@
 /**
- * Record builders derived from a line's layout (layout.ts), once per line and file schema: each
- * field becomes a closure that reads and converts one column, each forced null a predicate, and
- * each record type gets its own small function that assembles the record as one object literal.
- * Nothing about the layout is looked up per row. Records are plain objects whose keys are never
- * integer-like, so their insertion order is their emission order.
+ * Record builders derived from a line's layout (layout.ts), once per line and file schema. Each
+ * record type gets its own small function that reads and converts each column with the
+ * conversion functions of convert.ts, runs the record's checks, applies the forced nulls and
+ * returns the record as one object literal. Nothing about the layout is looked up per row.
+ * Records are plain objects whose keys are never integer-like, so their insertion order is their
+ * emission order.
  *
- * Why a generated function per record type rather than one generic loop: a loop shared by every
- * record type sees all their keys and getters at the same property-store and call sites, which
- * V8 then handles megamorphically (no inlining), and builds each record key by key; measured about
- * a quarter slower per record than a literal, which costs a signed export about a tenth of its
- * speed. The generated text holds only the layout's keys (checked to be plain identifiers) and
- * parameter indexes; every value and rule stays in the closures it receives.
+ * Why generated functions rather than one generic loop over the fields: a loop shared by every
+ * record type sees all their keys, columns and getters at the same property and call sites, which
+ * V8 then handles megamorphically (no inlining), and it builds each record key by key. Measured,
+ * that was about a quarter slower per record than the hand-written builders this replaced,
+ * costing a signed export about a tenth of its speed. A function per record type, calling the
+ * conversions with constant column names, is the code a hand-written builder would be. The
+ * generated text holds only the layout's keys and column names (checked to be plain
+ * identifiers), parameter names and indexes; enumeration values, checks and predicates stay in
+ * the values it receives.
  */
 import type { SchemaInfo } from '../db/schemaInfo.js';
 import { LandscapeError } from '../errors.js';
 import { isDict, type PyValue } from '../json/value.js';
 import { describe, enumValue, integrity, nonNegInt, parsedJson, real, text, ts, val, type Row, type Where } from './convert.js';
-import type { CallParent, Check, Convert, EnumTable, Field, LineLayout, RecordLayout } from './layout.js';
+import type { CallParent, Check, EnumTable, Field, LineLayout, RecordLayout } from './layout.js';
 import type { ElspethRecordType } from './recordTypes.js';
 
 export type ExportRecord = { record_type: string; run_id: string } & { [key: string]: PyValue };
@@ -26,97 +30,107 @@ export type Builder = (row: Row, runId: string, parent?: CallParent) => ExportRe
 
 export type Builders = Readonly<Record<ElspethRecordType, Builder>>;
 
-type Getter = (r: Row, w: Where) => PyValue;
-
-function converter(column: string, c: Convert, enums: EnumTable): Getter {
-  switch (c.kind) {
-    case 'value':
-      return (r, w) => val(r, column, w);
-    case 'text':
-      return (r, w) => text(r, column, w);
-    case 'float':
-      return (r, w) => real(r, column, w);
-    case 'timestamp':
-      return (r, w) => ts(r, column, w);
-    case 'count': {
-      const nullable = c.nullable === true;
-      return (r, w) => nonNegInt(r, column, w, nullable);
-    }
-    case 'enum': {
-      const allowed = enums.values[c.values];
-      const removed = enums.removed[c.values] ?? {};
-      const nullable = c.nullable === true;
-      return (r, w) => {
-        const v = val(r, column, w);
-        if (typeof v === 'string' && Object.hasOwn(removed, v)) throw integrity(w, column, `${describe(v)} is not a valid value: ${removed[v]!}`);
-        return enumValue(r, column, w, allowed, nullable);
-      };
-    }
-    case 'json':
-      if (!c.arrayOfObjects) return (r, w) => parsedJson(r, column, w);
-      return (r, w) => {
-        const v = parsedJson(r, column, w);
-        if (v !== null && !(Array.isArray(v) && v.every((f) => isDict(f)))) throw integrity(w, column, 'must decode to a JSON array of objects');
-        return v;
-      };
-    case 'flag':
-      return (r, w) => {
-        const v = val(r, column, w);
-        if (v !== 0 && v !== 1) throw integrity(w, column, 'must be the integer 0 or 1');
-        return v === 1;
-      };
-  }
+/** An enumeration column: a value the line removed gets its own message (layout05.ts). */
+function enumOf(r: Row, column: string, w: Where, allowed: readonly string[], removed: Readonly<Record<string, string>>, nullable: boolean): string | null {
+  const v = val(r, column, w);
+  if (typeof v === 'string' && Object.hasOwn(removed, v)) throw integrity(w, column, `${describe(v)} is not a valid value: ${removed[v]!}`);
+  return enumValue(r, column, w, allowed, nullable);
 }
 
-/** How a field's value is read from a row: a column converted, the run id, or the record type. */
-function getter(f: Field, layout: RecordLayout, schema: SchemaInfo, enums: EnumTable): Getter {
-  const from = f.from;
-  if ('recordType' in from) {
-    const type = layout.type;
-    return () => type;
-  }
-  if ('run' in from || (from.orRun && !schema.hasColumn(layout.table, from.column))) return (_r, w) => w.runId;
-  return converter(from.column, f.convert, enums);
+/** A JSON column that must decode to a list of objects (or NULL). */
+function jsonObjects(r: Row, column: string, w: Where): PyValue {
+  const v = parsedJson(r, column, w);
+  if (v !== null && !(Array.isArray(v) && v.every((f) => isDict(f)))) throw integrity(w, column, 'must decode to a JSON array of objects');
+  return v;
 }
 
-/** A forced null as a predicate over the finished values and the call's parent. */
-function forcedNull(f: Field): ((v: Record<string, PyValue>, parent: CallParent | undefined) => boolean) | null {
-  const when = f.nullWhen;
-  if (!when) return null;
-  if ('status' in when) {
-    const statuses = new Set(when.status);
-    return (v) => statuses.has(v['status'] as string);
-  }
-  const parent = when.parentIsNot;
-  return (_v, p) => p !== parent;
+/** The integer 0 or 1, as false or true. */
+function flag(r: Row, column: string, w: Where): boolean {
+  const v = val(r, column, w);
+  if (v !== 0 && v !== 1) throw integrity(w, column, 'must be the integer 0 or 1');
+  return v === 1;
 }
+
+/** The conversion functions the generated builders call, by the names they call them. */
+const CONVERSIONS = { val, text, real, ts, nonNegInt, parsedJson, enumOf, jsonObjects, flag } as const;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
-function compileRecord(layout: RecordLayout, schema: SchemaInfo, enums: EnumTable): Builder {
-  const { table, idColumn } = layout;
-  for (const f of layout.fields) if (!IDENTIFIER.test(f.key)) throw new LandscapeError('INTERNAL', `layout key ${JSON.stringify(f.key)} is not a plain identifier`);
-  const getters = layout.fields.map((f) => getter(f, layout, schema, enums));
-  const checks = layout.checks.map((c: Check) => (v: Record<string, PyValue>, w: Where) => c.test(v, w));
-  const nulls: Array<[string, NonNullable<ReturnType<typeof forcedNull>>]> = [];
-  for (const f of layout.fields) {
-    const p = forcedNull(f);
-    if (p) nulls.push([f.key, p]);
+function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new LandscapeError('INTERNAL', `layout name ${JSON.stringify(name)} is not a plain identifier`);
+  return name;
+}
+
+/** Values a generated builder receives, each under a parameter name. */
+class Params {
+  readonly names: string[] = [];
+  readonly values: unknown[] = [];
+
+  add(prefix: string, value: unknown): string {
+    const name = `${prefix}${this.values.length}`;
+    this.names.push(name);
+    this.values.push(value);
+    return name;
   }
-  // Parameters: g0… getters, c0… checks, n0… forced-null predicates, then where-context values.
-  const params = [...getters.map((_, i) => `g${i}`), ...checks.map((_, i) => `c${i}`), ...nulls.map((_, i) => `n${i}`), 'table', 'idColumn'];
+}
+
+/** The expression that reads one field from row `r` (`w` names the row in errors). */
+function expression(f: Field, layout: RecordLayout, schema: SchemaInfo, enums: EnumTable, p: Params): string {
+  const from = f.from;
+  if ('recordType' in from) return JSON.stringify(layout.type);
+  if ('run' in from || (from.orRun && !schema.hasColumn(layout.table, from.column))) return 'runId';
+  const col = JSON.stringify(identifier(from.column));
+  const c = f.convert;
+  switch (c.kind) {
+    case 'value':
+      return `val(r, ${col}, w)`;
+    case 'text':
+      return `text(r, ${col}, w)`;
+    case 'float':
+      return `real(r, ${col}, w)`;
+    case 'timestamp':
+      return `ts(r, ${col}, w)`;
+    case 'count':
+      return `nonNegInt(r, ${col}, w, ${c.nullable === true})`;
+    case 'enum':
+      return `enumOf(r, ${col}, w, ${p.add('allowed', enums.values[c.values])}, ${p.add('removed', enums.removed[c.values] ?? {})}, ${c.nullable === true})`;
+    case 'json':
+      return c.arrayOfObjects ? `jsonObjects(r, ${col}, w)` : `parsedJson(r, ${col}, w)`;
+    case 'flag':
+      return `flag(r, ${col}, w)`;
+  }
+}
+
+/** The forced-null condition of a field, or null when it has none. */
+function nullCondition(f: Field, p: Params): string | null {
+  const when = f.nullWhen;
+  if (!when) return null;
+  if ('status' in when) return `${p.add('statuses', new Set(when.status))}.has(o.status)`;
+  return `parent !== ${JSON.stringify(when.parentIsNot)}`;
+}
+
+function compileRecord(layout: RecordLayout, schema: SchemaInfo, enums: EnumTable): Builder {
+  const p = new Params();
+  const table = p.add('table', layout.table);
+  const fields = layout.fields.map((f) => `${identifier(f.key)}: ${expression(f, layout, schema, enums, p)}`);
+  const checks = layout.checks.map((c: Check) => `${p.add('check', c)}.test(o, w);`);
+  const nulls = layout.fields.flatMap((f) => {
+    const cond = nullCondition(f, p);
+    return cond === null ? [] : [`if (${cond}) o.${f.key} = null;`];
+  });
   const body = [
     'return function build(r, runId, parent) {',
-    '  const id = r[idColumn];',
-    "  const w = { table, id: typeof id === 'string' ? id : String(id), runId };",
-    `  const o = { ${layout.fields.map((f, i) => `${f.key}: g${i}(r, w)`).join(', ')} };`,
-    ...checks.map((_, i) => `  c${i}(o, w);`),
-    ...nulls.map(([key], i) => `  if (n${i}(o, parent)) o.${key} = null;`),
+    `  const id = r[${JSON.stringify(identifier(layout.idColumn))}];`,
+    `  const w = { table: ${table}, id: typeof id === 'string' ? id : String(id), runId };`,
+    `  const o = { ${fields.join(', ')} };`,
+    ...checks.map((c) => `  ${c}`),
+    ...nulls.map((n) => `  ${n}`),
     '  return o;',
     '};',
   ].join('\n');
-  const make = new Function(...params, body) as (...args: unknown[]) => Builder;
-  return make(...getters, ...checks, ...nulls.map(([, p]) => p), table, idColumn);
+  const names = Object.keys(CONVERSIONS);
+  const make = new Function(...names, ...p.names, body) as (...args: unknown[]) => Builder;
+  return make(...Object.values(CONVERSIONS), ...p.values);
 }
 
 const compiled = new WeakMap<LineLayout, WeakMap<SchemaInfo, Builders>>();
