@@ -3,7 +3,7 @@
  * indexes and named CHECK constraints, which ELSPETH line wrote it (writer.ts) and what to warn
  * about on open (docs/format.md §1.3). Runs on the private snapshot's connection.
  */
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';

@@ -3,7 +3,7 @@
  * every shape open read-only, with or without a WAL beside them, and nothing is left behind.
  */
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';

@@ -5,7 +5,7 @@
  * plus the pure functions on descriptions without an epoch, as a PostgreSQL catalogue gives them.
  */
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';

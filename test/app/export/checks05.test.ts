@@ -5,7 +5,7 @@
  * 0.5 exporter's batch-member join on run_id.
  */
 import assert from 'node:assert/strict';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';

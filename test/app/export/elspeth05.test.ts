@@ -6,7 +6,7 @@
  * same file exported as 0.4 (`line: '0.4'`) gives the 0.4 shapes.
  */
 import assert from 'node:assert/strict';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';

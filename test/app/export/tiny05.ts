@@ -4,7 +4,7 @@
  * node, an env-sourced secret and a dropped_by_filter outcome. Columns a shape lacks are left out,
  * as that build would have written them.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { renderDdl, shapeColumns, shapeSchema, type SchemaShape } from '../../fixtures/schemaShapes.js';
 
 export const RUN = 'r5';
