@@ -19,7 +19,7 @@
 import type { SchemaInfo } from '../db/schemaInfo.js';
 import { LandscapeError } from '../errors.js';
 import { isDict, type PyValue } from '../json/value.js';
-import { describe, enumValue, integrity, nonNegInt, parsedJson, real, text, ts, val, type Row, type Where } from './convert.js';
+import { enumValue, integrity, nonNegInt, parsedJson, real, text, ts, val, type Row, type Where } from './convert.js';
 import type { CallParent, Check, EnumTable, Field, LineLayout, RecordLayout } from './layout.js';
 import type { ElspethRecordType } from './recordTypes.js';
 
@@ -29,13 +29,6 @@ export type ExportRecord = { record_type: string; run_id: string } & { [key: str
 export type Builder = (row: Row, runId: string, parent?: CallParent) => ExportRecord;
 
 export type Builders = Readonly<Record<ElspethRecordType, Builder>>;
-
-/** An enumeration column: a value the line removed gets its own message (layout05.ts). */
-function enumOf(r: Row, column: string, w: Where, allowed: readonly string[], removed: Readonly<Record<string, string>>, nullable: boolean): string | null {
-  const v = val(r, column, w);
-  if (typeof v === 'string' && Object.hasOwn(removed, v)) throw integrity(w, column, `${describe(v)} is not a valid value: ${removed[v]!}`);
-  return enumValue(r, column, w, allowed, nullable);
-}
 
 /** A JSON column that must decode to a list of objects (or NULL). */
 function jsonObjects(r: Row, column: string, w: Where): PyValue {
@@ -52,7 +45,7 @@ function flag(r: Row, column: string, w: Where): boolean {
 }
 
 /** The conversion functions the generated builders call, by the names they call them. */
-const CONVERSIONS = { val, text, real, ts, nonNegInt, parsedJson, enumOf, jsonObjects, flag } as const;
+const CONVERSIONS = { val, text, real, ts, nonNegInt, parsedJson, enumValue, jsonObjects, flag } as const;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -93,7 +86,7 @@ function expression(f: Field, layout: RecordLayout, schema: SchemaInfo, enums: E
     case 'count':
       return `nonNegInt(r, ${col}, w, ${c.nullable === true})`;
     case 'enum':
-      return `enumOf(r, ${col}, w, ${p.add('allowed', enums.values[c.values])}, ${p.add('removed', enums.removed[c.values] ?? {})}, ${c.nullable === true})`;
+      return `enumValue(r, ${col}, w, ${p.add('allowed', enums.values[c.values])}, ${c.nullable === true}, ${p.add('removed', enums.removed[c.values] ?? {})})`;
     case 'json':
       return c.arrayOfObjects ? `jsonObjects(r, ${col}, w)` : `parsedJson(r, ${col}, w)`;
     case 'flag':

@@ -69,10 +69,19 @@ export function ts(row: Row, column: string, w: Where): string | null {
 }
 
 /** An enum column: the stored string, validated against the known values. */
-export function enumValue(row: Row, column: string, w: Where, allowed: readonly string[], nullable = false): string | null {
+export function enumValue(
+  row: Row,
+  column: string,
+  w: Where,
+  allowed: readonly string[],
+  nullable = false,
+  /** Values a line removed, with why: the error says so instead of listing the allowed values. */
+  removed: Readonly<Record<string, string>> = {},
+): string | null {
   const v = val(row, column, w);
   if (v === null && nullable) return null;
   if (typeof v === 'string' && allowed.includes(v)) return v;
+  if (typeof v === 'string' && Object.hasOwn(removed, v)) throw integrity(w, column, `${describe(v)} is not a valid value: ${removed[v]!}`);
   throw integrity(w, column, `${describe(v)} is not a valid value (expected one of ${allowed.join(', ')})`);
 }
 

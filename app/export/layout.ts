@@ -170,24 +170,29 @@ const NODE_STATE_STATUS: Check = {
   id: 'node_state_status',
   doc: 'per status: open has no output, completion, duration, context, error or success reason; pending and failed need completed_at and duration_ms; completed needs output_hash too and has no error; failed has no success reason',
   test(v, w) {
-    const has = (k: string) => present(v[k]);
+    // Read once with constant keys: this runs for every node state, the most numerous record.
+    const output = present(v['output_hash']);
+    const completed = present(v['completed_at']);
+    const duration = present(v['duration_ms']);
+    const error = present(v['error_json']);
+    const success = present(v['success_reason_json']);
     switch (v['status']) {
       case 'open':
-        if (['output_hash', 'completed_at', 'duration_ms', 'context_after_json', 'error_json', 'success_reason_json'].some(has)) {
+        if (output || completed || duration || present(v['context_after_json']) || error || success) {
           throw integrity(w, 'status', 'an open node state must have no output, completion, duration, context, error or success reason');
         }
         return;
       case 'pending':
-        if (!has('completed_at') || !has('duration_ms')) throw integrity(w, 'status', 'a pending node state needs completed_at and duration_ms');
-        if (['output_hash', 'error_json', 'success_reason_json'].some(has)) throw integrity(w, 'status', 'a pending node state must have no output hash, error or success reason');
+        if (!completed || !duration) throw integrity(w, 'status', 'a pending node state needs completed_at and duration_ms');
+        if (output || error || success) throw integrity(w, 'status', 'a pending node state must have no output hash, error or success reason');
         return;
       case 'completed':
-        if (!has('output_hash') || !has('completed_at') || !has('duration_ms')) throw integrity(w, 'status', 'a completed node state needs output_hash, completed_at and duration_ms');
-        if (has('error_json')) throw integrity(w, 'error_json', 'a completed node state must have no error');
+        if (!output || !completed || !duration) throw integrity(w, 'status', 'a completed node state needs output_hash, completed_at and duration_ms');
+        if (error) throw integrity(w, 'error_json', 'a completed node state must have no error');
         return;
       case 'failed':
-        if (!has('completed_at') || !has('duration_ms')) throw integrity(w, 'status', 'a failed node state needs completed_at and duration_ms');
-        if (has('success_reason_json')) throw integrity(w, 'success_reason_json', 'a failed node state must have no success reason');
+        if (!completed || !duration) throw integrity(w, 'status', 'a failed node state needs completed_at and duration_ms');
+        if (success) throw integrity(w, 'success_reason_json', 'a failed node state must have no success reason');
         return;
     }
   },
