@@ -69,10 +69,14 @@ const keyText = ([table, columns, target]: Key) => `${table}(${columns.join(', '
 
 /**
  * Why the line's ELSPETH would refuse to open the database, in the order it checks: the epoch
- * (not 0 or the line's own; skipped where the backend keeps none), then tables, columns, foreign
- * keys, CHECK constraints and indexes. Empty when it opens the file.
+ * (not 0 or the line's own), then tables, columns, foreign keys, CHECK constraints and indexes.
+ * Empty when it opens the file, and on storage without an epoch (PostgreSQL), which ELSPETH does
+ * not check.
  */
 export function elspethRefusal(d: SchemaDescription, line: ElspethLine): string[] {
+  // Without an epoch the storage is PostgreSQL, where neither line checks the epoch or the
+  // structure (docs/format.md §1.5); a database without Landscape tables is not opened at all.
+  if (d.epoch === null) return [];
   const req = REQUIREMENTS[line];
   const problems: string[] = [];
   const accepted = LINE_OPENS_EPOCHS[line];

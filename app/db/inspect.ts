@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
+import { SQLITE_DIALECT } from './dialect.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
 import { detectWriter, LINE_EPOCH, LINE_OPENS_EPOCHS, type ForeignKeyDescription, type TableDescription } from './writer.js';
@@ -52,7 +53,8 @@ export function inspect(conn: Database.Database, file: string, snap: SnapshotFil
       checkConstraints: [...sql.get(t)!.matchAll(/\bCONSTRAINT\s+(\w+)\s+CHECK\b/gi)].map((m) => m[1]!),
     });
   }
-  const schema = new SchemaInfo(tables);
+  const userVersion = Number(conn.pragma('user_version', { simple: true }));
+  const schema = new SchemaInfo(tables, SQLITE_DIALECT, userVersion);
   const runs = schema.columns('runs');
   if (!['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c))) {
     throw new LandscapeError(
@@ -60,8 +62,7 @@ export function inspect(conn: Database.Database, file: string, snap: SnapshotFil
       `${path.basename(file)} is a SQLite database but not an ELSPETH Landscape database (it has no runs table of the expected shape)`,
     );
   }
-  const userVersion = Number(conn.pragma('user_version', { simple: true }));
-  const writer = detectWriter(schema.describe(userVersion));
+  const writer = detectWriter(schema.describe());
   const warnings: OpenWarning[] = [];
   const own = LINE_EPOCH[writer.line];
   if (userVersion > KNOWN_EPOCH) {

@@ -5,7 +5,7 @@
  * differences in SQL text. Which one is used is decided where a target is opened (openTarget.ts).
  */
 import type { OpenWarning } from './open.js';
-import type { LandscapeTable, SchemaInfo } from './schemaInfo.js';
+import type { SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
 import type { PgTarget } from './postgres/target.js';
 import type { WriterInfo } from './writer.js';
@@ -25,12 +25,6 @@ export interface SharedState {
   handle: ReaderHandle;
   /** Call when the other readers are done; until then the state stays readable. */
   release(): void;
-}
-
-/** A foreign key column of a table and the table it refers to. */
-export interface ForeignKey {
-  from: string;
-  table: string;
 }
 
 /** What identifies the database state an export was read from, for its receipt. */
@@ -81,8 +75,6 @@ export interface Landscape {
    * Absent when a backend cannot share its state; callers then read on this connection alone.
    */
   share?(): SharedState;
-  /** Foreign keys of a table as the database declares them ([] when it has none or is absent). */
-  foreignKeys(table: LandscapeTable): ForeignKey[];
   /** The receipt's description of the database, taken inside the export's read transaction. */
   receiptSource(): ReceiptSource;
   /** Runs `fn` inside one read transaction (one consistent snapshot). */

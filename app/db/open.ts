@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
 import { fileKey, keyConnection, SQLCIPHER4_KDF, type PassphraseSource } from './cipher.js';
 import { classifyFile } from './classify.js';
-import type { ForeignKey, Landscape, ReaderHandle, ReceiptSource, SharedState } from './landscape.js';
+import type { Landscape, ReaderHandle, ReceiptSource, SharedState } from './landscape.js';
 import { inspect, type OpenWarning } from './inspect.js';
-import type { LandscapeTable, SchemaInfo } from './schemaInfo.js';
+import type { SchemaInfo } from './schemaInfo.js';
 import type { WriterInfo } from './writer.js';
 import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
 import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
@@ -171,12 +171,6 @@ export class LandscapeDb implements Landscape {
       if (owned) removeSnapshot(snap.dir);
       throw mapSqliteError(e, abs);
     }
-  }
-
-  foreignKeys(table: LandscapeTable): ForeignKey[] {
-    if (!this.schema.hasTable(table)) return [];
-    // Table names come from the fixed list of Landscape tables, never from input.
-    return this.all<{ table: string; from: string }>(`PRAGMA foreign_key_list("${table}")`).map((r) => ({ from: r.from, table: r.table }));
   }
 
   receiptSource(): ReceiptSource {

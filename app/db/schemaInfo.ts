@@ -25,6 +25,8 @@ export class SchemaInfo {
     private readonly tables: ReadonlyMap<string, TableDescription>,
     /** The SQL dialect of the storage these tables live in. */
     readonly dialect: SqlDialect = SQLITE_DIALECT,
+    /** The stored schema epoch (SQLite's `user_version`); null where the storage keeps none (PostgreSQL). */
+    readonly epoch: number | null = null,
   ) {}
 
   hasTable(table: LandscapeTable): boolean {
@@ -46,8 +48,8 @@ export class SchemaInfo {
   }
 
   /** The backend-neutral description writer detection works from (writer.ts). */
-  describe(epoch: number | null): SchemaDescription {
-    return { tables: this.tables, epoch };
+  describe(): SchemaDescription {
+    return { tables: this.tables, epoch: this.epoch };
   }
 
   /** Landscape tables the file lacks. */

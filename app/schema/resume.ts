@@ -106,11 +106,13 @@ export function resumeReadiness(db: Landscape, runId: string, line: ElspethLine 
     const s = db.schema;
     const core = (['runs', 'tokens', 'node_states'] as const).filter((t) => !s.hasTable(t));
     c.judge('landscape_tables', core.length === 0, 'runs, tokens and node_states exist', `not a Landscape database for ELSPETH's CLI: missing ${core.join(', ')}`);
-    const refusal = elspethRefusal(s.describe(db.userVersion), line);
+    const refusal = elspethRefusal(s.describe(), line);
     c.judge(
       'elspeth_opens_file',
       refusal.length === 0,
-      `schema epoch ${db.userVersion}: ELSPETH ${line} opens this file (all tables, columns, keys and indexes it requires present)`,
+      s.epoch === null
+        ? `no schema epoch (PostgreSQL): ELSPETH ${line} checks neither an epoch nor the structure there`
+        : `schema epoch ${s.epoch}: ELSPETH ${line} opens this file (all tables, columns, keys and indexes it requires present)`,
       `ELSPETH ${line} (schema epoch ${LINE_EPOCH[line]}) refuses to open this file: ${refusal.join('; ')}`,
       { problems: refusal },
     );

@@ -10,7 +10,7 @@ import type { OpenWarning } from '../open.js';
 import { POSTGRES_DIALECT } from '../dialect.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from '../schemaInfo.js';
 import type { PgServerInfo } from './protocol.js';
-import { detectWriter, type WriterInfo } from '../writer.js';
+import { detectWriter, type ForeignKeyDescription, type WriterInfo } from '../writer.js';
 
 /**
  * The oldest server release supported: `pg_current_snapshot()` (recorded in receipts) arrived in
@@ -65,17 +65,10 @@ const INDEXES_SQL = `SELECT c.relname AS table_name, i.relname AS index_name
   WHERE x.indrelid = ANY(:oids::oid[])
   ORDER BY c.relname, i.relname`;
 
-/** One foreign key: the referencing columns, the referenced table and its columns, in key order. */
-export interface PgForeignKey {
-  columns: string[];
-  table: string;
-  references: string[];
-}
-
 /** What the catalogs say about one table, in the same terms as SQLite's PRAGMAs give. */
 export interface PgTable {
   columns: string[];
-  foreignKeys: PgForeignKey[];
+  foreignKeys: ForeignKeyDescription[];
   indexes: string[];
   checkConstraints: string[];
 }
@@ -123,7 +116,7 @@ export function readCatalog(query: Query, info: PgServerInfo, where: string): Ca
   if (!['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c))) {
     throw new LandscapeError('DB_NOT_LANDSCAPE', `${where}: the runs table of database ${JSON.stringify(info.database)} does not have the shape of an ELSPETH Landscape`);
   }
-  const writer = detectWriter(schema.describe(null));
+  const writer = detectWriter(schema.describe());
   const warnings: OpenWarning[] = writer.notes.map((note) => ({ code: 'UNEXPECTED_SCHEMA' as const, message: `${writer.label}: ${note}` }));
   const missing = schema.missingTables();
   if (missing.length > 0) {

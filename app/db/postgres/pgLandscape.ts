@@ -7,9 +7,9 @@
  * batch at a time, never paged with OFFSET.
  */
 import { LandscapeError } from '../../errors.js';
-import type { ForeignKey, Landscape, ReceiptSource, SharedState } from '../landscape.js';
+import type { Landscape, ReceiptSource, SharedState } from '../landscape.js';
 import type { OpenWarning } from '../open.js';
-import type { LandscapeTable, SchemaInfo } from '../schemaInfo.js';
+import type { SchemaInfo } from '../schemaInfo.js';
 import { PgBridge } from './bridge.js';
 import { checkServerVersion, readCatalog, type PgTable } from './catalog.js';
 import type { PgField, PgServerInfo } from './protocol.js';
@@ -80,10 +80,6 @@ export class PgLandscape implements Landscape {
   /** The redacted URL (no password): what messages and receipts show. */
   get path(): string {
     return this.target.url;
-  }
-
-  foreignKeys(table: LandscapeTable): ForeignKey[] {
-    return (this.tables.get(table)?.foreignKeys ?? []).flatMap((fk) => fk.columns.map((from) => ({ from, table: fk.table })));
   }
 
   /**
