@@ -211,6 +211,8 @@ test('the catalogs describe the tables as ELSPETH\'s PostgreSQL DDL declares the
     assert.deepEqual(db.tables.get('calls')!.checkConstraints, ['calls_has_parent']);
     assert.deepEqual(db.tables.get('preflight_results')!.checkConstraints, ['ck_preflight_result_type']);
     assert.ok(db.tables.get('runs')!.indexes.includes('runs_pkey'), 'PostgreSQL\'s default constraint names');
+    // No epoch on PostgreSQL: the writer is told from the catalogs alone (docs/format.md §1.3).
+    assert.deepEqual([db.writer.line, db.writer.variant, db.writer.epoch, db.writer.label, db.writer.notes], ['0.4', 'main', null, 'ELSPETH 0.4 line', []]);
   } finally {
     db.close();
   }

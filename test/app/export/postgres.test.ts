@@ -177,9 +177,14 @@ test('schema, diff, resume check, record pages and lineage: the same from SQLite
   for (const run of built.runs) {
     const schema = (db: Landscape) => schemaJson(reconstructSchemaText(loadRunSchema(db, run.runId).sourceSchemaJson));
     assert.deepEqual(schema(pg), schema(lite), `schema of ${run.runId}`);
-    // PostgreSQL has no schema epoch: ELSPETH reads it as 0 there (docs/format.md §1.5), the one expected difference.
+    // PostgreSQL has no schema epoch (docs/format.md §1.5): the writer carries none, and ELSPETH
+    // checks no structure there (§1.3); these are the expected differences.
     const resume = (db: Landscape) => JSON.stringify(resumeJson(resumeReadiness(db, run.runId)));
-    assert.equal(resume(pg), resume(lite).replace('schema epoch 2, all tables', 'schema epoch 0, all tables'), `resume check of ${run.runId}`);
+    const expected = resume(lite)
+      .replace('"writer":{"line":"0.4","variant":"main","epoch":2,"label":"ELSPETH 0.4 line, epoch 2"}', '"writer":{"line":"0.4","variant":"main","epoch":null,"label":"ELSPETH 0.4 line"}')
+      .replace('schema epoch 2: ELSPETH 0.4 opens this file (all tables, columns, keys and indexes it requires present)', 'no schema epoch (PostgreSQL): ELSPETH 0.4 checks neither an epoch nor the structure there');
+    assert.notEqual(expected, resume(lite), 'both differences were found in the SQLite report');
+    assert.equal(resume(pg), expected, `resume check of ${run.runId}`);
   }
   const diff = (db: Landscape) => diffSchemas(loadRunSchema(db, a).sourceSchemaJson, loadRunSchema(db, b).sourceSchemaJson);
   assert.deepEqual(diff(pg), diff(lite));
