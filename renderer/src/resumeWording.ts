@@ -58,6 +58,7 @@ export const CHECK_WORDS: Record<ResumeCheckId, Worded> = {
   topology_hash: { title: 'The pipeline’s shape is unchanged since the restart point', remedy: `Steps or connections changed after the checkpoint. ${RERUN}` },
   schema_contract: { title: 'The run’s data contract is present and intact', remedy: `ELSPETH treats a missing or altered contract as damage and refuses to resume. ${RERUN}` },
   node_contracts: { title: 'Each step’s data contract is intact', remedy: `ELSPETH refuses to resume with an altered contract. ${RERUN}` },
+  runtime_manifest: { title: 'The run’s record of ELSPETH’s own checks (0.5)', remedy: 'ELSPETH 0.5 resumes only with a build whose checks match the stored record; this cannot be checked here. Resume with the build that started the run; without a stored record, re-run the pipeline from the start.' },
   checkpoint_state: { title: 'Rows waiting in batches or merges can be restored', remedy: `Rows held at the restart point cannot be restored. ${RERUN}` },
   source_schema: { title: 'The source’s row format can be rebuilt', remedy: 'See the findings below for what stops it, and what to do.' },
   unprocessed_rows: { title: 'Rows still to process can be read again', remedy: 'Some rows have no stored copy. Restore the payload store, or re-run the pipeline from the start.' },
