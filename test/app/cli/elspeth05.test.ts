@@ -100,3 +100,13 @@ test('records and verify --db take --elspeth; verify re-exports as the receipt s
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--elspeth only makes sense with --db/);
 });
+
+test('records filters on the fields of the line shown: a 0.5 key is a field only there', async () => {
+  const run = exported();
+  const hit = await cli(['records', db, '--run', run, '--type', 'node', '--where', 'source_file_hash=sha256:cd491a54ae1a7a03', '--json']);
+  assert.equal(hit.code, 0, hit.stderr);
+  assert.deepEqual((JSON.parse(hit.stdout) as { records: Array<Record<string, unknown>> }).records.map((r) => r['node_id']), ['export:audit_export']);
+  const old = await cli(['records', db, '--run', run, '--type', 'node', '--where', 'source_file_hash=sha256:cd491a54ae1a7a03', '--elspeth', '0.4']);
+  assert.equal(old.code, 2);
+  assert.match(old.stderr, /\[BAD_FILTER\]: source_file_hash: node records cannot be filtered by source_file_hash/);
+});
