@@ -18,7 +18,9 @@ export class StartPage {
     return panel.getAttribute('data-code');
   }
 
+  /** The recent list once it has loaded (it is read from the main process when the screen opens). */
   async recentPaths(): Promise<string[]> {
+    await this.page.locator('[data-testid="recent"][aria-busy="false"]').waitFor();
     return this.page.locator('.recent button').allInnerTexts();
   }
 

@@ -131,10 +131,13 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
     const meta = new Database(small.path, { readonly: true });
     const epoch = meta.pragma('user_version', { simple: true }) as number;
     meta.close();
+    const shown = new RegExp(`node_state\\s+${want.length} of ${all.length.toLocaleString('en-US')} shown`);
+    // The status bar follows the grid's count a render later: wait for it rather than read it once.
+    await app.page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="statusbar"]')?.textContent ?? ''), shown.source.replace(/\\s\+/g, '\\s*'));
     const status = await app.page.getByTestId('statusbar').innerText();
     assert.match(status, /Storage\s+SQLite file \(read-only copy\)/);
     assert.match(status, new RegExp(`Written by\\s+schema epoch ${epoch}`));
-    assert.match(status, new RegExp(`node_state\\s+${want.length} of ${all.length.toLocaleString('en-US')} shown`));
+    assert.match(status, shown);
     await app.shot('32-records-filtered');
     // Sort by step_index descending: Enter twice on its header.
     await g.grid().focus();
@@ -167,19 +170,25 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
     await g.keys.press('Shift+ArrowDown');
     await g.keys.press('Shift+ArrowRight');
     await g.keys.press('Control+c');
-    const tsv = await app.page.evaluate(() => navigator.clipboard.readText());
     const ids = (await g.grid().locator('[role="row"][aria-rowindex] [data-column="state_id"]').evaluateAll((els) => els.slice(0, 3).map((e) => e.getAttribute('title') ?? e.textContent)));
     const byId = new Map(all.map((s) => [s.state_id, s]));
-    assert.equal(tsv, ids.map((id) => `${id}\t${byId.get(id!)!.token_id}`).join('\n'));
+    const expected = ids.map((id) => `${id}\t${byId.get(id!)!.token_id}`).join('\n');
+    // The clipboard write is asynchronous: read until it holds the copy (or give up and show what it holds).
+    let tsv = '';
+    for (let i = 0; i < 50 && tsv !== expected; i++) {
+      tsv = await app.page.evaluate(() => navigator.clipboard.readText());
+      if (tsv !== expected) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(tsv, expected);
     // Go to record N (Ctrl+G), then first and last.
     await g.keys.press('Control+g');
     await g.keys.type(String(want.length));
     await g.keys.press('Enter');
-    assert.deepEqual((await g.activeCell())[0], want.length - 1);
+    await g.waitForActive(want.length - 1);
     await app.page.getByTestId('goto-first').click();
-    assert.equal((await g.activeCell())[0], 0);
+    await g.waitForActive(0);
     await app.page.getByTestId('goto-last').click();
-    assert.equal((await g.activeCell())[0], want.length - 1);
+    await g.waitForActive(want.length - 1);
     await g.cellAt(want.length - 1, 'step_index');
     noConsoleErrors();
   });

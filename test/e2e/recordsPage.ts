@@ -63,6 +63,17 @@ export class RecordsGridPage {
     return [Number(await g.getAttribute('data-active-row')), (await g.getAttribute('data-active-column')) ?? ''];
   }
 
+  /** Waits until the grid reports this active row (and column, when given); keys and clicks move it asynchronously. */
+  async waitForActive(row: number, column?: string): Promise<void> {
+    await this.page.waitForFunction(
+      ([r, c]) => {
+        const g = document.querySelector('[data-testid="records-grid"]');
+        return g?.getAttribute('data-active-row') === String(r) && (c === null || g.getAttribute('data-active-column') === c);
+      },
+      [row, column ?? null] as const,
+    );
+  }
+
   /** Waits until the row at a position is rendered with its values; the text of one of its cells. */
   async cellAt(index: number, column: string): Promise<string> {
     const cell = this.grid().locator(`[role="row"][aria-rowindex="${index + 2}"] [data-column="${column}"]`);

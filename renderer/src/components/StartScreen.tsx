@@ -12,14 +12,22 @@ import ErrorPanel from './ErrorPanel.js';
  * `onConnected` takes a PostgreSQL database the Connect dialog opened.
  */
 export default function StartScreen(props: { info: AppInfo; onOpen: (path: string) => Promise<void>; onConnected: (db: DbInfo) => void; onVerify: () => void; onHistory: () => void }) {
-  const [recent, setRecent] = useState<RecentFile[]>([]);
+  /** The recent list: null while it loads, so "none yet" is never shown before it is known. */
+  const [recent, setRecent] = useState<RecentFile[] | null>(null);
+  const [recentError, setRecentError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   /** The Connect dialog, open with these fields (a recent connection's, or defaults). */
   const [connecting, setConnecting] = useState<{ initial?: PgConnection } | null>(null);
 
   useEffect(() => {
-    call(bridge().recentList({})).then((r) => setRecent(r.files), () => setRecent([]));
+    call(bridge().recentList({})).then(
+      (r) => setRecent(r.files),
+      (e) => {
+        setRecent([]);
+        setRecentError(failureOf(e).message);
+      },
+    );
   }, []);
 
   async function open(path: string) {
@@ -72,9 +80,13 @@ export default function StartScreen(props: { info: AppInfo; onOpen: (path: strin
       {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
       {connecting && <ConnectDialog {...(connecting.initial ? { initial: connecting.initial } : {})} onConnected={props.onConnected} onCancel={() => setConnecting(null)} />}
       <DropZone onPath={(p) => void open(p)} />
-      <div className="card">
+      <div className="card" data-testid="recent" aria-busy={recent === null}>
         <h2>Recent databases</h2>
-        {recent.length === 0 ? (
+        {recent === null ? (
+          <p className="muted">Loading…</p>
+        ) : recentError !== null ? (
+          <p className="muted empty">The recent list could not be read: {recentError}</p>
+        ) : recent.length === 0 ? (
           <p className="muted empty">No recent databases yet.</p>
         ) : (
           <ul className="recent">
