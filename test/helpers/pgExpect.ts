@@ -9,8 +9,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import { miniJcs } from './reference.js';
 
-/** Timestamp fields of the exporter's records (every record type; the manifest's exported_at already has its offset). */
-export const TIMESTAMP_KEYS = ['started_at', 'completed_at', 'created_at', 'recorded_at'] as const;
+/**
+ * Timestamp fields of the exporter's records (every record type of both lines; the 0.5 line adds the
+ * node's registered_at; the manifest's exported_at already has its offset).
+ */
+export const TIMESTAMP_KEYS = ['started_at', 'completed_at', 'created_at', 'recorded_at', 'registered_at'] as const;
 
 const NAIVE = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{6})?';
 
