@@ -7,6 +7,7 @@
  * independent JCS ({@link miniJcs}).
  */
 import { createHash, createHmac } from 'node:crypto';
+import { READER, type PgCluster } from './pgCluster.js';
 import { miniJcs } from './reference.js';
 
 /**
@@ -52,6 +53,41 @@ export function offsetSignedJsonl(text: string, key: string, offset = '+00:00'):
       return shifted.replace(`"signature": "${String(old['signature'])}"`, `"signature": "${sig}"`);
     })
     .join('\n');
+}
+
+/**
+ * For a signed CSV folder: each signature and the final hash of the (tie-ordered) SQLite JSONL
+ * export of the run, mapped to its recomputed value with the offsets, so the CSV cells holding
+ * them can be replaced (CSV carries the same signatures as the JSONL records).
+ */
+export function resignedHashes(liteSignedJsonl: string, key: string): Map<string, string> {
+  const oldLines = liteSignedJsonl.split('\n').filter((l) => l !== '');
+  const newLines = offsetSignedJsonl(oldLines.join('\n'), key).split('\n');
+  const field = (l: string, k: string) => String((JSON.parse(l) as Record<string, unknown>)[k]);
+  const map = new Map(oldLines.map((l, i) => [field(l, 'signature'), field(newLines[i]!, 'signature')]));
+  map.set(field(oldLines[oldLines.length - 1]!, 'final_hash'), field(newLines[newLines.length - 1]!, 'final_hash'));
+  return map;
+}
+
+/**
+ * The expected text of one file of a PostgreSQL CSV export, from the same file of the SQLite export:
+ * token outcomes in the server's tie order, offsets added, and (signed folders) each signature and
+ * the final hash replaced through {@link resignedHashes}.
+ */
+export function pgCsvFile(name: string, liteText: string, order: readonly string[], resigned?: ReadonlyMap<string, string>): string {
+  const shifted = offsetCsv(name === 'token_outcome.csv' ? tieOrderedCsv(liteText, order) : liteText);
+  return resigned ? shifted.replace(/[0-9a-f]{64}/g, (m) => resigned.get(m) ?? m) : shifted;
+}
+
+/** ELSPETH's own token-outcome statement, run on the server by a plain client: the order of ties there. */
+export async function serverOutcomeOrder(cluster: PgCluster, database: string, runId: string): Promise<string[]> {
+  const c = await cluster.client(READER, database);
+  try {
+    const r = await c.query<{ outcome_id: string }>('SELECT * FROM token_outcomes WHERE token_outcomes.run_id = $1 ORDER BY token_outcomes.token_id, token_outcomes.recorded_at', [runId]);
+    return r.rows.map((x) => x.outcome_id);
+  } finally {
+    await c.end();
+  }
 }
 
 /** JSON array text of JSONL text (the two formats hold the same records, ", "-separated). */

@@ -29,7 +29,7 @@ import { resumeReadiness } from '../../../app/schema/resume.js';
 import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../../fixtures/pgLoad.js';
 import { PgCluster, READER, SUPERUSER } from '../../helpers/pgCluster.js';
-import { jsonOfJsonl, offsetCsv, offsetJsonl, offsetSignedJsonl, tieOrderedCsv, tieOrderedJsonl } from '../../helpers/pgExpect.js';
+import { jsonOfJsonl, offsetJsonl, offsetSignedJsonl, pgCsvFile, resignedHashes, serverOutcomeOrder, tieOrderedJsonl } from '../../helpers/pgExpect.js';
 import { tempDir } from '../../helpers/paths.js';
 
 const KEY = 'k€y for PostgreSQL';
@@ -71,22 +71,13 @@ async function both(runId: string, format: 'json' | 'jsonl' | 'csv', sign: boole
 
 const read = (p: string) => fs.readFileSync(p, 'utf8');
 
-/** ELSPETH's own token-outcome statement, run on the server by a plain client: the order of ties there. */
-async function serverOutcomeOrder(runId: string): Promise<string[]> {
-  const c = await cluster.client(READER, 'landscape');
-  try {
-    const r = await c.query<{ outcome_id: string }>('SELECT * FROM token_outcomes WHERE token_outcomes.run_id = $1 ORDER BY token_outcomes.token_id, token_outcomes.recorded_at', [runId]);
-    return r.rows.map((x) => x.outcome_id);
-  } finally {
-    await c.end();
-  }
-}
+const outcomeOrder = (runId: string) => serverOutcomeOrder(cluster, 'landscape', runId);
 
 test('JSONL and JSON, unsigned and signed, both profiles: every run byte-identical to the derived expectation', async () => {
   let reordered = 0;
   for (const [i, run] of built.runs.entries()) {
     for (const profile of [i % 2 === 0 ? 'elspeth' : 'complete'] as const) {
-      const order = await serverOutcomeOrder(run.runId);
+      const order = await outcomeOrder(run.runId);
       const u = await both(run.runId, 'jsonl', false, profile);
       const expected = offsetJsonl(tieOrderedJsonl(read(u.lite.target), order));
       assert.notEqual(expected, read(u.lite.target), 'the runs have timestamps to shift');
@@ -107,23 +98,17 @@ test('JSONL and JSON, unsigned and signed, both profiles: every run byte-identic
 
 test('CSV folders, unsigned and signed: every file byte-identical to the derived expectation', async () => {
   for (const run of built.runs.slice(0, 2)) {
-    const order = await serverOutcomeOrder(run.runId);
-    const shift = (f: string, text: string) => offsetCsv(f === 'token_outcome.csv' ? tieOrderedCsv(text, order) : text);
+    const order = await outcomeOrder(run.runId);
     const u = await both(run.runId, 'csv', false, 'complete');
     const files = fs.readdirSync(u.lite.target).sort();
     assert.deepEqual(fs.readdirSync(u.pg.target).sort(), files);
-    for (const f of files) assert.equal(read(path.join(u.pg.target, f)), shift(f, read(path.join(u.lite.target, f))), `${run.runId} ${f}`);
+    for (const f of files) assert.equal(read(path.join(u.pg.target, f)), pgCsvFile(f, read(path.join(u.lite.target, f)), order), `${run.runId} ${f}`);
     // Signed: the same bytes with each record's signature replaced by the independently recomputed one.
     const s = await both(run.runId, 'csv', true);
     const liteJsonl = await exportRun(lite, { runId: run.runId, format: 'jsonl', out: path.join(dir, `sig-${run.runId}.jsonl`), key: Buffer.from(KEY, 'utf8'), env });
-    const oldLines = tieOrderedJsonl(read(liteJsonl.target), order).split('\n').filter((l) => l !== '');
-    const newLines = offsetSignedJsonl(oldLines.join('\n'), KEY).split('\n');
-    const resigned = new Map(oldLines.map((l, i) => [String(JSON.parse(l).signature), String(JSON.parse(newLines[i]!).signature)]));
-    const manifests = [JSON.parse(oldLines[oldLines.length - 1]!), JSON.parse(newLines[newLines.length - 1]!)] as Array<Record<string, unknown>>;
-    resigned.set(String(manifests[0]!['final_hash']), String(manifests[1]!['final_hash']));
+    const resigned = resignedHashes(tieOrderedJsonl(read(liteJsonl.target), order), KEY);
     for (const f of fs.readdirSync(s.pg.target)) {
-      const expected = shift(f, read(path.join(s.lite.target, f))).replace(/[0-9a-f]{64}/g, (m) => resigned.get(m) ?? m);
-      assert.equal(read(path.join(s.pg.target, f)), expected, `${run.runId} signed ${f}`);
+      assert.equal(read(path.join(s.pg.target, f)), pgCsvFile(f, read(path.join(s.lite.target, f)), order, resigned), `${run.runId} signed ${f}`);
     }
   }
 });
