@@ -20,8 +20,6 @@ export interface SqlDialect {
    * without a full ORDER BY return rows in that order): SQLite's rowid, PostgreSQL's heap position.
    */
   storageOrder(alias: string): string;
-  /** The smallest timestamp value a keyset over a timestamp column starts after. */
-  readonly timestampFloor: string;
   /** `LIKE` that ignores letter case (SQLite's own LIKE does, for ASCII; PostgreSQL's ILIKE). */
   readonly caseInsensitiveLike: string;
   /**
@@ -44,8 +42,6 @@ export const SQLITE_DIALECT: SqlDialect = {
   // The unary + keeps SQLite from using an index on the column for an inner loop.
   noIndex: (expr) => `+${expr}`,
   storageOrder: (alias) => `${alias}.rowid`,
-  // Stored timestamps are text; every text sorts after the empty string.
-  timestampFloor: '',
   caseInsensitiveLike: 'LIKE',
   utcTime: (param) => param,
   textRange: (column, lo, hi) => `${column} >= ${lo} AND ${column} < ${hi}`,
@@ -57,7 +53,6 @@ export const POSTGRES_DIALECT: SqlDialect = {
   fixedJoin: 'JOIN',
   noIndex: (expr) => expr,
   storageOrder: (alias) => `${alias}.ctid`,
-  timestampFloor: '-infinity',
   caseInsensitiveLike: 'ILIKE',
   utcTime: (param) => `(CAST(${param} AS timestamp) AT TIME ZONE 'UTC')`,
   textRange: (column, lo, hi) => `${column} COLLATE "C" >= ${lo} AND ${column} COLLATE "C" < ${hi}`,

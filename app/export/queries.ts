@@ -34,6 +34,22 @@ const COLS = {
 
 export type ExportQueries = ReturnType<typeof statements>;
 
+type KeysetTable = 'batches' | 'artifacts' | 'validation_errors' | 'transform_errors';
+
+/**
+ * A table read in pages of `(created_at, id)` order. The first page has no keyset condition:
+ * no value can serve as a floor below every stored `created_at` (SQLite sorts NULL and numbers
+ * before any text), so starting "after" one would silently skip a damaged row; read from the
+ * start, such a row comes first and the reader refuses it (docs/format.md §5.1).
+ */
+export interface KeysetStatements {
+  readonly idColumn: string;
+  /** The first page (`:run`, `:limit`). */
+  readonly first: string;
+  /** A page after `(:afterCreated, :afterId)`, the last row of the page before. */
+  readonly next: string;
+}
+
 /**
  * The rows of a chunk (`rows.run_id = :run AND rows.row_index BETWEEN :lo AND :hi`) and their
  * tokens. The dialect's fixed join (SQLite's CROSS JOIN) keeps the join order rows → tokens →
@@ -69,6 +85,11 @@ function statements(s: SchemaInfo, line: ElspethLine) {
   // Keeps SQLite from using a run_id index for an inner loop of a chunk join.
   const runFilter = (t: 'node_states' | 'token_outcomes', alias: string = t) => (s.hasColumn(t, 'run_id') ? `${s.dialect.noIndex(`${alias}.run_id`)} = :run AND ` : '');
   const ids = (column: string) => s.dialect.inList(column, ':ids');
+  const keyset = (t: KeysetTable, idColumn: string): KeysetStatements => {
+    const head = `SELECT ${sel(t)} FROM ${t} WHERE ${t}.run_id = :run`;
+    const tail = ` ORDER BY ${t}.created_at, ${t}.${idColumn} LIMIT :limit`;
+    return { idColumn, first: head + tail, next: `${head} AND (${t}.created_at, ${t}.${idColumn}) > (:afterCreated, :afterId)${tail}` };
+  };
   return {
     run: `SELECT ${sel('runs')} FROM runs WHERE runs.run_id = :run`,
     secretResolutions: has('secret_resolutions')
@@ -100,16 +121,12 @@ function statements(s: SchemaInfo, line: ElspethLine) {
     nodeStates: `SELECT ${sel('node_states')} FROM node_states WHERE ${runFilter('node_states')}${ids('node_states.token_id')} ORDER BY node_states.token_id, node_states.step_index, node_states.attempt`,
     routingEvents: `SELECT ${sel('routing_events')} FROM routing_events WHERE ${ids('routing_events.state_id')} ORDER BY routing_events.state_id, routing_events.ordinal, routing_events.event_id`,
     stateCalls: `SELECT ${sel('calls')} FROM calls WHERE ${ids('calls.state_id')} ORDER BY calls.state_id, calls.call_index`,
-    batchesChunk: `SELECT ${sel('batches')} FROM batches WHERE batches.run_id = :run AND (batches.created_at, batches.batch_id) > (:afterCreated, :afterId) ORDER BY batches.created_at, batches.batch_id LIMIT :limit`,
+    batchesChunk: keyset('batches', 'batch_id'),
     // The 0.5 exporter joins members to their batch on run_id too (epoch 5 on).
     batchMembers: `SELECT ${sel('batch_members')} FROM batch_members WHERE batch_members.batch_id = :batch${memberRun(s, line)} ORDER BY batch_members.ordinal`,
-    artifactsChunk: `SELECT ${sel('artifacts')} FROM artifacts WHERE artifacts.run_id = :run AND (artifacts.created_at, artifacts.artifact_id) > (:afterCreated, :afterId) ORDER BY artifacts.created_at, artifacts.artifact_id LIMIT :limit`,
-    validationErrors: has('validation_errors')
-      ? `SELECT ${sel('validation_errors')} FROM validation_errors WHERE validation_errors.run_id = :run AND (validation_errors.created_at, validation_errors.error_id) > (:afterCreated, :afterId) ORDER BY validation_errors.created_at, validation_errors.error_id LIMIT :limit`
-      : null,
-    transformErrors: has('transform_errors')
-      ? `SELECT ${sel('transform_errors')} FROM transform_errors WHERE transform_errors.run_id = :run AND (transform_errors.created_at, transform_errors.error_id) > (:afterCreated, :afterId) ORDER BY transform_errors.created_at, transform_errors.error_id LIMIT :limit`
-      : null,
+    artifactsChunk: keyset('artifacts', 'artifact_id'),
+    validationErrors: has('validation_errors') ? keyset('validation_errors', 'error_id') : null,
+    transformErrors: has('transform_errors') ? keyset('transform_errors', 'error_id') : null,
     checkpoints: has('checkpoints')
       ? `SELECT ${sel('checkpoints')} FROM checkpoints WHERE checkpoints.run_id = :run ORDER BY checkpoints.sequence_number, checkpoints.checkpoint_id`
       : null,

@@ -10,9 +10,9 @@ import { LandscapeError } from '../errors.js';
 import type { ExportRecord } from './compile.js';
 import { extraRecord } from './extras.js';
 import { exportPlan, type ExportPlan } from './plan.js';
-import { buildExportQueries } from './queries.js';
+import { buildExportQueries, type KeysetStatements } from './queries.js';
 import { RECORD_FIELDS, type Profile } from './recordTypes.js';
-import type { Row } from './convert.js';
+import { integrity, ts, type Row } from './convert.js';
 
 /**
  * Source rows read per chunk; bounds memory (every child of a chunk's rows is held at once).
@@ -174,38 +174,52 @@ export function* chunkRecords(db: Landscape, plan: ExportPlan, runId: string, ro
 /** The records after the source rows: batches with their members, artifacts, and the `complete` profile's extras. */
 export function* tailRecords(db: Landscape, plan: ExportPlan, runId: string, runRow: Row, profile: Profile): Generator<ExportRecord> {
   const { queries: q, build: B } = plan;
-  for (const batch of keyset(db, q.batchesChunk, runId, 'batch_id')) {
+  for (const batch of keyset(db, q.batchesChunk, 'batches', runId)) {
     yield B.batch(batch, runId);
     for (const m of db.allNumbers<Row>(q.batchMembers, { batch: batch['batch_id'], run: runId })) yield B.batch_member(m, runId);
   }
-  for (const a of keyset(db, q.artifactsChunk, runId, 'artifact_id')) yield B.artifact(a, runId);
+  for (const a of keyset(db, q.artifactsChunk, 'artifacts', runId)) yield B.artifact(a, runId);
   if (profile === 'complete') yield* extraRecords(db, runId, runRow, q);
 }
 
-/** Pages through a `(created_at, id) > (:afterCreated, :afterId)` statement. */
-function* keyset(db: Landscape, sql: string, runId: string, idColumn: string): Generator<Row> {
-  let afterCreated: unknown = db.schema.dialect.timestampFloor;
-  let afterId: unknown = '';
+/**
+ * Pages through a keyset-read table (queries.ts, KeysetStatements). Every row's `created_at` must
+ * be text, as ELSPETH stores timestamps: a NULL or a number cannot be placed in the keyset's text
+ * order (SQLite sorts them before all text), so such a row aborts the export naming it instead of
+ * being skipped by the next page's condition or exported out of order.
+ */
+function* keyset(db: Landscape, k: KeysetStatements, table: string, runId: string): Generator<Row> {
+  let page = db.allNumbers<Row>(k.first, { run: runId, limit: PAGE });
   for (;;) {
-    const page = db.allNumbers<Row>(sql, { run: runId, afterCreated, afterId, limit: PAGE });
-    yield* page;
+    for (const row of page) {
+      const created = row['created_at'];
+      if (typeof created !== 'string') throw untimed(row, k.idColumn, table, runId);
+      yield row;
+    }
     if (page.length < PAGE) return;
     const last = page[page.length - 1]!;
-    afterCreated = last['created_at'];
-    afterId = last[idColumn];
+    page = db.allNumbers<Row>(k.next, { run: runId, afterCreated: last['created_at'], afterId: last[k.idColumn], limit: PAGE });
   }
+}
+
+/** The error for a keyset row whose `created_at` is not text: the timestamp reader's own for a number or BLOB. */
+function untimed(row: Row, idColumn: string, table: string, runId: string): LandscapeError {
+  const id = row[idColumn];
+  const w = { table, id: typeof id === 'string' ? id : String(id), runId };
+  ts(row, 'created_at', w);
+  return integrity(w, 'created_at', 'is NULL where ELSPETH always records a timestamp');
 }
 
 /** The `complete` profile's extra record types, after the artifacts. */
 function* extraRecords(db: Landscape, runId: string, runRow: Row, q: ReturnType<typeof buildExportQueries>): Generator<ExportRecord> {
   const F = RECORD_FIELDS;
   if (q.validationErrors) {
-    for (const r of keyset(db, q.validationErrors, runId, 'error_id')) {
+    for (const r of keyset(db, q.validationErrors, 'validation_errors', runId)) {
       yield extraRecord('validation_error', F.validation_error, 'validation_errors', 'error_id', r, runId);
     }
   }
   if (q.transformErrors) {
-    for (const r of keyset(db, q.transformErrors, runId, 'error_id')) {
+    for (const r of keyset(db, q.transformErrors, 'transform_errors', runId)) {
       yield extraRecord('transform_error', F.transform_error, 'transform_errors', 'error_id', r, runId);
     }
   }

@@ -220,8 +220,8 @@ function selectList(q: ExportQueries, table: LandscapeTable): string {
     secret_resolutions: q.secretResolutions, nodes: q.nodes, edges: q.edges, operations: q.operations,
     calls: q.stateCalls, rows: q.rowsChunk, tokens: q.tokens, token_parents: q.tokenParents,
     token_outcomes: q.tokenOutcomes, node_states: q.nodeStates, routing_events: q.routingEvents,
-    batches: q.batchesChunk, batch_members: q.batchMembers, artifacts: q.artifactsChunk,
-    validation_errors: q.validationErrors, transform_errors: q.transformErrors, checkpoints: q.checkpoints,
+    batches: q.batchesChunk.first, batch_members: q.batchMembers, artifacts: q.artifactsChunk.first,
+    validation_errors: q.validationErrors?.first ?? null, transform_errors: q.transformErrors?.first ?? null, checkpoints: q.checkpoints,
     preflight_results: q.preflightResults,
   };
   const sql = source[table];
