@@ -14,6 +14,7 @@ import type { ExportRecord } from './compile.js';
 import { progressEstimator, sourceRowCount } from './counts.js';
 import { BatchEncoder, type EncodedBatch } from './encode.js';
 import { abandon, commit, HashingFile, planDestination } from './output.js';
+import { RUNS_NEWEST_FIRST } from '../query/runs.js';
 import { receiptText, ELSPETH_FORMAT_VERSIONS, type ExportFormat, type Receipt } from './receipt.js';
 import type { Cleanup } from './stale.js';
 import type { Profile } from './recordTypes.js';
@@ -99,10 +100,10 @@ const BATCH = 1024;
 /** Chunks waiting to be written at most, when this thread builds chunks while a worker is busy. */
 const LOCAL_AHEAD = 12;
 
-/** Resolves `latest` to the most recently started run; other ids pass through. */
+/** Resolves `latest` to the run the run list shows first (RUNS_NEWEST_FIRST); other ids pass through. */
 export function resolveRunId(db: Landscape, runId: string): string {
   if (runId !== 'latest') return runId;
-  const row = db.get<{ run_id: string }>('SELECT runs.run_id AS run_id FROM runs ORDER BY runs.started_at DESC, runs.run_id DESC LIMIT 1');
+  const row = db.get<{ run_id: string }>(`SELECT runs.run_id AS run_id FROM runs ORDER BY ${RUNS_NEWEST_FIRST} LIMIT 1`);
   if (!row) throw new LandscapeError('RUN_NOT_FOUND', `${db.path} contains no runs`);
   return row.run_id;
 }

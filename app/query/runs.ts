@@ -56,10 +56,17 @@ function toSummary(r: Record<string, unknown>, writer: WriterSummary): RunSummar
   };
 }
 
-/** All runs, newest first (as ELSPETH's CLI lists them), optionally with record counts. */
+/**
+ * The one order of runs, newest first: `started_at DESC` as ELSPETH's CLI lists them, ties by
+ * `run_id` ascending so the order is total. The run list and `--run latest` (the first run in
+ * this order) both use it, so "latest" is always the run listed first (docs/format.md §3.4).
+ */
+export const RUNS_NEWEST_FIRST = 'runs.started_at DESC, runs.run_id';
+
+/** All runs in RUNS_NEWEST_FIRST order, optionally with record counts. */
 export function listRuns(db: Landscape, opts: { counts?: boolean; profile?: Profile } = {}): RunSummary[] {
   return db.read(() => {
-    const rows = db.all<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', SUMMARY_COLUMNS)} FROM runs ORDER BY runs.started_at DESC, runs.run_id`);
+    const rows = db.all<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', SUMMARY_COLUMNS)} FROM runs ORDER BY ${RUNS_NEWEST_FIRST}`);
     const writer = writerSummary(db.writer);
     return rows.map((r) => {
       const s = toSummary(r, writer);

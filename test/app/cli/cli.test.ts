@@ -3,6 +3,7 @@
  * and one-line errors. Most cases call main() in-process; one runs the real process.
  */
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -126,6 +127,27 @@ test('export writes every format, signed and unsigned, with receipts; the databa
   const latest = await cli(['export', db, '--run', 'latest', '--format', 'json', '--out', path.join(out, 'latest.json')]);
   assert.equal(latest.code, 0, latest.stderr);
   assert.deepEqual(folderFingerprint(db), before);
+});
+
+test('--run latest is the run the run list shows first, also when the newest started_at is shared', async () => {
+  const dir = tempDir();
+  const tied = path.join(dir, 'tied.db');
+  fs.copyFileSync(db, tied);
+  const w = new Database(tied);
+  // Two runs share a started_at later than every other: the tie decides which one is latest.
+  const ids = built.runs.map((r) => r.runId).slice(0, 2);
+  w.prepare("UPDATE runs SET started_at = '2099-01-01 00:00:00.000000' WHERE run_id IN (?, ?)").run(...ids);
+  w.close();
+  const listed = await cli(['runs', tied, '--json']);
+  assert.equal(listed.code, 0, listed.stderr);
+  const order = (JSON.parse(listed.stdout) as Array<{ run_id: string }>).map((r) => r.run_id);
+  assert.deepEqual(new Set(order.slice(0, 2)), new Set(ids));
+  const target = path.join(dir, 'latest.json');
+  const r = await cli(['export', tied, '--run', 'latest', '--format', 'json', '--out', target]);
+  assert.equal(r.code, 0, r.stderr);
+  const [first] = JSON.parse(fs.readFileSync(target, 'utf8')) as Array<{ record_type: string; run_id: string }>;
+  assert.equal(first!.record_type, 'run');
+  assert.equal(first!.run_id, order[0]);
 });
 
 test('output problems: existing destination (4), --force replaces, missing folder (4), nothing partial', async () => {
