@@ -10,7 +10,7 @@
  */
 import { LandscapeError } from '../errors.js';
 import { pyJson, pyScalarText } from '../json/pyjson.js';
-import { dictEntries, dictSize, isDict, PyFloat, type PyValue } from '../json/value.js';
+import { compareCodePoints, dictEntries, dictSize, isDict, PyFloat, type PyValue } from '../json/value.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -53,20 +53,6 @@ export function flattenRecord(record: PyValue, emptyObjects: EmptyObjects = 'omi
     out.set(key, v);
   }
   return out;
-}
-
-/** Python's default `str` ordering (code points), not JavaScript's UTF-16 code-unit order. */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx - cy;
-  }
 }
 
 /** One CSV field, quoted the way Python's csv module does with QUOTE_MINIMAL. */

@@ -126,6 +126,7 @@ export interface Destination {
   cleanup: Cleanup;
 }
 
+/** Where the export command writes the receipt of an export at `target` (verification looks there too). */
 export function receiptPathFor(target: string): string {
   return `${target}.receipt.json`;
 }

@@ -83,3 +83,22 @@ export function toPlain(v: PyValue): unknown {
   }
   return v;
 }
+
+/**
+ * Python's `str` ordering (by code point). JavaScript's default `<` compares UTF-16 code units,
+ * which disagrees for characters above U+FFFF versus U+E000–U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done) return y.done ? 0 : -1;
+    if (y.done) return 1;
+    const cx = x.value.codePointAt(0)!;
+    const cy = y.value.codePointAt(0)!;
+    if (cx !== cy) return cx < cy ? -1 : 1;
+  }
+}

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../json/canonical.js';
 import { isLandscapeError } from '../errors.js';
 import type { PyValue } from '../json/value.js';
-import { compareCodePoints, jsonPreview, q } from './jsonValue.js';
+import { compareCodePoints } from '../json/value.js';
+import { jsonPreview, q } from './jsonValue.js';
 
 export const CONTRACT_MODES = ['FIXED', 'FLEXIBLE', 'OBSERVED'] as const;
 export const CONTRACT_SOURCES = ['declared', 'inferred'] as const;

@@ -5,7 +5,7 @@
  * accepts both. All of them are bounded in depth and output size, because schema text comes from
  * files and databases we do not control and must never overflow the stack or run unbounded.
  */
-import { PyFloat } from '../json/value.js';
+import { compareCodePoints, PyFloat } from '../json/value.js';
 
 /** A JSON object from either parser. */
 export type JsonObject = ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>;
@@ -142,25 +142,6 @@ export function jsonKey(v: unknown, depth = 0): string {
 
 function numKey(n: number): string {
   return Number.isFinite(n) ? JSON.stringify(n) : String(n);
-}
-
-/**
- * Python's `str` ordering (by code point). JavaScript's default `<` compares UTF-16 code units,
- * which disagrees for characters above U+FFFF versus U+E000–U+FFFF.
- */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx < cy ? -1 : 1;
-  }
 }
 
 /** A quoted name for messages (JSON string syntax, so control characters stay visible). */

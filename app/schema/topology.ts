@@ -6,7 +6,7 @@
 import type { ElspethLine } from '../db/writer.js';
 import { stableHash } from '../json/canonical.js';
 import type { PyValue } from '../json/value.js';
-import { compareCodePoints } from './jsonValue.js';
+import { compareCodePoints } from '../json/value.js';
 
 /** A graph vertex as recorded in `nodes` (config_hash = stable_hash of the node config). */
 export interface GraphNode {

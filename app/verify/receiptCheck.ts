@@ -31,11 +31,6 @@ export interface LoadedReceipt {
   files: ListedFile[];
 }
 
-/** Where the export command writes the receipt of an export at `target`. */
-export function receiptPathFor(target: string): string {
-  return `${target}.receipt.json`;
-}
-
 function receiptError(file: string, message: string): LandscapeError {
   return new LandscapeError('EXPORT_INPUT', `receipt ${file}: ${message}`, { file });
 }

@@ -2,7 +2,7 @@
  * The layering rules of STYLE.md, checked on the real source files (a lint of imports and of the
  * dangerous calls): the core never reaches Electron, React or the renderer; the contract stays
  * free of Node and DOM; the renderer talks only to the bridge; raw Electron capabilities are used
- * only inside their one trusted wrapper.
+ * only inside their one trusted wrapper; a helper is defined once per package.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -97,3 +97,25 @@ test('the test pause (a seam for killing a process at an exact point) is read on
   );
   assert.deepEqual(readers, ['app/cli/run.ts']);
 });
+
+/** Exported function name → the files defining it (overload signatures of one file count once). */
+function definitions(dirs: readonly string[]): Map<string, string[]> {
+  const where = new Map<string, string[]>();
+  for (const file of dirs.flatMap(files)) {
+    const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    const names = new Set([...text.matchAll(/^export (?:async )?function\*?\s*([A-Za-z0-9_$]+)/gm)].map((m) => m[1]!));
+    for (const name of names) where.set(name, [...(where.get(name) ?? []), file]);
+  }
+  return where;
+}
+
+// One definition per helper: an exported function name is defined in one module of a package (the
+// core and main together, which may import each other's values; the renderer apart, which may not
+// import the core's). Two definitions are a copy that can drift, as Python's code-point string
+// order once did between the CSV header and the schema tools.
+for (const group of [['app', 'main'], ['renderer/src']]) {
+  test(`no exported function is defined twice in ${group.join(' + ')}`, () => {
+    const twice = [...definitions(group)].filter(([, where]) => where.length > 1).map(([name, where]) => `${name}: ${where.join(', ')}`);
+    assert.deepEqual(twice, []);
+  });
+}
