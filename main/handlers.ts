@@ -16,6 +16,7 @@ import type { DbInfo } from '../app/contract/operations.js';
 import { openTarget } from '../app/db/openTarget.js';
 import { PgLandscape } from '../app/db/postgres/pgLandscape.js';
 import { pgTargetFromFields } from '../app/db/postgres/target.js';
+import { writerSummary } from '../app/db/writer.js';
 import { exportRun } from '../app/export/exportRun.js';
 import type { DataRecordType } from '../app/export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
@@ -335,6 +336,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       sizeBytes: db.sizeBytes,
       sha256: db.sha256,
       userVersion: db.userVersion,
+      writer: writerSummary(db.writer),
       encrypted: db.encrypted,
       warnings: db.warnings.map((w) => ({ code: w.code, message: w.message })),
     };

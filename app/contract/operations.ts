@@ -3,6 +3,7 @@
  * its result and the error codes it can fail with. Shared by main, preload, the test harness and
  * the renderer, so it imports no Node or DOM API (types from the core only, as `import type`).
  */
+import type { WriterSummary } from '../db/writer.js';
 import type { ErrorCode } from '../errors.js';
 import type { RowLineage } from '../query/lineage.js';
 import type { VerifyPhase } from '../verify/progress.js';
@@ -68,6 +69,8 @@ export interface DbInfo {
   sizeBytes: number;
   sha256: string;
   userVersion: number;
+  /** Which ELSPETH line and build wrote it, told from its schema (app/db/writer.ts, detectWriter). */
+  writer: WriterSummary;
   /** SQLCipher-encrypted at rest (opened with a passphrase, which is not kept). */
   encrypted: boolean;
   warnings: OpenWarningView[];

@@ -127,7 +127,8 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
     const want = all.filter((s) => (s.status === 'failed' || s.status === 'completed') && s.step_index >= 1 && s.step_index <= 2);
     await g.waitForCount(want.length);
     assert.deepEqual((await g.chips()).sort(), ['status', 'step_index']);
-    // The status bar: how the database is stored, its writer (schema epoch, read from the file) and the counts shown.
+    // The status bar: how the database is stored, its writer (the 0.4 line the fixture was built as, with the
+    // schema epoch read from the file) and the counts shown.
     const meta = new Database(small.path, { readonly: true });
     const epoch = meta.pragma('user_version', { simple: true }) as number;
     meta.close();
@@ -136,7 +137,7 @@ describe('records grid end to end', { timeout: 600_000 }, () => {
     await app.page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="statusbar"]')?.textContent ?? ''), shown.source.replace(/\\s\+/g, '\\s*'));
     const status = await app.page.getByTestId('statusbar').innerText();
     assert.match(status, /Storage\s+SQLite file \(read-only copy\)/);
-    assert.match(status, new RegExp(`Written by\\s+schema epoch ${epoch}`));
+    assert.match(status, new RegExp(`Written by\\s+ELSPETH 0\\.4 \\(schema epoch ${epoch}\\)`));
     assert.match(status, shown);
     await app.shot('32-records-filtered');
     // Sort by step_index descending: Enter twice on its header.

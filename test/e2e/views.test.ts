@@ -47,8 +47,11 @@ describe('Landscape Desk views end to end', { timeout: 240_000 }, () => {
 
   const noConsoleErrors = () => assert.deepEqual(app.errors, [], 'console errors');
 
-  test('the run header names the 0.5 line as the writer', async () => {
+  test('the run header and the status bar name the 0.5 line (epoch 6) as the writer', async () => {
     assert.equal(await run.writer(), 'ELSPETH 0.5 line, epoch 6');
+    const writer = app.page.getByTestId('status-writer');
+    assert.match(await writer.innerText(), /^Written by\s+ELSPETH 0\.5 \(epoch 6\)$/);
+    assert.equal(await writer.getAttribute('title'), 'ELSPETH 0.5 line, epoch 6');
   });
 
   test('schema tab shows the rebuilt tree, findings and the readiness verdict', async () => {

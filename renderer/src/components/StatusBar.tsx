@@ -18,7 +18,7 @@ export default function StatusBar(props: { db: DbInfo | null; runId: string | nu
           <span>
             <span className="muted">Storage</span> {facts?.storage}
           </span>
-          <span>
+          <span title={facts?.writerTitle} data-testid="status-writer">
             <span className="muted">Written by</span> {facts?.writer}
           </span>
           {props.runId && (
