@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { DbInfo, LastViewInfo } from '../../app/contract/operations.js';
-import { bridge, call } from './bridge.js';
+import { bridge, call, failureOf } from './bridge.js';
 import { describeFocus, focusView } from './focus.js';
 import { updateRunState } from './runState.js';
 
@@ -33,19 +33,30 @@ export function useViewFocus(viewKey: string, backRef: { current: boolean }): vo
   }, [viewKey]);
 }
 
+/**
+ * The last view reopened at start: open, or — for an encrypted database, whose passphrase is never
+ * stored — waiting for the passphrase, with the run to show once it is given.
+ */
+export type RestoredView = { kind: 'opened'; db: DbInfo; runId: string | null } | { kind: 'locked'; path: string; runId: string | null };
+
 /** Reopens the last view once at start (silently: a database gone since is simply not reopened). */
-export async function reopenLastView(): Promise<{ db: DbInfo; runId: string | null } | null> {
+export async function reopenLastView(): Promise<RestoredView | null> {
   try {
     const { view } = await call(bridge().viewLast({}));
     if (!view) return null;
-    const db = await call(bridge().dbOpen({ path: view.dbPath }));
+    // The run's tab and record type wait in the run state until the run is shown.
     if (view.runId) {
-      updateRunState(db.path, view.runId, (s) => {
+      updateRunState(view.dbPath, view.runId, (s) => {
         if (view.tab) s.tab = view.tab;
         if (view.recordType) s.recordType = view.recordType;
       });
     }
-    return { db, runId: view.runId };
+    try {
+      return { kind: 'opened', db: await call(bridge().dbOpen({ path: view.dbPath })), runId: view.runId };
+    } catch (e) {
+      if (failureOf(e).code === 'DB_ENCRYPTED') return { kind: 'locked', path: view.dbPath, runId: view.runId };
+      throw e;
+    }
   } catch {
     return null;
   }

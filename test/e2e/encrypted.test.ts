@@ -1,8 +1,10 @@
 /**
  * End-to-end, an encrypted (SQLCipher) database: the masked passphrase prompt, a wrong passphrase
  * shown inline with a retry, then every view working on the decrypted content (runs, overview,
- * records, schema, diff, lineage, export, verify against the database), and a reopen asking again
- * because nothing was kept. Every step also fails on console errors.
+ * records, schema, diff, lineage, export, verify against the database), a restart restoring the
+ * last view only after the passphrase is asked for again (kept across a quit at the prompt, left
+ * for the start screen on cancel), and a reopen asking again because nothing was kept. Every step
+ * also fails on console errors.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -94,9 +96,72 @@ describe('an encrypted database end to end', { timeout: 240_000 }, () => {
     noConsoleErrors();
   });
 
+  /** Waits until main has stored `want` as the last view (the app saves it shortly after a change). */
+  async function lastViewSaved(want: { runId: string; tab: string }): Promise<string> {
+    const file = path.join(app.harness.userDataDir, 'last-view.json');
+    for (;;) {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      const v = text ? (JSON.parse(text) as { dbPath?: string; runId?: string; tab?: string } | null) : null;
+      if (v?.dbPath === fx.path && v.runId === want.runId && v.tab === want.tab) return text;
+      await app.page.waitForTimeout(50);
+    }
+  }
+
+  test('a restart asks for the passphrase to restore the last view; a quit at the prompt keeps it; cancel goes to the start screen', async () => {
+    await app.page.getByRole('button', { name: '← Back' }).click();
+    await run.tab('Schema');
+    const stored = await lastViewSaved({ runId: fx.runs[0]!.runId, tab: 'Schema' });
+    assert.ok(!stored.includes('Prüfung'), 'the last view holds nothing of the passphrase');
+    const userDataDir = app.harness.userDataDir;
+
+    // Restart: the prompt, masked, says it restores; a wrong passphrase is shown inline; the right one reopens the run and tab.
+    let again = await launchApp({}, { userDataDir });
+    try {
+      const prompt = new PassphrasePage(again.page);
+      await prompt.waitFor();
+      assert.equal(await prompt.inputType(), 'password');
+      await again.page.getByTestId('passphrase-restoring').waitFor();
+      await prompt.submit('not the passphrase');
+      assert.match(await prompt.wrongMessage(), /does not decrypt this database/);
+      await prompt.submit(PASS);
+      await again.page.locator('#run-title').waitFor();
+      assert.equal(await again.page.locator('#run-title').innerText(), fx.runs[0]!.runId);
+      assert.equal(await new RunPage(again.page).selectedTab(), 'Schema');
+      assert.equal(await again.page.getByTestId('db-encrypted').innerText(), 'encrypted');
+      await again.shot('44-encrypted-restored');
+      assert.deepEqual(again.errors, []);
+    } finally {
+      await again.close();
+    }
+
+    // Restart and quit without answering: the last view is still there for the next start.
+    again = await launchApp({}, { userDataDir });
+    try {
+      await new PassphrasePage(again.page).waitFor();
+      await again.page.waitForTimeout(400);
+      assert.equal(fs.readFileSync(path.join(userDataDir, 'last-view.json'), 'utf8'), stored, 'the last view is kept while the prompt waits');
+    } finally {
+      await again.close();
+    }
+
+    // Restart and cancel: the start screen with the recent list, nothing open.
+    again = await launchApp({}, { userDataDir });
+    try {
+      const prompt = new PassphrasePage(again.page);
+      await prompt.waitFor();
+      await prompt.cancel();
+      assert.equal(await again.page.getByTestId('open-database').isVisible(), true, 'on the start screen');
+      assert.ok((await new StartPage(again.page).recentPaths()).includes(fx.path));
+      assert.match(await again.page.getByTestId('statusbar').innerText(), /No database open/);
+      assert.deepEqual(again.errors, []);
+    } finally {
+      await again.close();
+    }
+    noConsoleErrors();
+  });
+
   test('reopening from the recent list asks again: the passphrase was not kept', async () => {
     await app.page.getByRole('button', { name: 'Close database' }).click();
-    await app.page.getByRole('button', { name: '← Back' }).click();
     const start = new StartPage(app.page);
     assert.ok((await start.recentPaths()).includes(fx.path));
     await app.page.locator('.recent button', { hasText: fx.path }).click();

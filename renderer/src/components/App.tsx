@@ -43,13 +43,18 @@ export default function App() {
   useSaveLastView(db ? { dbPath: db.path, runId, tab: runId ? tab : null, recordType: runId ? (status.records?.type ?? null) : null } : null, restored);
   // Every displayed time follows this setting: the whole window re-renders when it changes.
   useTimeMode();
-  /** An encrypted database waiting for its passphrase. */
-  const [locked, setLocked] = useState<string | null>(null);
+  /**
+   * An encrypted database waiting for its passphrase, with the run to show once it opens (the
+   * last view being restored). While the last view waits for it, `restored` stays false, so the
+   * remembered view is kept until the prompt is answered, even across a quit.
+   */
+  const [locked, setLocked] = useState<{ path: string; runId: string | null } | null>(null);
 
   useEffect(() => {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
     // The view shown when the app last ran comes back (window state is main's).
     void reopenLastView().then((last) => {
+      if (last?.kind === 'locked') return setLocked({ path: last.path, runId: last.runId });
       if (last) (setDb(last.db), setRunId(last.runId));
       setRestored(true);
     });
@@ -69,11 +74,15 @@ export default function App() {
     setRunId(null);
   }, [db]);
 
-  const opened = useCallback((next: DbInfo) => {
+  const opened = useCallback((next: DbInfo, run: string | null = null) => {
     setDb(next);
-    setRunId(null);
+    setRunId(run);
     setView({ kind: 'main' });
+    setRestored(true);
   }, []);
+
+  /** The passphrase prompt was cancelled or failed: the start screen, which becomes the view to remember. */
+  const unlockEnded = () => (setLocked(null), setRestored(true));
 
   /**
    * Opens a database (dialog, recent list, drop or sample), closing the current one. An encrypted
@@ -81,13 +90,13 @@ export default function App() {
    */
   async function openPath(p: string) {
     setOpenError(null);
-    setLocked(null);
+    unlockEnded();
     try {
       await close();
       opened(await call(bridge().dbOpen({ path: p })));
     } catch (e) {
       const f = failureOf(e);
-      if (f.code === 'DB_ENCRYPTED') setLocked(p);
+      if (f.code === 'DB_ENCRYPTED') setLocked({ path: p, runId: null });
       else setOpenError(f);
     }
   }
@@ -174,11 +183,12 @@ export default function App() {
         {openError && <ErrorPanel failure={openError} onDismiss={() => setOpenError(null)} />}
         {locked && (
           <PassphrasePrompt
-            key={locked}
-            path={locked}
-            onOpened={(next) => (setLocked(null), opened(next))}
-            onFailed={(f) => (setLocked(null), setOpenError(f))}
-            onCancel={() => setLocked(null)}
+            key={locked.path}
+            path={locked.path}
+            restoring={!restored}
+            onOpened={(next) => (setLocked(null), opened(next, locked.runId))}
+            onFailed={(f) => (unlockEnded(), setOpenError(f))}
+            onCancel={unlockEnded}
           />
         )}
         {view.kind === 'verify' && <VerifyView key={view.seq} info={info} db={db} initialPath={view.path} onBack={() => goBack(() => setView({ kind: 'main' }))} />}

@@ -10,7 +10,14 @@ import { errorAdvice } from '../wording.js';
 
 type Failure = ReturnType<typeof failureOf>;
 
-export default function PassphrasePrompt(props: { path: string; onOpened: (db: DbInfo) => void; onFailed: (f: Failure) => void; onCancel: () => void }) {
+export default function PassphrasePrompt(props: {
+  path: string;
+  /** Asked at start, to reopen the view the app was left on. */
+  restoring?: boolean;
+  onOpened: (db: DbInfo) => void;
+  onFailed: (f: Failure) => void;
+  onCancel: () => void;
+}) {
   const [passphrase, setPassphrase] = useState('');
   const [wrong, setWrong] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -47,6 +54,11 @@ export default function PassphrasePrompt(props: { path: string; onOpened: (db: D
           <span className="mono wrap">{fileName}</span> is encrypted with SQLCipher. Enter the passphrase ELSPETH wrote it with
           (its <code>ELSPETH_AUDIT_KEY</code>). It is used to open this file only and is not stored.
         </p>
+        {props.restoring && (
+          <p className="muted" data-testid="passphrase-restoring">
+            Landscape Desk was left on this database; it reopens there once the passphrase is given. Cancel goes to the start screen.
+          </p>
+        )}
         <form onSubmit={(e) => void submit(e)}>
           <label className="field">
             <span>Passphrase</span>
