@@ -13,7 +13,7 @@ import { typedPassphrase, type PassphraseSource } from '../app/db/cipher.js';
 import type { Landscape } from '../app/db/landscape.js';
 import { LandscapeDb } from '../app/db/open.js';
 import type { DbInfo } from '../app/contract/operations.js';
-import { openTarget } from '../app/db/openTarget.js';
+import { openTargetAsync } from '../app/db/openTarget.js';
 import { PgLandscape } from '../app/db/postgres/pgLandscape.js';
 import { pgTargetFromFields } from '../app/db/postgres/target.js';
 import { writerSummary } from '../app/db/writer.js';
@@ -44,7 +44,7 @@ import type { VerifyFn } from './workerVerify.js';
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
   /** Opens a database file; an encrypted one needs `passphrase` (else DB_ENCRYPTED). */
-  open(path: string, passphrase?: PassphraseSource): Landscape;
+  open(path: string, passphrase?: PassphraseSource): Landscape | Promise<Landscape>;
   /** Connects to a PostgreSQL-hosted Landscape (the desktop's Connect dialog). */
   connect(target: ReturnType<typeof pgTargetFromFields>): Landscape;
   listRuns: typeof listRuns;
@@ -110,7 +110,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const now = deps.now ?? (() => Date.now());
   const env = deps.env ?? process.env;
   const core: Core = {
-    open: (p, passphrase) => openTarget(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE }),
+    open: (p, passphrase) => openTargetAsync(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE }),
     connect: (t) => PgLandscape.open(t),
     listRuns,
     runDetail,
@@ -161,9 +161,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { path: abs };
     },
     'recent:list': () => ({ files: deps.recent.list() }),
-    'db:open': ({ path: file }) => opened(core.open(file)),
+    'db:open': async ({ path: file }) => opened(await core.open(file)),
     // The typed passphrase lives in this call only; the session keeps the file key, never the passphrase.
-    'db:unlock': ({ path: file, passphrase }) => opened(core.open(file, typedPassphrase(passphrase))),
+    'db:unlock': async ({ path: file, passphrase }) => opened(await core.open(file, typedPassphrase(passphrase))),
     'db:connect': ({ connection, password }) => {
       // The password stays in this process's memory with the open connection; the recent list
       // and every message get the connection without it.
@@ -334,7 +334,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       path: db.path,
       fileName,
       sizeBytes: db.sizeBytes,
-      sha256: db.sha256,
+      // A cloned snapshot's hash is computed when an export needs it, not at open (docs/performance.md).
+      sha256: db.sha256IfKnown === undefined ? db.sha256 : db.sha256IfKnown,
       userVersion: db.userVersion,
       writer: writerSummary(db.writer),
       encrypted: db.encrypted,

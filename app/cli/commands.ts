@@ -1,7 +1,7 @@
 /** The CLI's browsing and export commands. Each returns an exit code. */
 import type { PassphraseSource } from '../db/cipher.js';
 import type { Landscape } from '../db/landscape.js';
-import { openTarget } from '../db/openTarget.js';
+import { openTargetAsync } from '../db/openTarget.js';
 import { LandscapeError } from '../errors.js';
 import { exportRun, type ExportPhase } from '../export/exportRun.js';
 import type { Cleanup } from '../export/stale.js';
@@ -17,7 +17,7 @@ import { passphraseFromEnv } from '../verify/cli.js';
 import { loadPrivateKey } from '../verify/keys.js';
 import { elspethLine, int, parse, str } from './args.js';
 import { AUDIT_KEY_OPTION, auditPassphrase } from './auditKey.js';
-import { ProgressBar, table, type Io } from './output.js';
+import { mib, ProgressBar, table, type Io } from './output.js';
 
 export const USAGE = `usage:
   landscape-desk runs    <db> [--json]
@@ -43,9 +43,22 @@ exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) proble
 /**
  * Opens a database (a file or a PostgreSQL URL) for a command, always closing it afterwards; its
  * warnings go to stderr. The passphrase is read from the environment only if a file is encrypted.
+ * Where a file's snapshot is a copy, a progress bar shows it on a terminal and a signal cancels it
+ * between chunks.
  */
 export async function withDb<T>(file: string, io: Io, passphrase: PassphraseSource, fn: (db: Landscape) => Promise<T> | T): Promise<T> {
-  const db = openTarget(file, { passphrase, env: io.env });
+  const bar = new ProgressBar(io, 'opening', mib);
+  let db: Landscape;
+  try {
+    db = await openTargetAsync(file, {
+      passphrase,
+      env: io.env,
+      onBytes: (done, total) => bar.update(done, total),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+  } finally {
+    bar.clear();
+  }
   try {
     for (const w of db.warnings) io.stderr(`warning: ${w.message}\n`);
     return await fn(db);

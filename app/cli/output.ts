@@ -33,6 +33,9 @@ export function table(headers: string[], rows: unknown[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
 }
 
+/** Bytes as MiB with one decimal, for progress bars. */
+export const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+
 /** A progress bar redrawn on one stderr line; silent when stderr is not a terminal. */
 export class ProgressBar {
   private last = 0;

@@ -67,7 +67,8 @@ export interface DbInfo {
   path: string;
   fileName: string;
   sizeBytes: number;
-  sha256: string;
+  /** SHA-256 of the file as opened; null when it is computed later (a snapshot cloned, not copied). */
+  sha256: string | null;
   userVersion: number;
   /** Which ELSPETH line and build wrote it, told from its schema (app/db/writer.ts, detectWriter). */
   writer: WriterSummary;

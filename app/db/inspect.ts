@@ -84,7 +84,7 @@ export function inspect(conn: Database.Database, file: string, snap: SnapshotFil
       message: `older schema: ${missing.length} Landscape table(s) absent (${missing.join(', ')}); they read as empty`,
     });
   }
-  if (snap.walSha256) {
+  if (snap.walSize > 0) {
     warnings.push({
       code: 'WAL_PRESENT',
       message: 'the database has a write-ahead log beside it (ELSPETH is running or stopped abruptly); its committed content is included',

@@ -57,6 +57,16 @@ export interface Landscape {
   readonly sha256: string;
   readonly sizeBytes: number;
   readonly walSha256: string | null;
+  /**
+   * {@link sha256} when it is known without reading the whole database (null while a cloned
+   * snapshot is not hashed yet); absent when {@link sha256} is always known.
+   */
+  readonly sha256IfKnown?: string | null;
+  /**
+   * Starts computing {@link sha256} and {@link walSha256} in the background when they are not
+   * known yet (a snapshot cloned rather than copied), so asking for them later does not wait.
+   */
+  hashInBackground?(): void;
   /** Whether the database is encrypted at rest (SQLCipher); receipts record it. */
   readonly encrypted: boolean;
   /** Rows with integers as bigint (exact storage kinds). */

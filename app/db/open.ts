@@ -10,17 +10,18 @@ import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
 import { fileKey, keyConnection, SQLCIPHER4_KDF, type PassphraseSource } from './cipher.js';
 import { classifyFile } from './classify.js';
+import { FileDigest } from './fileDigest.js';
 import type { Landscape, ReaderHandle, ReceiptSource, SharedState } from './landscape.js';
 import { inspect, type OpenWarning } from './inspect.js';
 import type { SchemaInfo } from './schemaInfo.js';
 import type { WriterInfo } from './writer.js';
-import { removeSnapshot, takeSnapshot, type SnapshotFiles } from './snapshot.js';
+import { removeSnapshot, takeSnapshot, takeSnapshotAsync, type SnapshotFiles, type SnapshotMethod, type SnapshotOptions } from './snapshot.js';
 import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
 
 export { KNOWN_EPOCH, type OpenWarning, type OpenWarningCode } from './inspect.js';
 
 export interface OpenOptions {
-  /** Progress of the snapshot copy, in bytes. */
+  /** Progress of taking the snapshot, in bytes. */
   onBytes?: (bytesDone: number, bytesTotal: number) => void;
   /**
    * Where the passphrase comes from if the file turns out to be encrypted (it is read only then).
@@ -32,9 +33,41 @@ export interface OpenOptions {
    * worker that opens it again; used instead of a passphrase.
    */
   fileKey?: Uint8Array;
+  /** Cancels the snapshot copy between chunks ({@link LandscapeDb.openAsync} only): CANCELLED. */
+  signal?: AbortSignal;
 }
 
-/** The file key of an encrypted file: given, or derived from the passphrase and the copy's salt. */
+/** What is known about a file before its snapshot: checked, classified, passphrase read if needed. */
+interface Prepared {
+  abs: string;
+  size: number;
+  encrypted: boolean;
+  passphrase: string | undefined;
+}
+
+function prepare(file: string, opts: OpenOptions): Prepared {
+  const abs = path.resolve(file);
+  const { size, encrypted } = classifyFile(abs);
+  const passphrase = encrypted && !opts.fileKey ? opts.passphrase?.read() : undefined;
+  if (encrypted && !opts.fileKey && passphrase === undefined) {
+    const how = opts.passphrase?.howToSet ?? 'open it with its passphrase';
+    throw new LandscapeError('DB_ENCRYPTED', `${abs} is encrypted (SQLCipher): ${how}`, { source: opts.passphrase?.label ?? null });
+  }
+  return { abs, size, encrypted, passphrase };
+}
+
+function progress(opts: OpenOptions, size: number): SnapshotOptions {
+  let done = 0;
+  return {
+    onBytes: (n) => {
+      done += n;
+      opts.onBytes?.(done, size);
+    },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+}
+
+/** The file key of an encrypted file: given, or derived from the passphrase and the snapshot's salt. */
 function keyFor(file: string, snap: SnapshotFiles, passphrase: string | undefined, given: Uint8Array | undefined): Uint8Array {
   if (given) return new Uint8Array(given);
   const salt = Buffer.alloc(SQLCIPHER4_KDF.saltBytes);
@@ -73,6 +106,8 @@ export class LandscapeDb implements Landscape {
   /** Whether closing removes the snapshot (false for {@link attach}ed connections). */
   private owned = true;
   private leases = 0;
+  private readonly digest: FileDigest;
+  private readonly walDigest: FileDigest | null;
 
   private constructor(
     /** Absolute path of the user's file. */
@@ -86,11 +121,33 @@ export class LandscapeDb implements Landscape {
     readonly warnings: readonly OpenWarning[],
     /** The encrypted file's key (raw SQLCipher form), kept for readers in other threads; wiped on close. */
     private readonly key: Uint8Array | null,
-  ) {}
+  ) {
+    this.digest = new FileDigest(snap.dbPath, snap.sha256);
+    this.walDigest = snap.walSize > 0 ? new FileDigest(`${snap.dbPath}-wal`, snap.walSha256) : null;
+  }
 
-  /** SHA-256 of the main database file as it was when opened. */
+  /** SHA-256 of the main database file as it was when opened (a clone's is computed when first asked). */
   get sha256(): string {
-    return this.snap.sha256;
+    return this.digest.digestSync();
+  }
+
+  /** {@link sha256} when it is known without reading the file; null while a clone is not hashed yet. */
+  get sha256IfKnown(): string | null {
+    return this.digest.done ? this.digest.digestSync() : null;
+  }
+
+  /** How the private snapshot was made: a copy-on-write clone or a byte copy. */
+  get snapshotMethod(): SnapshotMethod {
+    return this.snap.method;
+  }
+
+  /**
+   * Starts computing the snapshot's hashes in the background if they are still to be computed (a
+   * clone), so a receipt at the end of an export does not wait for them.
+   */
+  hashInBackground(): void {
+    this.digest.start();
+    this.walDigest?.start();
   }
 
   get sizeBytes(): number {
@@ -99,7 +156,7 @@ export class LandscapeDb implements Landscape {
 
   /** SHA-256 of the `-wal` beside it when opened, or null when there was none. */
   get walSha256(): string | null {
-    return this.snap.walSha256;
+    return this.walDigest?.digestSync() ?? null;
   }
 
   /** Whether the file is SQLCipher-encrypted (its snapshot stays encrypted on disk). */
@@ -114,30 +171,32 @@ export class LandscapeDb implements Landscape {
   /**
    * Opens a private snapshot of `file`. An encrypted file needs `opts.passphrase` (or
    * `opts.fileKey`): the passphrase is read, turned into the file's key and dropped before SQLite
-   * sees the copy, which stays encrypted.
+   * sees the snapshot, which stays encrypted. A copy blocks the thread; see {@link openAsync}.
    */
   static open(file: string, opts: OpenOptions = {}): LandscapeDb {
-    const abs = path.resolve(file);
-    const { size, encrypted } = classifyFile(abs);
-    const passphrase = encrypted && !opts.fileKey ? opts.passphrase?.read() : undefined;
-    if (encrypted && !opts.fileKey && passphrase === undefined) {
-      const how = opts.passphrase?.howToSet ?? 'open it with its passphrase';
-      throw new LandscapeError('DB_ENCRYPTED', `${abs} is encrypted (SQLCipher): ${how}`, { source: opts.passphrase?.label ?? null });
-    }
-    let done = 0;
-    const snap = takeSnapshot(abs, (n) => {
-      done += n;
-      opts.onBytes?.(done, size);
-    });
+    const pre = prepare(file, opts);
+    return LandscapeDb.keyed(pre, takeSnapshot(pre.abs, progress(opts, pre.size)), opts);
+  }
+
+  /**
+   * {@link open} for interactive callers: a copy runs without blocking the thread, reports
+   * progress and is cancelled by `opts.signal` (CANCELLED, nothing left behind).
+   */
+  static async openAsync(file: string, opts: OpenOptions = {}): Promise<LandscapeDb> {
+    const pre = prepare(file, opts);
+    return LandscapeDb.keyed(pre, await takeSnapshotAsync(pre.abs, progress(opts, pre.size)), opts);
+  }
+
+  private static keyed(pre: Prepared, snap: SnapshotFiles, opts: OpenOptions): LandscapeDb {
     let key: Uint8Array | null = null;
     try {
-      key = encrypted ? keyFor(abs, snap, passphrase, opts.fileKey) : null;
+      key = pre.encrypted ? keyFor(pre.abs, snap, pre.passphrase, opts.fileKey) : null;
     } catch (e) {
       removeSnapshot(snap.dir);
       throw e;
     }
     const source = opts.fileKey ? 'the key of the database opened earlier' : (opts.passphrase?.label ?? '');
-    return LandscapeDb.connect(abs, snap, true, key, source);
+    return LandscapeDb.connect(pre.abs, snap, true, key, source);
   }
 
   /**
@@ -179,7 +238,11 @@ export class LandscapeDb implements Landscape {
 
   /** The private snapshot this connection reads (for {@link attach} in a worker). */
   get snapshotFiles(): SnapshotFiles {
-    return { ...this.snap };
+    return {
+      ...this.snap,
+      sha256: this.sha256IfKnown,
+      walSha256: this.walDigest?.done ? this.walDigest.digestSync() : null,
+    };
   }
 
   /**
@@ -327,6 +390,8 @@ export class LandscapeDb implements Landscape {
     this.closed = true;
     this.statements.clear();
     this.key?.fill(0);
+    this.digest.stop();
+    this.walDigest?.stop();
     try {
       this.conn.close();
     } finally {

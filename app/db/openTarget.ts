@@ -22,6 +22,15 @@ export function openTarget(target: string, opts: TargetOptions = {}): Landscape 
   return LandscapeDb.open(target, opts);
 }
 
+/**
+ * {@link openTarget} for interactive callers: a file's snapshot copy runs without blocking the
+ * thread, with progress, and `opts.signal` cancels it (LandscapeDb.openAsync).
+ */
+export async function openTargetAsync(target: string, opts: TargetOptions = {}): Promise<Landscape> {
+  if (isPostgresTarget(target)) return openTarget(target, opts);
+  return LandscapeDb.openAsync(target, opts);
+}
+
 export { isPostgresTarget };
 
 /** Opens a reader on state another thread shared with `Landscape.share()` (either storage). */

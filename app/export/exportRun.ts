@@ -193,6 +193,8 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
   const previousSha256 = opts.previousReceipt === undefined ? undefined : previousReceiptHash(opts.previousReceipt);
   let writer: Writer | undefined;
   let pool: ChunkPool | null = null;
+  // The receipt names the database's SHA-256: a cloned snapshot hashes meanwhile, off the critical path.
+  db.hashInBackground?.();
   db.beginRead();
   try {
     const runId = resolveRunId(db, opts.runId);

@@ -8,7 +8,7 @@ import { LandscapeError } from '../errors.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
 import { elspethLine, parse, str } from '../cli/args.js';
 import { AUDIT_KEY_OPTION, auditPassphrase } from '../cli/auditKey.js';
-import { ProgressBar, terminalSafe, type Io } from '../cli/output.js';
+import { mib, ProgressBar, terminalSafe, type Io } from '../cli/output.js';
 import { keygen } from './keys.js';
 import type { VerifyPhase } from './progress.js';
 import type { VerifyReport } from './report.js';
@@ -27,8 +27,6 @@ export function passphraseFromEnv(name: string | undefined, env: NodeJS.ProcessE
 
 const PHASE_LABELS: Record<VerifyPhase, string> = { files: 'file hashes', database: 'copying the database', records: 'records' };
 
-/** Bytes as MiB with one decimal, for the progress bar. */
-const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 const MARK = { pass: 'pass', fail: 'FAIL', skipped: 'skip' } as const;
 const SHOWN_FAILURES = 50;

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
 import type { OpenOptions } from '../db/open.js';
-import { openShared, openTarget } from '../db/openTarget.js';
+import { openShared, openTargetAsync } from '../db/openTarget.js';
 import type { ReaderHandle } from '../db/landscape.js';
 import { isElspethLine, type ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
@@ -209,14 +209,15 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     db = openShared(opts.dbHandle);
   } else if (opts.dbPath !== undefined) {
     progress.begin('database');
-    // The private snapshot is copied synchronously; a cancel is noticed once it is taken.
+    // A copied snapshot is cancelled between chunks, like the rest of the verification.
     let copied = 0;
-    db = openTarget(opts.dbPath, {
+    db = await openTargetAsync(opts.dbPath, {
       ...opts.dbKey,
       onBytes: (n) => {
         progress.add(n - copied);
         copied = n;
       },
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
   try {

@@ -181,8 +181,7 @@ describe('bridge handlers', () => {
 });
 
 describe('export cancel and internal errors (fake core)', () => {
-  const fakeDb = { path: '/data/a.db', sizeBytes: 1, sha256: 'x', userVersion: 2, writer: { line: '0.4', variant: 'main', epoch: 2, label: 'ELSPETH 0.4 line, epoch 2', evidence: [], notes: [] }, warnings: [], close: () => undefined };
-  const make = (exportRun: NonNullable<HandlerDeps['core']>['exportRun'], extra: Partial<HandlerDeps['core']> = {}) =>
+  const fakeDb = { path: '/data/a.db', sizeBytes: 1, sha256: 'x', sha256IfKnown: 'x', userVersion: 2, writer: { line: '0.4', variant: 'main', epoch: 2, label: 'ELSPETH 0.4 line, epoch 2', evidence: [], notes: [] }, warnings: [], close: () => undefined };  const make = (exportRun: NonNullable<HandlerDeps['core']>['exportRun'], extra: Partial<HandlerDeps['core']> = {}) =>
     createHandlers({
       dialogs: { openDatabase: async () => null, chooseExportDestination: async () => '/out/x.json', openSchemaFile: async () => null },
       openExternal: async () => undefined,
