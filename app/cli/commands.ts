@@ -48,12 +48,18 @@ exit codes: 0 success, 1 verification failed, 2 usage, 3 input (database) proble
  */
 export async function withDb<T>(file: string, io: Io, passphrase: PassphraseSource, fn: (db: Landscape) => Promise<T> | T): Promise<T> {
   const bar = new ProgressBar(io, 'opening', mib);
+  let paused = false;
   let db: Landscape;
   try {
     db = await openTargetAsync(file, {
       passphrase,
       env: io.env,
-      onBytes: (done, total) => bar.update(done, total),
+      onBytes: (done, total) => {
+        bar.update(done, total);
+        if (paused || !io.pause) return;
+        paused = true;
+        return io.pause('open:snapshot', io.signal, `${done} of ${total} bytes`);
+      },
       ...(io.signal ? { signal: io.signal } : {}),
     });
   } finally {

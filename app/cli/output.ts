@@ -9,7 +9,8 @@ export interface Io {
   signal?: AbortSignal;
   /**
    * The test seam: awaited at named points (`export:write`, `export:chunk`, `export:receipt`,
-   * `export:rename`, `verify:records`); set only by the process entry (run.ts) from its test variable.
+   * `export:rename`, `verify:records`, `open:snapshot`); set only by the process entry (run.ts) from
+   * its test variable.
    */
   pause?: (point: string, signal?: AbortSignal, detail?: string) => Promise<void>;
 }

@@ -113,9 +113,10 @@ export function copyHashing(src: string, dst: string, onBytes?: (n: number) => v
 
 /**
  * {@link copyHashing} without blocking the thread: the next chunk is read while the last one is
- * written, and `check` runs between chunks (it throws to cancel; the caller removes `dst`).
+ * written, `onBytes` may hold the copy up (the CLI's test pause), and `check` runs between chunks
+ * (it throws to cancel; the caller removes `dst`).
  */
-export async function copyHashingAsync(src: string, dst: string, onBytes: ((n: number) => void) | undefined, check: () => void): Promise<Copied> {
+export async function copyHashingAsync(src: string, dst: string, onBytes: ((n: number) => void | Promise<void>) | undefined, check: () => void): Promise<Copied> {
   const hash = createHash('sha256');
   let cur = Buffer.allocUnsafe(CHUNK);
   let spare = Buffer.allocUnsafe(CHUNK);
@@ -140,7 +141,7 @@ export async function copyHashingAsync(src: string, dst: string, onBytes: ((n: n
         reading = readAt(spare, size);
         let off = 0;
         while (off < n) off += (await output.write(cur, off, n - off)).bytesWritten;
-        onBytes?.(n);
+        await onBytes?.(n);
         [cur, spare] = [spare, cur];
       }
     } finally {

@@ -21,8 +21,11 @@ import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
 export { KNOWN_EPOCH, type OpenWarning, type OpenWarningCode } from './inspect.js';
 
 export interface OpenOptions {
-  /** Progress of taking the snapshot, in bytes. */
-  onBytes?: (bytesDone: number, bytesTotal: number) => void;
+  /**
+   * Progress of taking the snapshot, in bytes. With {@link LandscapeDb.openAsync} it may return a
+   * promise, which is awaited before the snapshot goes on (the CLI's test pause).
+   */
+  onBytes?: (bytesDone: number, bytesTotal: number) => void | Promise<void>;
   /**
    * Where the passphrase comes from if the file turns out to be encrypted (it is read only then).
    * Without one, an encrypted file fails with DB_ENCRYPTED.
@@ -61,7 +64,7 @@ function progress(opts: OpenOptions, size: number): SnapshotOptions {
   return {
     onBytes: (n) => {
       done += n;
-      opts.onBytes?.(done, size);
+      return opts.onBytes?.(done, size);
     },
     ...(opts.signal ? { signal: opts.signal } : {}),
   };

@@ -47,8 +47,11 @@ export interface SnapshotFiles {
 }
 
 export interface SnapshotOptions {
-  /** Progress in bytes (a clone reports all its bytes at once). */
-  onBytes?: (n: number) => void;
+  /**
+   * Progress in bytes (a clone reports all its bytes at once). In {@link takeSnapshotAsync} it may
+   * return a promise, which is awaited before going on.
+   */
+  onBytes?: (n: number) => void | Promise<void>;
   /** Cancels a copy between chunks ({@link takeSnapshotAsync} only). */
   signal?: AbortSignal;
 }
@@ -125,11 +128,9 @@ function failed(e: unknown, dir: string | null): LandscapeError {
   return new LandscapeError('DB_UNREADABLE', `the database could not be read (${code ?? 'error'})`, {}, { cause: e });
 }
 
-function cloneStep(src: string, dst: string, onBytes?: (n: number) => void): Copied {
+function cloneStep(src: string, dst: string): Copied {
   if (!cloneFile(src, dst)) throw new LandscapeError('DB_UNREADABLE', 'the database could not be cloned a second time');
-  const size = fs.statSync(dst).size;
-  onBytes?.(size);
-  return { sha256: null, size };
+  return { sha256: null, size: fs.statSync(dst).size };
 }
 
 /**
@@ -149,7 +150,14 @@ export function takeSnapshot(dbPath: string, opts: SnapshotOptions = {}): Snapsh
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, s.waitMs);
         next = steps.next(undefined as unknown as Copied);
       } else {
-        next = steps.next(p.method === 'clone' ? cloneStep(s.src, s.dst, opts.onBytes) : copyHashing(s.src, s.dst, opts.onBytes));
+        let taken: Copied;
+        if (p.method === 'clone') {
+          taken = cloneStep(s.src, s.dst);
+          void opts.onBytes?.(taken.size);
+        } else {
+          taken = copyHashing(s.src, s.dst, (n) => void opts.onBytes?.(n));
+        }
+        next = steps.next(taken);
       }
     }
     return next.value;
@@ -177,7 +185,16 @@ export async function takeSnapshotAsync(dbPath: string, opts: SnapshotOptions = 
         await new Promise((r) => setTimeout(r, s.waitMs));
         next = steps.next(undefined as unknown as Copied);
       } else {
-        next = steps.next(p.method === 'clone' ? cloneStep(s.src, s.dst, opts.onBytes) : await copyHashingAsync(s.src, s.dst, opts.onBytes, () => cancelled(opts.signal)));
+        const check = () => cancelled(opts.signal);
+        let taken: Copied;
+        if (p.method === 'clone') {
+          taken = cloneStep(s.src, s.dst);
+          await opts.onBytes?.(taken.size);
+          check();
+        } else {
+          taken = await copyHashingAsync(s.src, s.dst, opts.onBytes, check);
+        }
+        next = steps.next(taken);
       }
     }
     return next.value;

@@ -187,3 +187,23 @@ test('verify --db: a signal while the records are compared exits 128+n and relea
   }
   assert.deepEqual(treeFingerprint(out), before, 'verification wrote nothing');
 });
+
+test('a signal while the snapshot is taken: exit 128+n before the copy ends, the partial snapshot removed', async () => {
+  const size = fs.statSync(dbs.large.path).size;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    const { out, tmp } = fresh();
+    const target = path.join(out, 'export.json');
+    const child = startCli(cli.cli, ['export', dbs.large.path, '--run', dbs.large.runId, '--format', 'json', '--out', target], tmp, 'open:snapshot');
+    const marker = await child.paused;
+    const [, done, total] = /\((\d+) of (\d+) bytes\)/.exec(marker)!.map(Number);
+    assert.equal(total, size);
+    // A copy pauses after its first chunk; a clone (on a file system that makes them) after all of it.
+    assert.ok(done! === size || done! < size / 4, `${sig}: paused at ${done} of ${total} bytes`);
+    assert.equal(snapshotsIn(tmp).length, 1, 'the snapshot is being taken');
+    child.kill(sig);
+    const end = await child.ended;
+    assert.equal(end.code, EXIT_CODE[sig], end.stderr);
+    assert.deepEqual(snapshotsIn(tmp), [], `${sig}: the partial snapshot was removed`);
+    assert.deepEqual(names(out), [], 'nothing was written');
+  }
+});

@@ -2,6 +2,8 @@
  * Evidence is never altered: the database folder is hashed and listed before and after the app
  * opens, browses, pages, exports and closes it, with and without a -wal/-shm beside it, on a
  * folder made read-only (chmod 0555) and on a read-only bind mount where the machine allows it.
+ * The files' and the folder's times and link counts are compared too: a private snapshot is a
+ * copy or a copy-on-write clone, never a link to the evidence or a file beside it.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -19,7 +21,8 @@ import { mountReadOnly, partials, permissionsBite, snapshotDirs, treeFingerprint
 
 /** Everything a user can do with an open database, ending with an export of every format. */
 async function exercise(dbPath: string, outDir: string): Promise<void> {
-  const db = LandscapeDb.open(dbPath);
+  // The interactive open (CLI, desktop): asynchronous, a clone where the file system can make one.
+  const db = await LandscapeDb.openAsync(dbPath);
   try {
     const runs = listRuns(db, { counts: true });
     for (const r of runs) {
@@ -41,11 +44,15 @@ async function exercise(dbPath: string, outDir: string): Promise<void> {
 
 async function assertUnchanged(dbDir: string, dbPath: string, outDir: string): Promise<void> {
   const before = treeFingerprint(dbDir);
-  const stats = fs.readdirSync(dbDir).map((n) => [n, fs.statSync(path.join(dbDir, n)).mtimeMs] as const);
+  const times = (p: string) => {
+    const st = fs.statSync(p, { bigint: true });
+    return { mtime: st.mtimeNs, ctime: st.ctimeNs, nlink: st.nlink, ino: st.ino };
+  };
+  const stats = ['.', ...fs.readdirSync(dbDir)].map((n) => [n, times(path.join(dbDir, n))] as const);
   const snaps = snapshotDirs();
   await exercise(dbPath, outDir);
   assert.deepEqual(treeFingerprint(dbDir), before, 'names, modes and bytes are identical');
-  for (const [n, mtime] of stats) assert.equal(fs.statSync(path.join(dbDir, n)).mtimeMs, mtime, `${n} was not even touched`);
+  for (const [n, t] of stats) assert.deepEqual(times(path.join(dbDir, n)), t, `${n} was not even touched (mtime, ctime, links)`);
   assert.deepEqual([...snapshotDirs()].filter((d) => !snaps.has(d)), [], 'private snapshots removed');
   assert.deepEqual(partials(outDir), []);
 }
