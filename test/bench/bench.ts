@@ -1,15 +1,21 @@
 /**
- * `npm run bench`: builds fixture databases of increasing size, exports the largest run signed
- * and unsigned in every format (each in a fresh process, with the compiled core) and prints
- * threads, records, seconds, records/s and peak RSS, plus the time of a raw `sqlite3 -json` dump
- * of the same run's rows when the sqlite3 command exists (the physical floor). Signed JSON runs
- * once on one thread and once with the default threads. The same data encrypted with SQLCipher
- * (docs/format.md §1.4) is exported signed as JSON too, so the cost of an encrypted open (the
- * key derivation) and export shows next to the plain one. When PostgreSQL's server binaries are
- * installed, the same run is also loaded into a throwaway cluster and exported from there (the
- * `pg` columns: seconds, records/s, peak RSS). Also the Records tab's paging, filter and count
- * queries (records.ts). Figures only: no thresholds, machines are noisy.
- * Options: --sizes 5000,50000 (source rows per run).
+ * `npm run bench`: builds fixture databases (one run of 5,000 and one of 50,000 source rows by
+ * default), and prints, each measured in a fresh process running the compiled core:
+ * - the export of the run in every format, signed and plain (and signed JSON of the same data
+ *   encrypted with SQLCipher), with seconds, CPU seconds (user + system, all threads), records/s,
+ *   the ratio to a raw `sqlite3 -json` dump of the same rows (the physical floor) and peak RSS;
+ * - the targets of docs/performance.md next to the dump;
+ * - with `--threads 1,2,4`, signed JSON and CSV at each thread count;
+ * - the cost of opening by snapshot method (a copy, synchronous and asynchronous; a clone when the
+ *   temp folder, or `--clone-dir`, is on a file system that clones; `immutable=1` when the SQLite
+ *   build accepts URI filenames);
+ * - record paging (first, middle and last page of each large record type) on the largest run;
+ * - when PostgreSQL's server binaries are installed, the same run loaded into a throwaway cluster
+ *   and exported from there with the default threads (the `pg` columns: seconds, peak RSS).
+ * Options: --sizes 5000,50000  --threads 1,2,4  --rounds N (interleaved; medians and ranges)
+ *          --clone-dir DIR (a folder on a file system with reflinks)  --only export|open|paging
+ *          --work DIR (where the fixtures are built and kept; default <temp>/landscape-desk-bench)
+ * Figures only: no thresholds, machines are noisy.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,111 +25,164 @@ import { fileURLToPath } from 'node:url';
 import { buildLandscape } from '../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
 import { findPgBin, PgCluster, READER } from '../helpers/pgCluster.js';
+import { measure, mid, row, sqliteFloor, stat } from './benchLib.js';
 import { benchRecords } from './records.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const sizesArg = process.argv.indexOf('--sizes');
-const sizes = (sizesArg > 0 ? process.argv[sizesArg + 1]! : '5000,50000').split(',').map(Number);
-const work = path.join(os.tmpdir(), 'landscape-desk-bench');
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const sizes = (arg('sizes') ?? '5000,50000').split(',').map(Number);
+const sweep = arg('threads')?.split(',').map(Number) ?? [];
+const rounds = Number(arg('rounds') ?? 1);
+const cloneDir = arg('clone-dir');
+const only = arg('only');
+const work = arg('work') ?? path.join(os.tmpdir(), 'landscape-desk-bench');
 fs.mkdirSync(work, { recursive: true });
 
-function sqliteFloor(dbPath: string, runId: string): number | null {
-  if (spawnSync('sqlite3', ['-version']).status !== 0) return null;
-  // A copy: even reading creates -wal/-shm files beside a WAL database.
-  const copy = path.join(work, 'floor.db');
-  fs.copyFileSync(dbPath, copy);
-  const r = `'${runId}'`;
-  const sql = [
-    `SELECT * FROM runs WHERE run_id=${r}`, `SELECT * FROM nodes WHERE run_id=${r}`, `SELECT * FROM edges WHERE run_id=${r}`,
-    `SELECT * FROM operations WHERE run_id=${r}`, `SELECT * FROM rows WHERE run_id=${r}`,
-    `SELECT tokens.* FROM tokens JOIN rows ON tokens.row_id=rows.row_id WHERE rows.run_id=${r}`,
-    `SELECT token_parents.* FROM token_parents JOIN tokens ON token_parents.token_id=tokens.token_id WHERE tokens.run_id=${r}`,
-    `SELECT * FROM token_outcomes WHERE run_id=${r}`, `SELECT * FROM node_states WHERE run_id=${r}`,
-    `SELECT routing_events.* FROM routing_events JOIN node_states ON routing_events.state_id=node_states.state_id WHERE node_states.run_id=${r}`,
-    `SELECT calls.* FROM calls JOIN node_states ON calls.state_id=node_states.state_id WHERE node_states.run_id=${r}`,
-    `SELECT * FROM batches WHERE run_id=${r}`,
-    `SELECT batch_members.* FROM batch_members JOIN batches ON batch_members.batch_id=batches.batch_id WHERE batches.run_id=${r}`,
-    `SELECT * FROM artifacts WHERE run_id=${r}`,
-  ].join(';\n');
-  const t = process.hrtime.bigint();
-  const res = spawnSync('sqlite3', ['-json', copy, sql], { stdio: ['ignore', fs.openSync(path.join(work, 'floor.json'), 'w'), 'inherit'] });
-  const s = Number(process.hrtime.bigint() - t) / 1e9;
-  for (const f of [copy, `${copy}-wal`, `${copy}-shm`, path.join(work, 'floor.json')]) fs.rmSync(f, { force: true });
-  return res.status === 0 ? s : null;
-}
-
-// Exports run the compiled core, as `landscape-desk` does: compile it first so it is current.
+// Every measurement runs the compiled core, as `landscape-desk` does: compile it first so it is current.
 const tsc = spawnSync(process.execPath, [path.join(here, '../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../../tsconfig.build.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(1);
-const exportOne = path.join(here, 'exportOne.mjs');
 const PASSPHRASE = 'bench passphrase';
-const cluster = findPgBin() ? await PgCluster.start() : null;
-if (!cluster) console.log('PostgreSQL server binaries not found: no pg columns');
-const line = (cells: Array<string | number>) => console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(16) : String(c).padStart(12))).join(''));
-for (const rows of sizes) {
-  const dbPath = path.join(work, `bench-${rows}.db`);
-  if (!fs.existsSync(dbPath)) {
+const cluster = (!only || only === 'export') && findPgBin() ? await PgCluster.start() : null;
+if (!cluster) console.log('PostgreSQL server binaries not found (or not exporting): no pg columns');
+
+interface ExportFigures { records: number; threads: number; openSeconds: number; exportSeconds: number; cpuSeconds: number; peakRssMb: number }
+interface OpenFigures { method: string; openSeconds: number; cpuSeconds: number; hashSeconds: number; allocatedMiB: number }
+type Case = { label: string; format: string; mode: string; threads?: string; encrypted?: boolean };
+
+function fixture(rows: number, encrypted: boolean): string {
+  const p = path.join(work, `bench-${rows}${encrypted ? '-sqlcipher' : ''}.db`);
+  if (!fs.existsSync(p)) {
     const t = Date.now();
-    buildLandscape(dbPath, { runs: 1, rowsPerRun: rows, seed: 42 });
-    console.log(`built ${dbPath} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    buildLandscape(p, { runs: 1, rowsPerRun: rows, seed: 42, ...(encrypted ? { passphrase: PASSPHRASE } : {}) });
+    console.log(`built ${p} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
-  const encPath = path.join(work, `bench-${rows}-sqlcipher.db`);
-  if (!fs.existsSync(encPath)) {
-    const t = Date.now();
-    buildLandscape(encPath, { runs: 1, rowsPerRun: rows, seed: 42, passphrase: PASSPHRASE });
-    console.log(`built ${encPath} (encrypted) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return p;
+}
+
+function exportCases(): Case[] {
+  const c = (format: string, mode: string, threads?: string, encrypted?: boolean): Case => ({
+    label: `${format} ${mode}${encrypted ? ' enc' : ''}${threads ? ` t${threads}` : ''}`, format, mode, ...(threads ? { threads } : {}), ...(encrypted ? { encrypted } : {}),
+  });
+  const cases = [c('json', 'signed', '1'), c('json', 'signed'), c('json', 'signed', undefined, true), c('json', 'plain'),
+    c('jsonl', 'signed'), c('jsonl', 'plain'), c('csv', 'signed'), c('csv', 'plain')];
+  for (const t of sweep) cases.push(c('json', 'signed', String(t)), c('csv', 'signed', String(t)));
+  return cases.filter((x, i) => cases.findIndex((y) => y.label === x.label) === i);
+}
+
+/** Loads the run into the throwaway PostgreSQL cluster as ELSPETH could write it there (docs/format.md §1.5); its URL. */
+async function pgCopy(rows: number, dbPath: string): Promise<string | null> {
+  if (!cluster) return null;
+  const copy = path.join(work, `pg-${rows}.db`);
+  fs.copyFileSync(dbPath, copy);
+  makePostgresFaithful(copy);
+  const t = Date.now();
+  await cluster.createDatabase(`bench_${rows}`);
+  await loadIntoPostgres(cluster, `bench_${rows}`, copy);
+  fs.rmSync(copy, { force: true });
+  console.log(`loaded into PostgreSQL in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return cluster.url(READER, `bench_${rows}`);
+}
+
+function runExport(k: Case, dbPath: string, encPath: string, runId: string): ExportFigures | { error: string } {
+  const out = path.join(work, `out-${k.format}-${k.mode}`);
+  const clean = () => {
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(`${out}.receipt.json`, { force: true });
+  };
+  clean();
+  const env = k.encrypted ? { ...process.env, ELSPETH_AUDIT_KEY: PASSPHRASE } : process.env;
+  const r = measure<ExportFigures>(path.join(here, 'exportOne.mjs'), [k.encrypted ? encPath : dbPath, runId, k.format, k.mode, out, ...(k.threads ? [k.threads] : [])], env);
+  clean();
+  return r;
+}
+
+function exports(rows: number, dbPath: string, encPath: string, runId: string, floor: number | null, pgUrl: string | null): void {
+  const cases = exportCases();
+  const got = new Map<string, ExportFigures[]>();
+  const pg = new Map<string, ExportFigures[]>();
+  const add = (m: Map<string, ExportFigures[]>, label: string, f: ExportFigures | { error: string }) => {
+    if ('error' in f) console.log(`${label}: failed: ${f.error}`);
+    else m.set(label, [...(m.get(label) ?? []), f]);
+  };
+  for (let r = 0; r < rounds; r++) {
+    for (const k of cases) {
+      add(got, k.label, runExport(k, dbPath, encPath, runId));
+      if (pgUrl && !k.threads && !k.encrypted) add(pg, `${k.label} pg`, runExport(k, pgUrl, pgUrl, runId));
+    }
   }
-  const counts = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../../app/cli/run.ts'), 'runs', dbPath, '--json'], { encoding: 'utf8' }).stdout) as Array<{ run_id: string; record_total: number }>;
-  const run = counts.sort((a, b) => b.record_total - a.record_total)[0]!;
-  const size = fs.statSync(dbPath).size;
-  console.log(`\n${rows} source rows: run ${run.run_id}, ${run.record_total} records, database ${(size / 2 ** 20).toFixed(0)} MiB`);
-  const floor = sqliteFloor(dbPath, run.run_id);
-  if (floor !== null) console.log(`raw sqlite3 -json dump of the run's rows: ${floor.toFixed(2)} s`);
-  benchRecords(dbPath, run.run_id);
-  let pgUrl: string | null = null;
-  if (cluster) {
-    // The PostgreSQL copy holds what ELSPETH could write there (docs/format.md §1.5).
-    const copy = path.join(work, `pg-${rows}.db`);
-    fs.copyFileSync(dbPath, copy);
-    makePostgresFaithful(copy);
-    const t = Date.now();
-    await cluster.createDatabase(`bench_${rows}`);
-    await loadIntoPostgres(cluster, `bench_${rows}`, copy);
-    fs.rmSync(copy, { force: true });
-    pgUrl = cluster.url(READER, `bench_${rows}`);
-    console.log(`loaded into PostgreSQL in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const w = [18, 7, 9, 22, 22, 22, 9, 8, 10, 8, 8];
+  row(['case', 'threads', 'records', 'export s', 'CPU s', 'peak MiB', 'rec/s', 'x floor', 'open s', 'pg s', 'pg MiB'], w);
+  for (const k of cases) {
+    const ms = got.get(k.label);
+    if (!ms) continue;
+    const secs = ms.map((m) => m.exportSeconds);
+    const p = pg.get(`${k.label} pg`);
+    row([k.label, ms[0]!.threads, ms[0]!.records, stat(secs), stat(ms.map((m) => m.cpuSeconds)), stat(ms.map((m) => m.peakRssMb), 0),
+      Math.round(ms[0]!.records / mid(secs)), floor ? (mid(secs) / floor).toFixed(1) : '-', stat(ms.map((m) => m.openSeconds)),
+      p ? mid(p.map((m) => m.exportSeconds)).toFixed(2) : '-', p ? mid(p.map((m) => m.peakRssMb)).toFixed(0) : '-'], w);
   }
-  line(['case', 'threads', 'records', 'open s', 'export s', 'records/s', 'x floor', 'peak MiB', 'pg s', 'pg rec/s', 'pg MiB']);
-  const cases: Array<[string, string, string | undefined, boolean?]> = [
-    ['json', 'signed', '1'], ['json', 'signed', '1', true], ['json', 'signed', undefined], ['json', 'signed', undefined, true],
-    ['json', 'plain', undefined], ['jsonl', 'signed', undefined], ['jsonl', 'plain', undefined], ['csv', 'signed', undefined], ['csv', 'plain', undefined],
+  console.log(`\ntargets (${rows} rows, defaults; the dump ${floor?.toFixed(2) ?? '-'} s):`);
+  for (const [label, what] of [['json signed', 'signed JSON'], ['csv signed', 'signed CSV']] as const) {
+    const ms = got.get(label);
+    if (!ms) continue;
+    const x = floor ? `${(mid(ms.map((m) => m.exportSeconds)) / floor).toFixed(1)}× the dump (≤ 3×)` : 'no sqlite3 for the dump';
+    console.log(`  ${what.padEnd(12)} ${x}, peak ${stat(ms.map((m) => m.peakRssMb), 0)} MiB (≤ 150), ${ms[0]!.threads} threads`);
+  }
+}
+
+/** Whether this SQLite build opens `file:` URIs (so `immutable=1` could open the original in place). */
+function uriFilenames(): boolean {
+  const probe = path.join(work, 'uri-probe.db');
+  const script = `const D=require('better-sqlite3-multiple-ciphers');const fs=require('fs');const p=${JSON.stringify(probe)};fs.rmSync(p,{force:true});new D(p).close();` +
+    `try{new D('file:'+p+'?immutable=1',{readonly:true,fileMustExist:true}).close();process.exit(0)}catch{process.exit(1)}finally{fs.rmSync(p,{force:true})}`;
+  return spawnSync(process.execPath, ['-e', script], { cwd: path.join(here, '../..') }).status === 0;
+}
+
+function opens(dbPath: string): void {
+  const size = fs.statSync(dbPath).size / 2 ** 20;
+  const ways: Array<{ label: string; file: string; how: string; env: NodeJS.ProcessEnv }> = [
+    { label: 'sync (before)', file: dbPath, how: 'sync', env: process.env },
+    { label: 'async', file: dbPath, how: 'async', env: process.env },
   ];
-  for (const [format, mode, threads, encrypted] of cases) {
-    const out = path.join(work, `out-${format}-${mode}`);
-    fs.rmSync(out, { recursive: true, force: true });
-    fs.rmSync(`${out}.receipt.json`, { force: true });
-    const env = encrypted ? { ...process.env, ELSPETH_AUDIT_KEY: PASSPHRASE } : process.env;
-    const r = spawnSync(process.execPath, [exportOne, encrypted ? encPath : dbPath, run.run_id, format, mode, out, ...(threads ? [threads] : [])], { encoding: 'utf8', env });
-    const label = `${format} ${mode}${encrypted ? ' enc' : ''}`;
-    if (r.status !== 0) {
-      console.log(`${label}: failed: ${r.stderr.trim().split('\n')[0]}`);
-      continue;
-    }
-    const m = JSON.parse(r.stdout) as { records: number; threads: number; openSeconds: number; exportSeconds: number; peakRssMb: number };
-    let pgCells: Array<string | number> = ['-', '-', '-'];
-    if (pgUrl && threads === undefined && !encrypted) {
-      fs.rmSync(out, { recursive: true, force: true });
-      fs.rmSync(`${out}.receipt.json`, { force: true });
-      const p = spawnSync(process.execPath, [exportOne, pgUrl, run.run_id, format, mode, out], { encoding: 'utf8' });
-      if (p.status === 0) {
-        const q = JSON.parse(p.stdout) as typeof m;
-        pgCells = [q.exportSeconds.toFixed(2), Math.round(q.records / q.exportSeconds), q.peakRssMb];
-      } else pgCells = ['failed', '', ''];
-    }
-    line([label, m.threads, m.records, m.openSeconds.toFixed(2), m.exportSeconds.toFixed(2), Math.round(m.records / m.exportSeconds),
-      floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb, ...pgCells]);
-    fs.rmSync(out, { recursive: true, force: true });
-    fs.rmSync(`${out}.receipt.json`, { force: true });
+  if (cloneDir) {
+    const copy = path.join(cloneDir, path.basename(dbPath));
+    if (!fs.existsSync(copy)) fs.copyFileSync(dbPath, copy);
+    ways.push({ label: 'async, clone dir', file: copy, how: 'async', env: { ...process.env, TMPDIR: cloneDir } });
   }
+  const got = new Map<string, OpenFigures[]>();
+  for (let r = 0; r < Math.max(rounds, 3); r++) {
+    for (const w of ways) {
+      const m = measure<OpenFigures>(path.join(here, 'openOne.mjs'), [w.file, w.how], w.env);
+      if ('error' in m) console.log(`open ${w.label}: failed: ${m.error}`);
+      else got.set(w.label, [...(got.get(w.label) ?? []), m]);
+    }
+  }
+  console.log(`\nopening a ${size.toFixed(0)} MiB Landscape (warm page cache; target ≤ 1 s and no full copy where the file system allows):`);
+  const w = [18, 7, 22, 22, 22, 12];
+  row(['how', 'method', 'open s', 'CPU s', 'then SHA-256 s', 'temp MiB'], w);
+  for (const x of ways) {
+    const ms = got.get(x.label);
+    if (ms) row([x.label, ms[0]!.method, stat(ms.map((m) => m.openSeconds)), stat(ms.map((m) => m.cpuSeconds)), stat(ms.map((m) => m.hashSeconds)), ms[0]!.allocatedMiB], w);
+  }
+  console.log(`  immutable=1 in place: ${uriFilenames() ? 'possible (this SQLite build accepts URI filenames)' : 'not possible: this SQLite build has URI filenames compiled out'}`);
+}
+
+for (const rows of sizes) {
+  const dbPath = fixture(rows, false);
+  const encPath = only && only !== 'export' ? dbPath : fixture(rows, true);
+  const runs = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../../app/cli/run.ts'), 'runs', dbPath, '--json'], { encoding: 'utf8' }).stdout) as Array<{ run_id: string; record_total: number }>;
+  const run = runs.sort((a, b) => b.record_total - a.record_total)[0]!;
+  console.log(`\n${rows} source rows: run ${run.run_id}, ${run.record_total} records, database ${(fs.statSync(dbPath).size / 2 ** 20).toFixed(0)} MiB, ${rounds} round(s)`);
+  if (!only || only === 'export') {
+    const floors = Array.from({ length: rounds }, () => sqliteFloor(work, dbPath, run.run_id)).filter((x): x is number => x !== null);
+    const floor = floors.length ? mid(floors) : null;
+    console.log(floor === null ? 'no sqlite3 command: no raw dump to compare with' : `raw sqlite3 -json dump of the run's rows: ${stat(floors)} s`);
+    exports(rows, dbPath, encPath, run.run_id, floor, await pgCopy(rows, dbPath));
+  }
+  if (!only || only === 'open') opens(dbPath);
+  if ((!only || only === 'paging') && rows === Math.max(...sizes)) benchRecords(dbPath, run.run_id);
 }
 cluster?.stop();
