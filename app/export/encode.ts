@@ -66,8 +66,12 @@ export interface EncoderOptions {
  * two-byte, twice the size.
  */
 class ByteSink {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private buf: Buffer;
   private used = 0;
+
+  constructor(initialBytes = 1 << 16) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
 
   get empty(): boolean {
     return this.used === 0;
@@ -97,7 +101,14 @@ export class BatchEncoder {
   private batch!: EncodedBatch;
   private readonly json = new ByteSink();
   private readonly texts = new RecordTexts();
-  private readonly csvBlocks = new Map<string, { block: CsvBlock; lines: ByteSink }>();
+  /** This batch's block of each record type. */
+  private readonly csvBlocks = new Map<string, CsvBlock>();
+  /**
+   * Each record type's line buffer, kept from batch to batch: a fresh one per type and batch
+   * (tens of them per chunk, each starting at 64 KiB) fragmented the allocator and was most of
+   * what a CSV export used beyond a JSON one.
+   */
+  private readonly csvSinks = new Map<string, ByteSink>();
   private readonly cell: ((text: string) => string) | undefined;
   private readonly emptyObjects: EmptyObjects;
   private readonly refuseNonFinite: boolean;
@@ -152,7 +163,7 @@ export class BatchEncoder {
   take(): EncodedBatch {
     const b = this.batch;
     b.bytes = this.json.take();
-    for (const { block, lines } of this.csvBlocks.values()) block.lines = lines.take();
+    for (const block of this.csvBlocks.values()) block.lines = this.csvSinks.get(block.type)!.take();
     this.reset();
     return b;
   }
@@ -179,16 +190,17 @@ export class BatchEncoder {
       b.buffered.push({ type: record.record_type, flat });
       return;
     }
-    let entry = this.csvBlocks.get(record.record_type);
-    if (!entry) {
+    let block = this.csvBlocks.get(record.record_type);
+    if (!block) {
       const known = csvHeaderOf(record.record_type, this.line, this.opts.key !== null);
-      const header = known ? [...known] : csvHeader(flat.keys());
-      entry = { block: { type: record.record_type, header, lines: EMPTY }, lines: new ByteSink() };
-      this.csvBlocks.set(record.record_type, entry);
-      b.csv.push(entry.block);
+      block = { type: record.record_type, header: known ? [...known] : csvHeader(flat.keys()), lines: EMPTY };
+      this.csvBlocks.set(record.record_type, block);
+      b.csv.push(block);
     }
-    checkKeys(record.record_type, entry.block.header, flat);
-    entry.lines.append(csvLine(entry.block.header, flat, this.cell));
+    let sink = this.csvSinks.get(record.record_type);
+    if (!sink) this.csvSinks.set(record.record_type, (sink = new ByteSink(1 << 12)));
+    checkKeys(record.record_type, block.header, flat);
+    sink.append(csvLine(block.header, flat, this.cell));
   }
 }
 

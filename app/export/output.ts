@@ -13,18 +13,28 @@ import { commitExport, newTemps, readCommitRecord, type ExportTemps } from './co
 import { outputError } from './outputError.js';
 import { noteTempFolder, sweepExportFolder, type Cleanup } from './stale.js';
 
-/** Bytes a file buffers before writing (one per CSV file, so it stays small). */
+/** Bytes a JSON or JSONL file buffers before writing. */
 const BUFFER_BYTES = 1 << 20;
+
+/**
+ * Bytes each file of a CSV export buffers: there is one per record type, and batches arrive as
+ * blocks of lines per type, so a small buffer joins small blocks without holding megabytes.
+ */
+export const SMALL_BUFFER_BYTES = 1 << 16;
 
 /** A file written through a buffer, hashing what it writes. */
 export class HashingFile {
   private fd: number | null;
-  private readonly buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private readonly buf: Buffer;
   private used = 0;
   private readonly hash: Hash = createHash('sha256');
   private bytes = 0;
 
-  constructor(readonly filePath: string) {
+  constructor(
+    readonly filePath: string,
+    bufferBytes: number = BUFFER_BYTES,
+  ) {
+    this.buf = Buffer.allocUnsafe(bufferBytes);
     try {
       this.fd = fs.openSync(filePath, 'wx', 0o644);
     } catch (e) {

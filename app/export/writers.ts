@@ -9,7 +9,7 @@ import { LandscapeError } from '../errors.js';
 import type { PyValue } from '../json/value.js';
 import { csvField, csvHeader, csvLine, neutraliseFormula } from './csv.js';
 import { JSON_ITEM_SEPARATOR, type EncodedBatch } from './encode.js';
-import { createTempDir, HashingFile, type Destination } from './output.js';
+import { createTempDir, HashingFile, SMALL_BUFFER_BYTES, type Destination } from './output.js';
 import type { ReceiptFile } from './receipt.js';
 import { CSV_FILE_NAMES, type RecordType } from './recordTypes.js';
 
@@ -45,7 +45,7 @@ export function csvWriter(d: Destination, spreadsheetSafe: boolean): Writer {
   const open = (type: string, header: string[]) => {
     const name = CSV_FILE_NAMES[type as RecordType];
     if (!name) throw new LandscapeError('INTERNAL', `no CSV file name for record type ${type}`);
-    const file = new HashingFile(path.join(d.temp, name));
+    const file = new HashingFile(path.join(d.temp, name), SMALL_BUFFER_BYTES);
     file.write(header.map(csvField).join(',') + '\r\n');
     const entry = { file, header, name };
     files.set(type, entry);
