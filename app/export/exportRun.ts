@@ -97,8 +97,20 @@ export interface ExportResult {
 const YIELD_EVERY = 4096;
 /** Head and tail records encoded per batch. */
 const BATCH = 1024;
-/** Chunks waiting to be written at most, when this thread builds chunks while a worker is busy. */
-const LOCAL_AHEAD = 12;
+/**
+ * Bytes of encoded chunks this thread may hold waiting to be written while it builds chunks
+ * because a worker is busy with the one that is due. A byte budget, not a count: a chunk of a
+ * run with many records per row is megabytes, and twelve of them were most of the memory a
+ * two-thread export of the 50,000-row fixture held at its peak (docs/performance.md).
+ */
+const LOCAL_QUEUE_BYTES = 4 << 20;
+
+/** Encoded bytes of a batch (JSON/JSONL text or CSV lines). */
+function batchBytes(b: EncodedBatch): number {
+  let n = b.bytes.length;
+  for (const c of b.csv) n += c.lines.length;
+  return n;
+}
 
 /** Resolves `latest` to the run the run list shows first (RUNS_NEWEST_FIRST); other ids pass through. */
 export function resolveRunId(db: Landscape, runId: string): string {
@@ -142,7 +154,7 @@ function startPool(db: Landscape, opts: ExportOptions, runId: string, line: Elsp
 /**
  * Builds the chunks with a worker pool and hands their batches to `emit` in emission order. Each
  * chunk goes to a worker, or is built on this thread while the worker is busy with the chunk that
- * is due, so both keep working; at most {@link LOCAL_AHEAD} chunks wait to be written.
+ * is due, so both keep working; at most {@link LOCAL_QUEUE_BYTES} of them wait to be written.
  */
 async function buildChunksWith(
   pool: ChunkPool,
@@ -151,6 +163,7 @@ async function buildChunksWith(
   emit: (batch: EncodedBatch, rowCount: number) => Promise<void>,
 ): Promise<void> {
   const queue: Array<{ rows: number; seq: number } | { rows: number; batch: EncodedBatch }> = [];
+  let queuedBytes = 0;
   let more = true;
   const nextChunk = (): Row[] | undefined => {
     const c = chunks.next();
@@ -164,14 +177,19 @@ async function buildChunksWith(
     }
     const head = queue[0];
     if (!head) return;
-    if ('seq' in head && !pool.ready(head.seq) && more && queue.length < LOCAL_AHEAD) {
+    if ('seq' in head && !pool.ready(head.seq) && more && queuedBytes < LOCAL_QUEUE_BYTES) {
       const c = nextChunk();
-      if (c) queue.push({ rows: c.length, batch: encodeChunk(c) });
+      if (c) {
+        const batch = encodeChunk(c);
+        queuedBytes += batchBytes(batch);
+        queue.push({ rows: c.length, batch });
+      }
       // Lets the worker's finished batches in (they arrive as events).
       await new Promise<void>((resolve) => setImmediate(resolve));
       continue;
     }
     queue.shift();
+    if ('batch' in head) queuedBytes -= batchBytes(head.batch);
     await emit('seq' in head ? await pool.take(head.seq) : head.batch, head.rows);
   }
 }

@@ -35,7 +35,7 @@ export type WorkerReply =
  * A worker's young generation: a chunk's rows and records die young, so a small one is enough and
  * keeps the process's peak memory down (it is not a cap: nothing fails when more is needed).
  */
-const WORKER_YOUNG_MB = 16;
+const WORKER_YOUNG_MB = 8;
 
 /** Chunks handed to one worker ahead of the writer: keeps both busy without piling up batches. */
 const IN_FLIGHT_PER_WORKER = 3;
