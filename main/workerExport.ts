@@ -9,6 +9,7 @@ import type { ExportResult } from '../app/export/exportRun.js';
 import type { ExportFn } from './exportJobs.js';
 import type { Logger } from './results.js';
 import { startWorker } from '../app/worker.js';
+import { EXPORTING_THREAD_YOUNG_MB } from '../app/export/parallel.js';
 import { cancelNow, createCancelWord } from '../app/db/postgres/bridge.js';
 
 /**
@@ -20,7 +21,8 @@ import { cancelNow, createCancelWord } from '../app/db/postgres/bridge.js';
 export function workerExport(entry: string, log: Logger, chunkEntry?: string): ExportFn {
   return (db, opts) =>
     new Promise<ExportResult>((resolve, reject) => {
-      const worker = startWorker(entry);
+      // A whole export runs in this thread: a modest young generation keeps its peak down (parallel.ts).
+      const worker = startWorker(entry, { resourceLimits: { maxYoungGenerationSizeMb: EXPORTING_THREAD_YOUNG_MB } });
       // The worker reads what this session reads (SQLite: the same private snapshot, kept on disk
       // until the worker is done; PostgreSQL: its own connection to the same database).
       if (!db.share) throw new LandscapeError('INTERNAL', 'this database cannot be read from another thread');

@@ -26,7 +26,7 @@ export const USAGE = `usage:
                          [--where FIELD=VALUE]… [--where FIELD~TEXT]… [--search TEXT] [--order FIELD[:desc]] [--count]
   landscape-desk export  <db> --run <id|latest> --format json|jsonl|csv --out <path>
                          [--sign] [--key-env NAME] [--profile elspeth|complete] [--force] [--spreadsheet-safe]
-                         [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>] [--threads N]
+                         [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>] [--threads N | --memory-budget MiB]
                          [--elspeth 0.4|0.5]   (default: the line that wrote the database)
   landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db> [--audit-key-env NAME] [--elspeth 0.4|0.5]] [--json]
                          (HMAC key from ELSPETH_SIGNING_KEY unless --key-env; receipt read from <export>.receipt.json)
@@ -141,6 +141,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
       'key-env': { type: 'string' }, profile: { type: 'string' }, force: { type: 'boolean' }, 'spreadsheet-safe': { type: 'boolean' },
       'sign-receipt': { type: 'string' }, 'passphrase-env': { type: 'string' }, previous: { type: 'string' }, threads: { type: 'string' },
       elspeth: { type: 'string' },
+      'memory-budget': { type: 'string' },
       ...AUDIT_KEY_OPTION,
     },
     ['db'],
@@ -149,6 +150,9 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const line = elspethLine(values);
   const threadsText = str(values, 'threads');
   if (threadsText !== undefined && !/^[1-9][0-9]?$/.test(threadsText)) throw new LandscapeError('USAGE', '--threads must be a whole number from 1 to 99');
+  const budgetText = str(values, 'memory-budget');
+  if (budgetText !== undefined && !/^[1-9][0-9]{1,5}$/.test(budgetText)) throw new LandscapeError('USAGE', '--memory-budget must be a whole number of MiB from 10 to 999999');
+  if (budgetText !== undefined && threadsText !== undefined) throw new LandscapeError('USAGE', '--memory-budget chooses the number of threads: give it or --threads, not both');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new LandscapeError('USAGE', `--format must be one of ${EXPORT_FORMATS.join(', ')}`);
   const profile = str(values, 'profile') ?? 'elspeth';
   if (!isProfile(profile)) throw new LandscapeError('USAGE', '--profile must be elspeth or complete');
@@ -176,6 +180,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
         ...(receiptKey ? { receiptKey } : {}), ...(previousReceipt !== undefined ? { previousReceipt } : {}),
         ...(threadsText !== undefined ? { parallel: { threads: Number(threadsText) } } : {}),
         ...(line ? { line } : {}),
+        ...(budgetText !== undefined ? { parallel: { memoryBudgetMb: Number(budgetText) } } : {}),
       });
       bar.clear();
       const r = result.receipt;

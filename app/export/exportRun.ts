@@ -72,8 +72,13 @@ export interface ExportOptions {
 export type ExportPhase = 'write' | 'chunk' | 'receipt' | 'rename';
 
 export interface ParallelOptions {
-  /** Worker threads; 1 keeps everything on the calling thread. Default: the cores, at most two. */
+  /**
+   * Threads; 1 keeps everything on the calling thread. Default: the machine's cores, as many as
+   * fit in {@link memoryBudgetMb} (parallel.ts `defaultThreads`).
+   */
   threads?: number;
+  /** MiB the default thread count must fit in (default 256); ignored when `threads` is given. */
+  memoryBudgetMb?: number;
   /** Runs with fewer source rows are exported on the calling thread (starting workers costs more). */
   minRows?: number;
   /** The chunk worker's script, where it cannot be found beside this module (bundles). */
@@ -145,7 +150,7 @@ function placeDbError(e: unknown, runId: string): unknown {
  */
 function startPool(db: Landscape, opts: ExportOptions, runId: string, line: ElspethLine): ChunkPool | null {
   const p = opts.parallel ?? {};
-  const threads = p.threads ?? defaultThreads();
+  const threads = p.threads ?? defaultThreads(p.memoryBudgetMb);
   const entry = p.workerEntry ?? defaultWorkerEntry();
   if (threads < 2 || !entry || !db.share || sourceRowCount(db, runId) < (p.minRows ?? PARALLEL_MIN_ROWS)) return null;
   return new ChunkPool({ entry, threads: threads - 1, shared: db.share(), runId, format: opts.format, key: opts.key ?? null, spreadsheetSafe: opts.spreadsheetSafe ?? false, line });

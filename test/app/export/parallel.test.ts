@@ -6,11 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { exportRun, type ExportOptions, type ExportResult } from '../../../app/export/exportRun.js';
+import { defaultThreads } from '../../../app/export/parallel.js';
 import { ROW_CHUNK } from '../../../app/export/stream.js';
 import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
 import { listing } from '../../helpers/files.js';
@@ -155,4 +157,21 @@ test('a worker that cannot start fails the export with a clear internal error an
     db.close();
   }
   assert.deepEqual(listing(outDir), ['broken-worker.mjs']);
+});
+
+test('the default thread count is the cores that fit in the memory budget', async () => {
+  const cores = os.availableParallelism();
+  // One thread peaks at ~125 MiB and each further thread adds ~60 (docs/performance.md).
+  for (const [budget, want] of [[10, 1], [150, 1], [184, 1], [185, 2], [256, 3], [1 << 20, cores]] as const) {
+    assert.equal(defaultThreads(budget), Math.min(cores, want), `${budget} MiB`);
+  }
+  const db = LandscapeDb.open(current.path);
+  try {
+    for (const [budget, want] of [[150, 1], [256, Math.min(cores, 3)]] as const) {
+      const r = await exportRun(db, { runId: current.runs[0]!.runId, format: 'jsonl', out: path.join(dir, `budget-${budget}.jsonl`), env, parallel: { memoryBudgetMb: budget, minRows: 0 } });
+      assert.equal(r.threads, want, `${budget} MiB gives ${want} thread(s) on ${cores} core(s)`);
+    }
+  } finally {
+    db.close();
+  }
 });
