@@ -3,9 +3,12 @@
  * export would contain them (the builders derived from the same record layout, for the same ELSPETH
  * line: the one that wrote the file unless another is asked for), filtered, searched and sorted in SQL
  * (recordFilter.ts). Pages use keyset pagination on the order's columns ending with the table's
- * key, forwards or backwards, so a page deep in a run costs the same as the first; a page at a
- * position N first finds the keys of record N with the same predicate and order (reading only
- * the order's columns), then reads the page by keyset.
+ * key, forwards or backwards, so a page deep in a run costs the same as the first. On SQLite a
+ * page at a position (first, N, last) reads its row ids from the list's position index
+ * (positionIndex.ts), built once per list: filtered, searched and sorted lists each get their own,
+ * named by their statement and values. Elsewhere a page at position N first finds the keys of
+ * record N with the same predicate and order (reading only the order's columns), then reads the
+ * page by keyset.
  */
 import type { RecordQuery } from '../contract/recordQuery.js';
 import { EMPTY_QUERY } from '../contract/recordQuery.js';
@@ -21,6 +24,7 @@ import { memberRun, type ExportQueries } from '../export/queries.js';
 import { RECORD_FIELDS, type DataRecordType } from '../export/recordTypes.js';
 import { loadRunRow, schemaContractRecords, sourceSchemaRecords } from '../export/stream.js';
 import { badFilter, compileQuery, type CompiledQuery } from './recordFilter.js';
+import { positionIndex } from './positionIndex.js';
 import { isPagedType, PAGED_TABLES, type PagedRecordType } from './recordFields.js';
 
 export const MAX_PAGE = 1000;
@@ -163,6 +167,8 @@ export function recordPage(db: Landscape, runId: string, type: DataRecordType, o
     const select = `${selectList(plan.queries, PAGED_TABLES[type].table)}, ${q.select}`;
     const decode = (c: string) => decodeCursor(c, q.signature, q.order.length);
     const params: Record<string, unknown> = { ...q.params, run: runId, limit: limit + 1 };
+    const indexed = indexedPage(db, runId, type, spec, q, select, limit, opts);
+    if (indexed) return indexed;
     const reverse = q.dir === 'asc' ? 'desc' : 'asc';
     let cond = '';
     let dir = q.dir;
@@ -200,6 +206,69 @@ export function recordPage(db: Landscape, runId: string, type: DataRecordType, o
       index,
     };
   });
+}
+
+/** A position cursor's payload: `[<signature>#at, position]`. */
+function decodePosition(cursor: string, signature: string): number | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== signature) return null;
+  const at = (parsed[1] as { r?: unknown } | null)?.r;
+  if (parsed.length !== 2 || typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0) {
+    throw new LandscapeError('BAD_CURSOR', 'the page cursor is not valid for this record type and order');
+  }
+  return at;
+}
+
+/**
+ * A page served from the list's position index (positionIndex.ts): the list's row ids in order,
+ * read once, so a page at any position (first, N, last, or continuing a page served this way)
+ * reads just its own rows. Its cursors carry positions. Null where there is no index (PostgreSQL)
+ * or the request continues a keyset cursor or a find by key, which keep the keyset path.
+ */
+function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: PagedType, q: CompiledQuery, select: string, limit: number, opts: PageOptions): RecordPage | null {
+  const posSignature = `${q.signature}#at`;
+  let at: number;
+  let count = limit;
+  const cursor = opts.after ?? opts.before;
+  if (cursor) {
+    const p = decodePosition(cursor, posSignature);
+    if (p === null) return null;
+    at = opts.after ? p : Math.max(0, p - limit);
+    if (!opts.after) count = p - at;
+  } else if (opts.keyOrder) {
+    return null;
+  } else {
+    at = opts.at === 'end' ? -1 : (opts.at ?? 0);
+  }
+  const table = PAGED_TABLES[type].table;
+  const params = { ...q.params, run: runId };
+  const sql = `SELECT ${table}.rowid ${spec.from}${q.where} ORDER BY ${orderBy(q, q.dir)}`;
+  // The list is named by its statement and values, so another line's or query's list is another index.
+  const key = JSON.stringify([sql, Object.entries(params).map(([k, v]) => [k, typeof v === 'bigint' ? `${v}n` : v])]);
+  const list = positionIndex(db, key, sql, params);
+  if (!list) return null;
+  if (at < 0) at = Math.max(0, list.length - limit);
+  const ids = list.slice(at, count);
+  let page: Row[] = [];
+  if (ids.length > 0) {
+    const rows = db.all<Row>(`SELECT ${select}, ${table}.rowid AS "rowid " ${spec.from}${q.where} AND ${table}.rowid IN (SELECT value FROM json_each(:ids))`, { ...params, ids: JSON.stringify(ids) });
+    const byId = new Map(rows.map((r) => [Number(r['rowid ']), r]));
+    page = ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
+    if (page.length !== ids.length) throw new LandscapeError('INTERNAL', `the position index of ${type} lost rows`);
+  }
+  const end = at + page.length;
+  return {
+    recordType: type,
+    records: page.map((r) => spec.build(r, runId)),
+    nextCursor: end < list.length ? encodeCursor(posSignature, [end]) : null,
+    prevCursor: at > 0 ? encodeCursor(posSignature, [at]) : null,
+    index: at,
+  };
 }
 
 /** How many records of `type` for `runId` match `query` (the whole ordered list a page is part of), as `line` shows them. */
