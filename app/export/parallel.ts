@@ -58,13 +58,13 @@ export const DEFAULT_MEMORY_BUDGET_MB = 256;
  * {@link WORKER_YOUNG_MB} young generation, its SQLite connection and page cache, its allocator
  * arena, the chunks in flight), in MiB, as measured on the 50,000-row fixture with the defaults.
  */
-const ONE_THREAD_MB = 125;
-const PER_THREAD_MB = 60;
+const ONE_THREAD_MB = 126;
+const PER_THREAD_MB = 70;
 
 /**
  * Threads that build chunks by default (the exporting thread and its workers): the machine's
  * cores, as far as they fit in `budgetMb` (never fewer than one). With the default budget that is
- * two threads on a machine with two or more cores, and three on one with three or more.
+ * two threads on a machine with two or more cores; `--memory-budget 266` allows three.
  */
 export function defaultThreads(budgetMb: number = DEFAULT_MEMORY_BUDGET_MB): number {
   const fit = 1 + Math.floor((budgetMb - ONE_THREAD_MB) / PER_THREAD_MB);

@@ -256,7 +256,13 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
   const ids = list.slice(at, count);
   let page: Row[] = [];
   if (ids.length > 0) {
-    const rows = db.all<Row>(`SELECT ${select}, ${table}.rowid AS "rowid " ${spec.from}${q.where} AND ${table}.rowid IN (SELECT value FROM json_each(:ids))`, { ...params, ids: JSON.stringify(ids) });
+    // The page's row ids drive the query (CROSS JOIN fixes SQLite's join order): each is one
+    // lookup, whatever index the run filter would otherwise pick first.
+    const head = `FROM ${table}`;
+    const driven = spec.from.startsWith(head);
+    const from = driven ? `FROM json_each(:ids) AS "ids " CROSS JOIN ${table}${spec.from.slice(head.length)}` : spec.from;
+    const pick = driven ? `${table}.rowid = "ids ".value` : `${table}.rowid IN (SELECT value FROM json_each(:ids))`;
+    const rows = db.all<Row>(`SELECT ${select}, ${table}.rowid AS "rowid " ${from}${q.where} AND ${pick}`, { ...params, ids: JSON.stringify(ids) });
     const byId = new Map(rows.map((r) => [Number(r['rowid ']), r]));
     page = ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
     if (page.length !== ids.length) throw new LandscapeError('INTERNAL', `the position index of ${type} lost rows`);
