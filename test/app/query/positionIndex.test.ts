@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { RecordQuery } from '../../../app/contract/recordQuery.js';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { isLandscapeError } from '../../../app/errors.js';
-import type { ExportRecord } from '../../../app/export/build.js';
+import type { ExportRecord } from '../../../app/export/compile.js';
 import type { DataRecordType } from '../../../app/export/recordTypes.js';
 import { recordCount, recordPage } from '../../../app/query/records.js';
 import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
