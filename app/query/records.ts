@@ -227,8 +227,11 @@ function decodePosition(cursor: string, signature: string): number | null {
 /**
  * A page served from the list's position index (positionIndex.ts): the list's row ids in order,
  * read once, so a page at any position (first, N, last, or continuing a page served this way)
- * reads just its own rows. Its cursors carry positions. Null where there is no index (PostgreSQL)
- * or the request continues a keyset cursor or a find by key, which keep the keyset path.
+ * reads just its own rows. Its cursors carry positions. Only a page at a position past the first
+ * (or continuing one) builds the index: the first and the last page are as cheap by keyset, so
+ * they use an index only when one was built already, and opening a list costs no full read of
+ * it. Null where there is no index (PostgreSQL, or not built yet) or the request continues a
+ * keyset cursor or a find by key, which keep the keyset path.
  */
 function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: PagedType, q: CompiledQuery, select: string, limit: number, opts: PageOptions): RecordPage | null {
   const posSignature = `${q.signature}#at`;
@@ -250,7 +253,8 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
   const sql = `SELECT ${table}.rowid ${spec.from}${q.where} ORDER BY ${orderBy(q, q.dir)}`;
   // The list is named by its statement and values, so another line's or query's list is another index.
   const key = JSON.stringify([sql, Object.entries(params).map(([k, v]) => [k, typeof v === 'bigint' ? `${v}n` : v])]);
-  const list = positionIndex(db, key, sql, params);
+  const build = Boolean(cursor) || (typeof opts.at === 'number' && opts.at > 0);
+  const list = positionIndex(db, key, sql, params, build);
   if (!list) return null;
   if (at < 0) at = Math.max(0, list.length - limit);
   const ids = list.slice(at, count);

@@ -4,16 +4,17 @@
  * - the export of the run in every format, signed and plain (and signed JSON of the same data
  *   encrypted with SQLCipher), with seconds, CPU seconds (user + system, all threads), records/s,
  *   the ratio to a raw `sqlite3 -json` dump of the same rows (the physical floor) and peak RSS;
- * - the targets of docs/performance.md next to the dump;
+ * - at the end, every target of docs/performance.md for each size next to the raw dump;
  * - with `--threads 1,2,4`, signed JSON and CSV at each thread count;
  * - the cost of opening by snapshot method (a copy, synchronous and asynchronous; a clone when the
  *   temp folder, or `--clone-dir`, is on a file system that clones; `immutable=1` when the SQLite
  *   build accepts URI filenames);
- * - record paging (first, middle and last page of each large record type) on the largest run;
+ * - record paging (first, middle and last page of each large record type) on each run;
  * - when PostgreSQL's server binaries are installed, the same run loaded into a throwaway cluster
  *   and exported from there with the default threads (the `pg` columns: seconds, peak RSS).
  * Options: --sizes 5000,50000  --threads 1,2,4  --rounds N (interleaved; medians and ranges)
  *          --clone-dir DIR (a folder on a file system with reflinks)  --only export|open|paging
+ *          --quick (only the targets table's cases, no PostgreSQL)
  *          --work DIR (where the fixtures are built and kept; default <temp>/landscape-desk-bench)
  * Figures only: no thresholds, machines are noisy.
  */
@@ -26,7 +27,7 @@ import { buildLandscape } from '../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
 import { findPgBin, PgCluster, READER } from '../helpers/pgCluster.js';
 import { measure, mid, row, sqliteFloor, stat } from './benchLib.js';
-import { benchRecords } from './records.js';
+import { benchRecords, type PagingFigures } from './records.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string) => {
@@ -38,6 +39,8 @@ const sweep = arg('threads')?.split(',').map(Number) ?? [];
 const rounds = Number(arg('rounds') ?? 1);
 const cloneDir = arg('clone-dir');
 const only = arg('only');
+/** --quick: only the cases of the targets table (signed JSON on one and the default threads, signed CSV), no PostgreSQL. */
+const quick = process.argv.includes('--quick');
 const work = arg('work') ?? path.join(os.tmpdir(), 'landscape-desk-bench');
 fs.mkdirSync(work, { recursive: true });
 
@@ -45,7 +48,7 @@ fs.mkdirSync(work, { recursive: true });
 const tsc = spawnSync(process.execPath, [path.join(here, '../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../../tsconfig.build.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(1);
 const PASSPHRASE = 'bench passphrase';
-const cluster = (!only || only === 'export') && findPgBin() ? await PgCluster.start() : null;
+const cluster = !quick && (!only || only === 'export') && findPgBin() ? await PgCluster.start() : null;
 if (!cluster) console.log('PostgreSQL server binaries not found (or not exporting): no pg columns');
 
 interface ExportFigures { records: number; threads: number; openSeconds: number; exportSeconds: number; cpuSeconds: number; peakRssMb: number }
@@ -69,7 +72,8 @@ function exportCases(): Case[] {
   const cases = [c('json', 'signed', '1'), c('json', 'signed'), c('json', 'signed', undefined, true), c('json', 'plain'),
     c('jsonl', 'signed'), c('jsonl', 'plain'), c('csv', 'signed'), c('csv', 'plain')];
   for (const t of sweep) cases.push(c('json', 'signed', String(t)), c('csv', 'signed', String(t)));
-  return cases.filter((x, i) => cases.findIndex((y) => y.label === x.label) === i);
+  const wanted = (x: Case) => !quick || x.threads !== undefined || (!x.encrypted && x.mode === 'signed' && x.format !== 'jsonl');
+  return cases.filter((x, i) => wanted(x) && cases.findIndex((y) => y.label === x.label) === i);
 }
 
 /** Loads the run into the throwaway PostgreSQL cluster as ELSPETH could write it there (docs/format.md §1.5); its URL. */
@@ -99,7 +103,7 @@ function runExport(k: Case, dbPath: string, encPath: string, runId: string): Exp
   return r;
 }
 
-function exports(rows: number, dbPath: string, encPath: string, runId: string, floor: number | null, pgUrl: string | null): void {
+function exports(rows: number, dbPath: string, encPath: string, runId: string, floor: number | null, pgUrl: string | null): Map<string, ExportFigures[]> {
   const cases = exportCases();
   const got = new Map<string, ExportFigures[]>();
   const pg = new Map<string, ExportFigures[]>();
@@ -124,13 +128,7 @@ function exports(rows: number, dbPath: string, encPath: string, runId: string, f
       Math.round(ms[0]!.records / mid(secs)), floor ? (mid(secs) / floor).toFixed(1) : '-', stat(ms.map((m) => m.openSeconds)),
       p ? mid(p.map((m) => m.exportSeconds)).toFixed(2) : '-', p ? mid(p.map((m) => m.peakRssMb)).toFixed(0) : '-'], w);
   }
-  console.log(`\ntargets (${rows} rows, defaults; the dump ${floor?.toFixed(2) ?? '-'} s):`);
-  for (const [label, what] of [['json signed', 'signed JSON'], ['csv signed', 'signed CSV']] as const) {
-    const ms = got.get(label);
-    if (!ms) continue;
-    const x = floor ? `${(mid(ms.map((m) => m.exportSeconds)) / floor).toFixed(1)}× the dump (≤ 3×)` : 'no sqlite3 for the dump';
-    console.log(`  ${what.padEnd(12)} ${x}, peak ${stat(ms.map((m) => m.peakRssMb), 0)} MiB (≤ 150), ${ms[0]!.threads} threads`);
-  }
+  return got;
 }
 
 /** Whether this SQLite build opens `file:` URIs (so `immutable=1` could open the original in place). */
@@ -141,7 +139,7 @@ function uriFilenames(): boolean {
   return spawnSync(process.execPath, ['-e', script], { cwd: path.join(here, '../..') }).status === 0;
 }
 
-function opens(dbPath: string): void {
+function opens(dbPath: string): OpenFigures[] | undefined {
   const size = fs.statSync(dbPath).size / 2 ** 20;
   const ways: Array<{ label: string; file: string; how: string; env: NodeJS.ProcessEnv }> = [
     { label: 'sync (before)', file: dbPath, how: 'sync', env: process.env },
@@ -168,21 +166,49 @@ function opens(dbPath: string): void {
     if (ms) row([x.label, ms[0]!.method, stat(ms.map((m) => m.openSeconds)), stat(ms.map((m) => m.cpuSeconds)), stat(ms.map((m) => m.hashSeconds)), ms[0]!.allocatedMiB], w);
   }
   console.log(`  immutable=1 in place: ${uriFilenames() ? 'possible (this SQLite build accepts URI filenames)' : 'not possible: this SQLite build has URI filenames compiled out'}`);
+  return got.get(cloneDir ? 'async, clone dir' : 'async');
 }
 
+/** What one size measured, for the targets table. */
+interface Measured { rows: number; records: number; mib: number; floor: number | null; exports?: Map<string, ExportFigures[]>; open?: OpenFigures[]; paging?: PagingFigures }
+
+/** Prints every target of docs/performance.md (issue 14's table) for each size, next to the raw dump. */
+function targets(all: Measured[]): void {
+  const w = [44, ...all.map(() => 30)];
+  console.log('\ntargets (compiled core, default threads; medians):');
+  row(['target', ...all.map((m) => `${m.rows} rows, ${m.records} records`)], w);
+  row(['raw sqlite3 -json dump', ...all.map((m) => (m.floor === null ? 'no sqlite3' : `${m.floor.toFixed(2)} s`))], w);
+  const exp = (label: string, f: (ms: ExportFigures[], m: Measured) => string) => all.map((m) => {
+    const ms = m.exports?.get(label);
+    return ms ? f(ms, m) : 'not run';
+  });
+  const secs = (ms: ExportFigures[]) => mid(ms.map((x) => x.exportSeconds));
+  const peak = (ms: ExportFigures[]) => `${mid(ms.map((x) => x.peakRssMb)).toFixed(0)} MiB, ${ms[0]!.threads} thr`;
+  row(['signed JSON ≤ 3× the dump', ...exp('json signed', (ms, m) => `${secs(ms).toFixed(2)} s, ${m.floor ? `${(secs(ms) / m.floor).toFixed(1)}×` : '-'}`)], w);
+  row(['signed JSON peak ≤ 150 MB', ...exp('json signed', peak)], w);
+  row(['signed CSV peak ≤ 150 MB', ...exp('csv signed', peak)], w);
+  row(['signed JSON, one thread: time, peak', ...exp('json signed t1', (ms, m) => `${secs(ms).toFixed(2)} s ${m.floor ? `${(secs(ms) / m.floor).toFixed(1)}×` : ''}, ${peak(ms)}`)], w);
+  row(['open ≤ 1 s, no full copy where the fs allows', ...all.map((m) => (m.open ? `${mid(m.open.map((o) => o.openSeconds)).toFixed(2)} s, ${m.open[0]!.method}, ${m.mib.toFixed(0)} MiB` : 'not run'))], w);
+  row(['page of 100 at any depth ≤ 20 ms (worst)', ...all.map((m) => (m.paging ? `${m.paging.worst.toFixed(1)} ms` : 'not run'))], w);
+  row(['  first jump deep into a list (builds index)', ...all.map((m) => (m.paging ? `${m.paging.firstJump.toFixed(0)} ms` : 'not run'))], w);
+}
+
+const measured: Measured[] = [];
 for (const rows of sizes) {
   const dbPath = fixture(rows, false);
-  const encPath = only && only !== 'export' ? dbPath : fixture(rows, true);
+  const encPath = quick || (only && only !== 'export') ? dbPath : fixture(rows, true);
   const runs = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../../app/cli/run.ts'), 'runs', dbPath, '--json'], { encoding: 'utf8' }).stdout) as Array<{ run_id: string; record_total: number }>;
   const run = runs.sort((a, b) => b.record_total - a.record_total)[0]!;
-  console.log(`\n${rows} source rows: run ${run.run_id}, ${run.record_total} records, database ${(fs.statSync(dbPath).size / 2 ** 20).toFixed(0)} MiB, ${rounds} round(s)`);
-  if (!only || only === 'export') {
-    const floors = Array.from({ length: rounds }, () => sqliteFloor(work, dbPath, run.run_id)).filter((x): x is number => x !== null);
-    const floor = floors.length ? mid(floors) : null;
-    console.log(floor === null ? 'no sqlite3 command: no raw dump to compare with' : `raw sqlite3 -json dump of the run's rows: ${stat(floors)} s`);
-    exports(rows, dbPath, encPath, run.run_id, floor, await pgCopy(rows, dbPath));
-  }
-  if (!only || only === 'open') opens(dbPath);
-  if ((!only || only === 'paging') && rows === Math.max(...sizes)) benchRecords(dbPath, run.run_id);
+  const mib = fs.statSync(dbPath).size / 2 ** 20;
+  console.log(`\n${rows} source rows: run ${run.run_id}, ${run.record_total} records, database ${mib.toFixed(0)} MiB, ${rounds} round(s)`);
+  const floors = Array.from({ length: rounds }, () => sqliteFloor(work, dbPath, run.run_id)).filter((x): x is number => x !== null);
+  const floor = floors.length ? mid(floors) : null;
+  console.log(floor === null ? 'no sqlite3 command: no raw dump to compare with' : `raw sqlite3 -json dump of the run's rows: ${stat(floors)} s`);
+  const m: Measured = { rows, records: run.record_total, mib, floor };
+  if (!only || only === 'export') m.exports = exports(rows, dbPath, encPath, run.run_id, floor, await pgCopy(rows, dbPath));
+  if (!only || only === 'open') m.open = opens(dbPath);
+  if (!only || only === 'paging') m.paging = benchRecords(dbPath, run.run_id);
+  measured.push(m);
 }
+targets(measured);
 cluster?.stop();
