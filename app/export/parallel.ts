@@ -49,9 +49,11 @@ const IN_FLIGHT_PER_WORKER = 3;
 
 /**
  * Memory an export may use by default, in MiB: the default thread count is as many threads as fit
- * in it, up to the machine's cores (docs/performance.md, "Memory and threads").
+ * in it, up to the machine's cores. 150 MiB is the project's memory target; two threads peak at
+ * 160–205 MiB, so the default is one thread and `--memory-budget 256` buys the second one's speed
+ * (docs/performance.md, "Memory and threads", has both measured).
  */
-export const DEFAULT_MEMORY_BUDGET_MB = 256;
+export const DEFAULT_MEMORY_BUDGET_MB = 150;
 
 /**
  * Peak memory of a one-thread export, and what each further thread adds (its V8 isolate with an
@@ -64,7 +66,7 @@ const PER_THREAD_MB = 70;
 /**
  * Threads that build chunks by default (the exporting thread and its workers): the machine's
  * cores, as far as they fit in `budgetMb` (never fewer than one). With the default budget that is
- * two threads on a machine with two or more cores; `--memory-budget 266` allows three.
+ * one thread; `--memory-budget 196` allows two and `--memory-budget 266` three.
  */
 export function defaultThreads(budgetMb: number = DEFAULT_MEMORY_BUDGET_MB): number {
   const fit = 1 + Math.floor((budgetMb - ONE_THREAD_MB) / PER_THREAD_MB);

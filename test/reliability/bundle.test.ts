@@ -30,7 +30,7 @@ test('the bundled export worker runs the parallel exporter with the bundled chun
   const env = { SOURCE_DATE_EPOCH: '1767225600' };
   const key = Buffer.from('bundle key', 'utf8');
   const run = workerExport(path.join(bundles, 'exportWorker.cjs'), { error: () => undefined, info: () => undefined }, path.join(bundles, 'chunkWorker.cjs'));
-  const shipped = await run(ev.db, { runId: ev.runId, format: 'json', out: path.join(ev.dir, 'shipped.json'), key, env, parallel: { minRows: 0 } });
+  const shipped = await run(ev.db, { runId: ev.runId, format: 'json', out: path.join(ev.dir, 'shipped.json'), key, env, parallel: { minRows: 0, threads: 2 } });
   assert.equal(shipped.threads, 2, 'two threads built the rows');
   const local = await exportRun(ev.db, { runId: ev.runId, format: 'json', out: path.join(ev.dir, 'local.json'), key, env, parallel: { threads: 1 } });
   assert.equal(local.threads, 1);
