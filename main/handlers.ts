@@ -33,6 +33,7 @@ import { verifyExport } from '../app/verify/verify.js';
 import { ExportJobs, type ExportFn } from './exportJobs.js';
 import { VerifyJobs } from './verifyJobs.js';
 import { writeJournalCsv, type Journal } from './journal.js';
+import { Openings, type Tracked } from './openings.js';
 import type { RecentStore } from './recent.js';
 import { BridgeError, failure, type Logger } from './results.js';
 import { diffFile, diffRuns, schemaView } from './schemaViews.js';
@@ -43,8 +44,8 @@ import type { VerifyFn } from './workerVerify.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
-  /** Opens a database file; an encrypted one needs `passphrase` (else DB_ENCRYPTED). */
-  open(path: string, passphrase?: PassphraseSource): Landscape | Promise<Landscape>;
+  /** Opens a database file; an encrypted one needs `passphrase` (else DB_ENCRYPTED); `tracked` shows and cancels its snapshot. */
+  open(path: string, passphrase?: PassphraseSource, tracked?: Pick<Tracked, 'onBytes' | 'signal'>): Landscape | Promise<Landscape>;
   /** Connects to a PostgreSQL-hosted Landscape (the desktop's Connect dialog). */
   connect(target: ReturnType<typeof pgTargetFromFields>): Landscape;
   listRuns: typeof listRuns;
@@ -110,7 +111,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const now = deps.now ?? (() => Date.now());
   const env = deps.env ?? process.env;
   const core: Core = {
-    open: (p, passphrase) => openTargetAsync(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE }),
+    open: (p, passphrase, tracked) => openTargetAsync(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE, ...(tracked ? { onBytes: tracked.onBytes, signal: tracked.signal } : {}) }),
     connect: (t) => PgLandscape.open(t),
     listRuns,
     runDetail,
@@ -133,6 +134,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...deps.core,
   };
   const session = new Session(newId);
+  const openings = new Openings(now);
   const jobs = new ExportJobs({ newId, now, log: deps.log, exportRun: core.exportRun });
   const verifications = new VerifyJobs({ newId, now, log: deps.log, verify: core.verify });
 
@@ -161,9 +163,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { path: abs };
     },
     'recent:list': () => ({ files: deps.recent.list() }),
-    'db:open': async ({ path: file }) => opened(await core.open(file)),
+    'db:open': ({ path: file }) => track(file, (t) => core.open(file, undefined, t)),
     // The typed passphrase lives in this call only; the session keeps the file key, never the passphrase.
-    'db:unlock': async ({ path: file, passphrase }) => opened(await core.open(file, typedPassphrase(passphrase))),
+    'db:unlock': ({ path: file, passphrase }) => track(file, (t) => core.open(file, typedPassphrase(passphrase), t)),
+    'db:openProgress': () => ({ opening: openings.progress() }),
+    'db:openCancel': () => ({ cancelled: openings.cancel() }),
     'db:connect': ({ connection, password }) => {
       // The password stays in this process's memory with the open connection; the recent list
       // and every message get the connection without it.
@@ -291,6 +295,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return found;
     },
   };
+
+  /** Opens `file` by `open`, shown in db:openProgress and cancelled by db:openCancel meanwhile. */
+  async function track(file: string, open: (t: Tracked) => Landscape | Promise<Landscape>): Promise<OpResult<'db:open'>> {
+    const t = openings.begin(file);
+    try {
+      return opened(await open(t));
+    } finally {
+      t.end();
+    }
+  }
 
   /** Registers a newly opened database with the session and the recent-files list (its path only). */
   function opened(db: Landscape): OpResult<'db:open'> {

@@ -59,6 +59,16 @@ export interface OpenWarningView {
   message: string;
 }
 
+/** One database open in flight: bytes of its private snapshot taken, of the file's size. */
+export interface OpenProgress {
+  path: string;
+  done: number;
+  total: number;
+  /** Bytes per second since the open began. */
+  rate: number;
+  etaMs: number | null;
+}
+
 export interface DbInfo {
   /** Opaque id of the open database in this session. */
   handle: string;
@@ -312,7 +322,12 @@ export interface Operations {
     result: { path: string | null };
   };
   'recent:list': { input: Record<string, never>; result: { files: RecentFile[] } };
+  /** Opens a database file; a copy taking long shows in `db:openProgress` and `db:openCancel` stops it (CANCELLED). */
   'db:open': { input: { path: string }; result: DbInfo };
+  /** The opens in flight: how many bytes of each one's private snapshot are taken. */
+  'db:openProgress': { input: Record<string, never>; result: { opening: OpenProgress[] } };
+  /** Cancels the opens in flight (their partial snapshots are removed); how many there were. */
+  'db:openCancel': { input: Record<string, never>; result: { cancelled: number } };
   /**
    * Opens an encrypted database with the passphrase the user typed after `db:open` failed with
    * DB_ENCRYPTED. The passphrase is used for this open only: never stored, logged or returned.
@@ -398,6 +413,8 @@ export const OP_NAMES = [
   'recent:list',
   'db:open',
   'db:unlock',
+  'db:openProgress',
+  'db:openCancel',
   'db:connect',
   'db:close',
   'runs:list',
@@ -435,8 +452,10 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'dialog:openDatabase': [],
   'dialog:chooseExportDestination': ['UNKNOWN_HANDLE'],
   'recent:list': [],
-  'db:open': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY'],
-  'db:unlock': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_WRONG_PASSPHRASE', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY'],
+  'db:open': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY', 'CANCELLED'],
+  'db:unlock': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_WRONG_PASSPHRASE', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY', 'CANCELLED'],
+  'db:openProgress': [],
+  'db:openCancel': [],
   'db:connect': ['PG_BAD_URL', 'PG_AUTH_FAILED', 'PG_UNREACHABLE', 'PG_TLS_FAILED', 'PG_DB_NOT_FOUND', 'PG_PERMISSION_DENIED', 'PG_VERSION_UNSUPPORTED', 'PG_CONNECTION_LOST', 'DB_NOT_LANDSCAPE', 'DB_UNREADABLE'],
   'db:close': ['UNKNOWN_HANDLE'],
   'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],

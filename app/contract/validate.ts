@@ -202,6 +202,8 @@ export const VALIDATORS: Validators = {
     return { handle: handle(o), runId: runId(o), format: oneOf(o, 'format', ['json', 'jsonl', 'csv'] as const) };
   },
   'recent:list': (v) => empty(v, 'recent:list input'),
+  'db:openProgress': (v) => empty(v, 'db:openProgress input'),
+  'db:openCancel': (v) => empty(v, 'db:openCancel input'),
   'db:open': (v) => ({ path: absolutePath(plainObject(v, 'input', ['path']), 'path') }),
   'db:unlock': (v) => {
     const o = plainObject(v, 'input', ['path', 'passphrase']);

@@ -12,6 +12,7 @@ import { useMenuCommands } from '../useMenuCommands.js';
 import { reopenLastView, useSaveLastView, useViewFocus } from '../useNavigation.js';
 import ErrorPanel from './ErrorPanel.js';
 import HistoryView from './HistoryView.js';
+import OpeningPanel from './OpeningPanel.js';
 import PassphrasePrompt from './PassphrasePrompt.js';
 import RunsTable from './RunsTable.js';
 import RunView from './RunView.js';
@@ -49,6 +50,8 @@ export default function App() {
    * remembered view is kept until the prompt is answered, even across a quit.
    */
   const [locked, setLocked] = useState<{ path: string; runId: string | null } | null>(null);
+  /** A database being opened (its snapshot may take a while; it can be cancelled). */
+  const [opening, setOpening] = useState<string | null>(null);
 
   useEffect(() => {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
@@ -86,18 +89,21 @@ export default function App() {
 
   /**
    * Opens a database (dialog, recent list, drop or sample), closing the current one. An encrypted
-   * one asks for its passphrase.
+   * one asks for its passphrase; a cancelled open goes back to where it was without an error.
    */
   async function openPath(p: string) {
     setOpenError(null);
     unlockEnded();
     try {
       await close();
+      setOpening(p);
       opened(await call(bridge().dbOpen({ path: p })));
     } catch (e) {
       const f = failureOf(e);
       if (f.code === 'DB_ENCRYPTED') setLocked({ path: p, runId: null });
-      else setOpenError(f);
+      else if (f.code !== 'CANCELLED') setOpenError(f);
+    } finally {
+      setOpening(null);
     }
   }
 
@@ -181,6 +187,7 @@ export default function App() {
       </header>
       <main className="content">
         {openError && <ErrorPanel failure={openError} onDismiss={() => setOpenError(null)} />}
+        {opening && <OpeningPanel path={opening} />}
         {locked && (
           <PassphrasePrompt
             key={locked.path}

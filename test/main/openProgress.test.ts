@@ -1,0 +1,89 @@
+/**
+ * db:open of a file whose snapshot is a copy (this machine's temp folder cannot clone; see
+ * test/app/db/snapshot.test.ts): while the copy runs, db:openProgress shows its bytes, and
+ * db:openCancel stops it with CANCELLED, leaving no snapshot and nothing in flight. The real core
+ * opens the file; the copy waits in its progress callback (the seam the CLI's test pause uses) so
+ * the test can look at it mid-way.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Result } from '../../app/contract/operations.js';
+import { openTargetAsync } from '../../app/db/openTarget.js';
+import { ownerToken } from '../../app/owner.js';
+import { createHandlers, disposeHandlers, type Handlers } from '../../main/handlers.js';
+import { fileRecentStore } from '../../main/recent.js';
+import { buildLandscape } from '../fixtures/builder.js';
+import { tempDir } from '../helpers/paths.js';
+
+let dbPath: string;
+let h: Handlers;
+let release: () => void = () => undefined;
+let reached: () => void = () => undefined;
+/** Whether the copy waits after its first chunk. */
+let pause = true;
+/** This process's snapshot folders in the temp folder. */
+const mine = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`landscape-desk-${ownerToken()}-`)).sort();
+
+before(() => {
+  const dir = tempDir('ld-open-progress-');
+  dbPath = path.join(dir, 'audit.db');
+  // Several 1 MiB chunks, so the copy has a middle.
+  buildLandscape(dbPath, { runs: 1, rowsPerRun: 300, seed: 9 });
+  h = createHandlers({
+    dialogs: { openDatabase: async () => null, chooseExportDestination: async () => null, openSchemaFile: async () => null },
+    openExternal: async () => undefined,
+    recent: fileRecentStore(path.join(dir, 'userData')),
+    log: { error: () => undefined, info: () => undefined },
+    env: {},
+    core: {
+      open: (p, _passphrase, t) =>
+        openTargetAsync(p, {
+          signal: t!.signal,
+          onBytes: async (done, total) => {
+            t!.onBytes(done, total);
+            if (pause && done < total) {
+              reached();
+              await new Promise<void>((r) => (release = r));
+            }
+          },
+        }),
+    },
+  });
+});
+after(() => disposeHandlers(h));
+
+function value<T>(r: Result<T>): T {
+  if (!r.ok) assert.fail(`expected ok, got ${r.code}: ${r.message}`);
+  return r.value;
+}
+
+test('a copy in progress shows its bytes; cancelled, the open fails with CANCELLED and leaves nothing', async () => {
+  const size = fs.statSync(dbPath).size;
+  const before = mine();
+  const atFirstChunk = new Promise<void>((r) => (reached = r));
+  const pending = h['db:open']({ path: dbPath });
+  await atFirstChunk;
+  const [shown, ...more] = value(await h['db:openProgress']({})).opening;
+  assert.equal(more.length, 0);
+  assert.equal(shown?.path, dbPath);
+  assert.equal(shown?.total, size);
+  assert.ok(shown.done > 0 && shown.done < size, `part of the file: ${shown.done} of ${size}`);
+  assert.equal(value(await h['db:openCancel']({})).cancelled, 1);
+  release();
+  const r = await pending;
+  assert.equal(r.ok ? 'ok' : r.code, 'CANCELLED');
+  assert.deepEqual(value(await h['db:openProgress']({})).opening, []);
+  assert.deepEqual(mine(), before, 'the partial snapshot was removed');
+  assert.equal(value(await h['recent:list']({})).files.length, 0, 'a cancelled open is not remembered');
+});
+
+test('an open that is let run to the end opens, and nothing stays in flight', async () => {
+  pause = false;
+  const info = value(await h['db:open']({ path: dbPath }));
+  assert.equal(info.sizeBytes, fs.statSync(dbPath).size);
+  assert.equal(value(await h['db:openCancel']({})).cancelled, 0);
+  value(await h['db:close']({ handle: info.handle }));
+});
