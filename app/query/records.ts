@@ -208,6 +208,12 @@ export function recordPage(db: Landscape, runId: string, type: DataRecordType, o
   });
 }
 
+/** Whether SQLite sorts the rows of `sql` itself (no index gives its ORDER BY), from its query plan. */
+function sortsWholeList(db: Landscape, sql: string, params: Record<string, unknown>): boolean {
+  if (db.kind !== 'sqlite') return false;
+  return db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params).some((r) => /TEMP B-TREE FOR .*ORDER BY/.test(r.detail));
+}
+
 /** A position cursor's payload: `[<signature>#at, position]`. */
 function decodePosition(cursor: string, signature: string): number | null {
   let parsed: unknown;
@@ -227,11 +233,13 @@ function decodePosition(cursor: string, signature: string): number | null {
 /**
  * A page served from the list's position index (positionIndex.ts): the list's row ids in order,
  * read once, so a page at any position (first, N, last, or continuing a page served this way)
- * reads just its own rows. Its cursors carry positions. Only a page at a position past the first
- * (or continuing one) builds the index: the first and the last page are as cheap by keyset, so
- * they use an index only when one was built already, and opening a list costs no full read of
- * it. Null where there is no index (PostgreSQL, or not built yet) or the request continues a
- * keyset cursor or a find by key, which keep the keyset path.
+ * reads just its own rows. Its cursors carry positions. A page at a position past the first (or
+ * continuing one) builds the index. The first and the last page build it only when SQLite would
+ * sort the whole list for them anyway (no index of the file gives its order: sorting row ids is
+ * cheaper than sorting whole rows, and every page after it is then a lookup); in an order an index
+ * gives, they are cheaper by keyset and use an index only when one was built already. Null where
+ * there is no index (PostgreSQL, or not built) or the request continues a keyset cursor or a find
+ * by key, which keep the keyset path.
  */
 function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: PagedType, q: CompiledQuery, select: string, limit: number, opts: PageOptions): RecordPage | null {
   const posSignature = `${q.signature}#at`;
@@ -253,7 +261,7 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
   const sql = `SELECT ${table}.rowid ${spec.from}${q.where} ORDER BY ${orderBy(q, q.dir)}`;
   // The list is named by its statement and values, so another line's or query's list is another index.
   const key = JSON.stringify([sql, Object.entries(params).map(([k, v]) => [k, typeof v === 'bigint' ? `${v}n` : v])]);
-  const build = Boolean(cursor) || (typeof opts.at === 'number' && opts.at > 0);
+  const build = Boolean(cursor) || (typeof opts.at === 'number' && opts.at > 0) || sortsWholeList(db, sql, params);
   const list = positionIndex(db, key, sql, params, build);
   if (!list) return null;
   if (at < 0) at = Math.max(0, list.length - limit);
