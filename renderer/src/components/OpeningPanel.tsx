@@ -1,7 +1,7 @@
 /**
- * Shown while a database opens: the name, and once its private snapshot is a copy that takes a
- * while (a file system without clones, docs/performance.md *Opening*), how far the copy has got,
- * with Cancel. A clone finishes before the first poll, so most opens never show the bar.
+ * Shown while a database opens for longer than a moment: the name, how far its private snapshot's
+ * copy has got (a file system without clones, docs/performance.md *Opening*), and Cancel. Quick
+ * opens (a clone, a small file) are done before it appears, so they never flash it.
  */
 import { useEffect, useState } from 'react';
 import type { OpenProgress } from '../../../app/contract/operations.js';
@@ -9,10 +9,17 @@ import { bridge, call } from '../bridge.js';
 import ProgressBar from './ProgressBar.js';
 
 const POLL_MS = 200;
+/** How long an open runs before the panel appears. */
+const SHOW_AFTER_MS = 400;
 
 export default function OpeningPanel(props: { path: string }) {
   const [progress, setProgress] = useState<OpenProgress | null>(null);
   const [cancelling, setCancelling] = useState(false);
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setShown(true), SHOW_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [props.path]);
   useEffect(() => {
     let live = true;
     const poll = () =>
@@ -24,6 +31,7 @@ export default function OpeningPanel(props: { path: string }) {
     return () => ((live = false), clearInterval(timer));
   }, [props.path]);
   const name = props.path.split(/[\\/]/).pop();
+  if (!shown) return null;
   return (
     <section className="panel" aria-busy="true" data-testid="db-opening">
       <p>
