@@ -163,9 +163,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { path: abs };
     },
     'recent:list': () => ({ files: deps.recent.list() }),
-    'db:open': ({ path: file }) => track(file, (t) => core.open(file, undefined, t)),
+    'db:open': async ({ path: file }) => opened(await openings.track(file, (t) => core.open(file, undefined, t))),
     // The typed passphrase lives in this call only; the session keeps the file key, never the passphrase.
-    'db:unlock': ({ path: file, passphrase }) => track(file, (t) => core.open(file, typedPassphrase(passphrase), t)),
+    'db:unlock': async ({ path: file, passphrase }) => opened(await openings.track(file, (t) => core.open(file, typedPassphrase(passphrase), t))),
     'db:openProgress': () => ({ opening: openings.progress() }),
     'db:openCancel': () => ({ cancelled: openings.cancel() }),
     'db:connect': ({ connection, password }) => {
@@ -295,16 +295,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return found;
     },
   };
-
-  /** Opens `file` by `open`, shown in db:openProgress and cancelled by db:openCancel meanwhile. */
-  async function track(file: string, open: (t: Tracked) => Landscape | Promise<Landscape>): Promise<OpResult<'db:open'>> {
-    const t = openings.begin(file);
-    try {
-      return opened(await open(t));
-    } finally {
-      t.end();
-    }
-  }
 
   /** Registers a newly opened database with the session and the recent-files list (its path only). */
   function opened(db: Landscape): OpResult<'db:open'> {

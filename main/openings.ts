@@ -38,6 +38,16 @@ export class Openings {
     };
   }
 
+  /** Runs `open` of `path`, tracked (in progress() and cancel()) until it settles. */
+  async track<T>(path: string, open: (t: Tracked) => T | Promise<T>): Promise<T> {
+    const t = this.begin(path);
+    try {
+      return await open(t);
+    } finally {
+      t.end();
+    }
+  }
+
   /** The opens in flight, oldest first. */
   progress(): OpenProgress[] {
     return [...this.live].map((e) => ({ path: e.path, done: e.done, total: e.total, ...rateAndEta(e.done, e.total, e.startedAt, this.now()) }));
