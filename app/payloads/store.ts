@@ -79,14 +79,13 @@ export class PayloadStore {
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new LandscapeError('STORE_NOT_FOUND', `no payload store at ${abs}`, { dir: abs });
       throw unreadable(abs, e);
     }
-    let st: fs.Stats;
     try {
-      st = fs.statSync(root);
+      if (!fs.statSync(root).isDirectory()) throw new LandscapeError('STORE_NOT_FOUND', `${abs} is not a folder, so it is not a payload store`, { dir: abs });
       fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
     } catch (e) {
+      if (e instanceof LandscapeError) throw e;
       throw unreadable(abs, e);
     }
-    if (!st.isDirectory()) throw new LandscapeError('STORE_NOT_FOUND', `${abs} is not a folder, so it is not a payload store`, { dir: abs });
     return new PayloadStore(abs, root);
   }
 
