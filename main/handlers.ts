@@ -40,6 +40,8 @@ import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
 import type { JobControl } from './shutdown.js';
 import type { VerifyFn } from './workerVerify.js';
+import { PayloadDesk } from './payloadDesk.js';
+import { inProcessAudit, type AuditFn } from './workerAudit.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
@@ -59,6 +61,8 @@ export interface Core {
   exportRun: ExportFn;
   /** Runs a verification (in the app and harness: a worker thread per call), with progress and cancel. */
   verify: VerifyFn;
+  /** Runs a payload audit (in the app and harness: a worker thread per audit). */
+  audit: AuditFn;
 }
 
 export interface HandlerDeps {
@@ -75,6 +79,10 @@ export interface HandlerDeps {
     openPublicKey?(): Promise<string | null>;
     /** Shows a save dialog for the export journal as CSV. */
     chooseJournalCsv?(): Promise<string | null>;
+    /** Shows a folder picker for a database's payload store. */
+    choosePayloadStore?(): Promise<string | null>;
+    /** Shows a save dialog for the problems of a payload audit as CSV. */
+    chooseProblemsCsv?(): Promise<string | null>;
   };
   /** Reveals a file in the OS file manager (the single trusted wrapper; paths pre-vetted here). */
   showInFolder?(target: string): void;
@@ -130,11 +138,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ...(r.onProgress ? { onProgress: r.onProgress } : {}),
         ...(r.signal ? { signal: r.signal } : {}),
       }),
+    audit: inProcessAudit,
     ...deps.core,
   };
   const session = new Session(newId);
   const jobs = new ExportJobs({ newId, now, log: deps.log, exportRun: core.exportRun });
   const verifications = new VerifyJobs({ newId, now, log: deps.log, verify: core.verify });
+  const payloads = new PayloadDesk({ recent: deps.recent, audit: core.audit, newId, now, log: deps.log });
+  const shown = () => [...session.shownPaths(), ...payloads.storePaths()];
 
   type Impl = { [K in OpName]: (input: ReturnType<typeof validateInput<K>>) => Promise<OpResult<K>> | OpResult<K> };
   const impl: Impl = {
@@ -175,6 +186,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const e = session.get(handle);
       if (e.activeExport) jobs.cancel(e.activeExport);
       verifications.cancelUsing(handle);
+      payloads.close(handle);
       return { closed: session.close(handle) };
     },
     'runs:list': ({ handle }) => ({ runs: core.listRuns(session.get(handle).db, { counts: true }) }),
@@ -201,17 +213,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const record = core.findRecord(session.get(handle).db, runId, recordType as DataRecordType, id);
       return { record: record ? (toPlain(record as Record<string, PyValue>) as Record<string, unknown>) : null };
     },
-    'export:start': ({ handle, runId, format, profile, destination, signing, force }) => {
+    'export:start': ({ handle, runId, format, profile, destination, signing, force, withPayloads }) => {
       const entry = session.get(handle);
       if (!session.isGranted(destination)) {
         throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose the export destination with the Choose… button first');
       }
       if (entry.activeExport) throw new BridgeError('EXPORT_BUSY', 'an export of this database is already running');
       const key = signing.mode === 'none' ? null : signing.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(signing.key, 'utf8');
+      const bundle = withPayloads ? { payloads: { store: payloads.bundleStore(handle, entry.db) } } : {};
       const jobId = jobs.start(
         entry.db,
-        { runId, format, profile, out: path.resolve(destination), key, force, env },
-        () => session.shownPaths(),
+        { runId, format, profile, out: path.resolve(destination), key, force, env, ...bundle },
+        shown,
         (final) => {
           entry.activeExport = null;
           if (final.result) session.recordExported(final.result.target, final.result.receiptPath);
@@ -284,6 +297,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { saved: true };
     },
     'lineage:resolve': ({ handle, runId, text }) => core.resolveLineageKey(session.get(handle).db, runId, text),
+    'payloads:store': ({ handle }) => payloads.storeOf(handle, session.get(handle).db),
+    'dialog:choosePayloadStore': async ({ handle }) => {
+      const { db } = session.get(handle);
+      const chosen = await needDialog(deps.dialogs.choosePayloadStore)();
+      return chosen === null ? payloads.storeOf(handle, db) : payloads.choose(handle, db, path.resolve(chosen));
+    },
+    'payloads:preview': async ({ handle, table, column, id, full }) => ({ preview: await payloads.preview(handle, session.get(handle).db, { table, column, id }, full) }),
+    'payloads:auditStart': ({ handle, runId }) => ({ jobId: payloads.startAudit(handle, session.get(handle).db, runId, shown) }),
+    'payloads:auditStatus': ({ jobId }) => payloads.auditStatus(jobId),
+    'payloads:auditCancel': ({ jobId }) => ({ cancelled: payloads.cancelAudit(jobId) }),
+    'dialog:chooseProblemsCsv': async () => {
+      const chosen = await needDialog(deps.dialogs.chooseProblemsCsv)();
+      if (chosen === null) return { path: null };
+      const abs = path.resolve(chosen);
+      session.grant(abs);
+      return { path: abs };
+    },
+    'payloads:exportProblemsCsv': ({ handle, destination }) => {
+      session.get(handle);
+      payloads.lastAudit(handle);
+      if (!session.isGranted(destination)) throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose where to save the problems with the Export problems as CSV… button');
+      return payloads.exportProblems(handle, path.resolve(destination));
+    },
     'lineage:get': ({ handle, runId, rowIndex, tokenId }) => {
       const { db } = session.get(handle);
       const found = core.rowLineage(db, runId, tokenId !== null ? { tokenId } : { rowIndex: rowIndex ?? 0 });
@@ -378,8 +414,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       } catch (e) {
         // A database the user tried to open may be named in its own error message.
         const tried = op === 'db:open' || op === 'db:unlock' ? (input as { path?: unknown } | null)?.path : undefined;
-        const shown = typeof tried === 'string' ? [...session.shownPaths(), path.resolve(tried)] : session.shownPaths();
-        return failure(e, shown, deps.log, op);
+        return failure(e, typeof tried === 'string' ? [...shown(), path.resolve(tried)] : shown(), deps.log, op);
       }
     };
   }
@@ -397,6 +432,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   disposers.set(result, () => {
     jobs.cancelAll();
     verifications.cancelAll();
+    payloads.cancelAll();
     session.closeAll();
   });
   return result;

@@ -20,6 +20,7 @@ import { aboutText, buildMenuTemplate } from './menu.js';
 import { fileRecentStore, type RecentStore } from './recent.js';
 import { workerExport } from './workerExport.js';
 import { workerVerify } from './workerVerify.js';
+import { workerAudit } from './workerAudit.js';
 import type { Logger } from './results.js';
 import { contentSecurityPolicy, isAllowedNavigation, isSafeExternalUrl, isTrustedSender, mainWindowOptions } from './security.js';
 import { Shutdown } from './shutdown.js';
@@ -169,6 +170,19 @@ function createWindow(): void {
         });
         return r.canceled || !r.filePath ? null : r.filePath;
       },
+      async choosePayloadStore() {
+        const r = await dialog.showOpenDialog(win, { title: 'Choose the payload store folder', properties: ['openDirectory'] });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      async chooseProblemsCsv() {
+        const r = await dialog.showSaveDialog(win, {
+          title: 'Export the payload problems as CSV',
+          defaultPath: path.join(app.getPath('documents'), 'payload-problems.csv'),
+          filters: [{ name: 'CSV', extensions: ['csv'] }],
+          properties: ['showOverwriteConfirmation', 'createDirectory'],
+        });
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
     },
     openExternal: safeOpenExternal,
     showInFolder: safeShowItemInFolder,
@@ -178,6 +192,7 @@ function createWindow(): void {
     core: {
       exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log, path.join(__dirname, 'chunkWorker.cjs')),
       verify: workerVerify(path.join(__dirname, 'verifyWorker.cjs'), log),
+      audit: workerAudit(path.join(__dirname, 'auditWorker.cjs'), log),
     },
     ...(journal ? { journal } : {}),
     samplePath: samplePath(),

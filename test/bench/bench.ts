@@ -8,7 +8,9 @@
  * key derivation) and export shows next to the plain one. When PostgreSQL's server binaries are
  * installed, the same run is also loaded into a throwaway cluster and exported from there (the
  * `pg` columns: seconds, records/s, peak RSS). Also the Records tab's paging, filter and count
- * queries (records.ts). Figures only: no thresholds, machines are noisy.
+ * queries (records.ts), and for the smallest size the payload audit and an evidence bundle
+ * (copying every payload) of a payload store written with it. Figures only: no thresholds,
+ * machines are noisy.
  * Options: --sizes 5000,50000 (source rows per run).
  */
 import { spawnSync } from 'node:child_process';
@@ -62,9 +64,11 @@ if (!cluster) console.log('PostgreSQL server binaries not found: no pg columns')
 const line = (cells: Array<string | number>) => console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(16) : String(c).padStart(12))).join(''));
 for (const rows of sizes) {
   const dbPath = path.join(work, `bench-${rows}.db`);
-  if (!fs.existsSync(dbPath)) {
+  const storePath = path.join(work, `store-${rows}`);
+  const withStore = rows === Math.min(...sizes);
+  if (!fs.existsSync(dbPath) || (withStore && !fs.existsSync(storePath))) {
     const t = Date.now();
-    buildLandscape(dbPath, { runs: 1, rowsPerRun: rows, seed: 42 });
+    buildLandscape(dbPath, { runs: 1, rowsPerRun: rows, seed: 42, ...(withStore ? { payloadStore: storePath } : {}) });
     console.log(`built ${dbPath} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   const encPath = path.join(work, `bench-${rows}-sqlcipher.db`);
@@ -124,6 +128,24 @@ for (const rows of sizes) {
       floor ? (m.exportSeconds / floor).toFixed(1) : '-', m.peakRssMb, ...pgCells]);
     fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(`${out}.receipt.json`, { force: true });
+  }
+  if (withStore) payloadFigures(dbPath, run.run_id, storePath);
+}
+
+/** The payload audit and an evidence bundle of the run, each in a fresh process. */
+function payloadFigures(dbPath: string, runId: string, storePath: string): void {
+  line(['payloads', 'refs', 'MiB', 'seconds', 'refs/s', 'peak MiB']);
+  for (const mode of ['audit', 'bundle']) {
+    const out = path.join(work, 'out-bundle.jsonl');
+    for (const p of [out, `${out}.receipt.json`, path.join(work, 'payloads')]) fs.rmSync(p, { recursive: true, force: true });
+    const r = spawnSync(process.execPath, [path.join(here, 'auditOne.mjs'), dbPath, runId, storePath, mode, out], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`payload ${mode}: failed: ${r.stderr.trim().split('\n')[0]}`);
+      continue;
+    }
+    const m = JSON.parse(r.stdout) as { refs: number; bytes: number; seconds: number; peakRssMb: number };
+    line([mode, m.refs, (m.bytes / 2 ** 20).toFixed(1), m.seconds.toFixed(2), Math.round(m.refs / m.seconds), m.peakRssMb]);
+    for (const p of [out, `${out}.receipt.json`, path.join(work, 'payloads')]) fs.rmSync(p, { recursive: true, force: true });
   }
 }
 cluster?.stop();

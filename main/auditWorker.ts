@@ -1,0 +1,57 @@
+/**
+ * Payload audit worker (runs in a Node worker thread, started by workerAudit.ts). Hashing every
+ * payload of a run takes a while, so it runs here on its own read-only connection to the
+ * session's private snapshot, and never blocks the main process. Messages in: {type:'start',
+ * path, snapshot, runId, store}, then optionally {type:'cancel'}. Messages out: progress (refs
+ * done and total), then done (the report) or error (code and message; the stack as detail).
+ */
+import { parentPort } from 'node:worker_threads';
+import { LandscapeDb } from '../app/db/open.js';
+import type { SnapshotFiles } from '../app/db/snapshot.js';
+import { isLandscapeError } from '../app/errors.js';
+import { auditPayloads } from '../app/payloads/audit.js';
+import { PayloadStore } from '../app/payloads/store.js';
+
+interface StartMessage {
+  type: 'start';
+  path: string;
+  snapshot: SnapshotFiles;
+  runId: string | null;
+  store: string;
+}
+
+const port = parentPort;
+if (port) {
+  const controller = new AbortController();
+  let started = false;
+  port.on('message', (m: StartMessage | { type: 'cancel' }) => {
+    if (m.type === 'cancel') controller.abort();
+    else if (!started) {
+      started = true;
+      void run(m);
+    }
+  });
+
+  async function run(m: StartMessage): Promise<void> {
+    let db: LandscapeDb | null = null;
+    try {
+      db = LandscapeDb.attach(m.path, m.snapshot);
+      const report = await auditPayloads(db, PayloadStore.open(m.store), {
+        runId: m.runId,
+        signal: controller.signal,
+        onProgress: (done, total) => port?.postMessage({ type: 'progress', done, total }),
+      });
+      port?.postMessage({ type: 'done', report });
+    } catch (e) {
+      port?.postMessage({
+        type: 'error',
+        code: isLandscapeError(e) ? e.code : 'INTERNAL',
+        message: isLandscapeError(e) ? e.message : 'the payload audit failed unexpectedly',
+        detail: e instanceof Error ? e.stack : String(e),
+      });
+    } finally {
+      db?.close();
+      port?.close();
+    }
+  }
+}
