@@ -10,7 +10,8 @@
 import type { Landscape } from '../db/landscape.js';
 import { LandscapeError } from '../errors.js';
 import { countDistinctRefs, orderedRefCellsSql, scopeParams } from './refColumns.js';
-import { REF_PATTERN, type PayloadStore } from './store.js';
+import { inOrder, READS_IN_FLIGHT } from './inOrder.js';
+import { REF_PATTERN, type PayloadCheck, type PayloadStore } from './store.js';
 import { storeRefs, type InvalidEntry } from './walk.js';
 
 /** Problems kept in a report; the count keeps going past it (as verification's failures). */
@@ -70,6 +71,25 @@ export interface AuditOptions {
 }
 
 type Cell = { ref: unknown; tbl: string; col: string; id: unknown };
+/** The cells of one ref (they arrive together from the ordered statement). */
+type Group = { ref: unknown; cells: Cell[] };
+
+/** Groups the ordered cells by ref; refs of different storage types never share a payload. */
+function* refGroups(cells: Iterable<Cell>): Generator<Group> {
+  let group: Group | null = null;
+  let key = '';
+  for (const cell of cells) {
+    const k = `${typeof cell.ref}:${cellText(cell.ref)}`;
+    if (group && k === key) {
+      group.cells.push(cell);
+      continue;
+    }
+    if (group) yield group;
+    group = { ref: cell.ref, cells: [cell] };
+    key = k;
+  }
+  if (group) yield group;
+}
 
 const LOSSY_PREFIX = Buffer.from('{"_repr": ', 'utf8');
 /** Bytes kept of a verified payload to recognise the `_repr` fallback. */
@@ -101,11 +121,11 @@ export async function auditPayloads(db: Landscape, store: PayloadStore, opts: Au
     opts.onProgress?.(0, total);
     const strangers = scope === 'all' ? strangerWalk(store, report) : null;
 
-    const settle = async (ref: unknown, cells: Cell[]) => {
+    const settle = (group: Group, check: PayloadCheck) => {
       cancelled();
+      const { ref, cells } = group;
       report.referenced++;
       if (typeof ref === 'string' && REF_PATTERN.test(ref)) strangers?.upTo(ref);
-      const check = await store.read(ref, { keep: LOSSY_PEEK, ...(opts.signal ? { signal: opts.signal } : {}) });
       let status: ProblemStatus | null = null;
       let reason: string | undefined;
       switch (check.status) {
@@ -142,19 +162,8 @@ export async function auditPayloads(db: Landscape, store: PayloadStore, opts: Au
 
     const sql = orderedRefCellsSql(db, scope);
     if (sql !== null) {
-      let current: Cell[] = [];
-      let key: string | null = null;
-      for (const cell of db.iterate<Cell>(sql, ...scopeParams(scope, opts.runId))) {
-        // Refs of different storage types never share a payload; the key keeps them apart.
-        const k = `${typeof cell.ref}:${cellText(cell.ref)}`;
-        if (key !== null && k !== key) {
-          await settle(current[0]!.ref, current);
-          current = [];
-        }
-        key = k;
-        current.push(cell);
-      }
-      if (current.length) await settle(current[0]!.ref, current);
+      const read = { keep: LOSSY_PEEK, ...(opts.signal ? { signal: opts.signal } : {}) };
+      await inOrder(refGroups(db.iterate<Cell>(sql, ...scopeParams(scope, opts.runId))), READS_IN_FLIGHT, (g) => store.read(g.ref, read), settle);
     }
     strangers?.upTo(null);
     cancelled();
