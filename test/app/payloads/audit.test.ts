@@ -6,6 +6,7 @@
  * damage done; every test also proves the store and the database unchanged.
  */
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -193,6 +194,32 @@ test('--all-runs: counts over the whole database, files no run references and na
     ]),
   );
   assert.equal(report['temporary_count'], 1);
+  assert.deepEqual(s.snapshot(), s.before);
+});
+
+test('hostile refs in the database (a path, a trailing newline, upper case, a blob) are invalid, never looked up; exit 1', async () => {
+  const hostileDb = path.join(dir, 'hostile.db');
+  fs.copyFileSync(db, hostileDb);
+  const w = new Database(hostileDb);
+  const runCells = cells.get(completed)!;
+  const target = sha256Of('planted');
+  const rows = runCells.filter((c) => c.table === 'rows').slice(0, 4);
+  const bad: unknown[] = ['../../../../etc/passwd', `${target}\n`, target.toUpperCase(), Buffer.from(target, 'hex')];
+  // A file at the place a lax check would read: it must stay unread (the ref is invalid, not verified).
+  const s = damagedStore((root) => {
+    fs.mkdirSync(path.join(root, target.slice(0, 2)), { recursive: true });
+    fs.writeFileSync(path.join(root, target.slice(0, 2), `${target}\n`), 'planted');
+  });
+  rows.forEach((c, i) => w.prepare('UPDATE rows SET source_data_ref = ? WHERE row_id = ?').run(bad[i], c.id));
+  w.close();
+  const r = await cli(['payloads', hostileDb, '--run', completed, '--store', s.path, '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as Report;
+  assert.equal(report['invalid_refs'], 4);
+  assert.equal(report['referenced'], distinct(runCells.filter((c) => !rows.includes(c))).size + 4);
+  const invalid = report.problems.filter((p) => p['status'] === 'invalid_ref');
+  assert.deepEqual(new Set(invalid.map((p) => p['id'])), new Set(rows.map((c) => c.id)));
+  assert.deepEqual(new Set(invalid.map((p) => p['ref'])), new Set([...bad.slice(0, 3), `x'${target}'`]));
   assert.deepEqual(s.snapshot(), s.before);
 });
 
