@@ -14,6 +14,7 @@ import type { LineageKeyResult } from '../query/lineageKey.js';
 import type { FilterFieldKind, RecordQuery } from './recordQuery.js';
 import type { AuditReport } from '../payloads/audit.js';
 import type { PayloadPreview } from '../payloads/preview.js';
+import type { PayloadTable } from './payloadRefs.js';
 
 export type { Check, Failure, FileResult, ReceiptFacts, VerifyReport } from '../verify/report.js';
 export type { FailedOperation, NodeFailure, PreflightCheck, RunFailure } from '../query/failure.js';
@@ -293,8 +294,8 @@ export interface LastViewInfo {
   tab: string | null;
   recordType: string | null;
 }
-/** The ref columns a payload can be previewed from (app/payloads/refColumns.ts). */
-export type PayloadTable = 'rows' | 'operations' | 'calls' | 'routing_events';
+
+export type { PayloadKind, PayloadTable, RefColumn } from './payloadRefs.js';
 
 /** Where a database's payload store is, and how it was found; `path` null when none is known. */
 export interface PayloadStoreView {

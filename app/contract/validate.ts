@@ -5,7 +5,8 @@
  */
 import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
 import { INTEGER_ID_TYPES, recordIdField } from './recordIds.js';
-import { SSL_MODE_NAMES, type DiffTarget, type OpInput, type OpName, type PayloadTable, type PgConnection, type SigningChoice } from './operations.js';
+import { SSL_MODE_NAMES, type DiffTarget, type OpInput, type OpName, type PgConnection, type SigningChoice } from './operations.js';
+import { REF_COLUMNS, refColumnsOf } from './payloadRefs.js';
 import { QUERY_LIMITS, type RecordFilter, type RecordQuery } from './recordQuery.js';
 
 export const LIMITS = {
@@ -176,14 +177,7 @@ function pageableType(o: Obj): string {
 }
 
 const CURSOR = /^[A-Za-z0-9_-]+$/;
-/** The ref columns of each table a payload preview may name (app/payloads/refColumns.ts). */
-const PAYLOAD_COLUMNS: Readonly<Record<PayloadTable, readonly string[]>> = {
-  rows: ['source_data_ref'],
-  operations: ['input_data_ref', 'output_data_ref'],
-  calls: ['request_ref', 'response_ref'],
-  routing_events: ['reason_ref'],
-};
-const PAYLOAD_TABLES = Object.keys(PAYLOAD_COLUMNS) as PayloadTable[];
+const PAYLOAD_TABLES = [...new Set(REF_COLUMNS.map((c) => c.table))];
 
 const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Record<string, never>);
 
@@ -329,7 +323,7 @@ export const VALIDATORS: Validators = {
   'payloads:preview': (v) => {
     const o = plainObject(v, 'input', ['handle', 'table', 'column', 'id', 'full']);
     const table = oneOf(o, 'table', PAYLOAD_TABLES);
-    const column = oneOf(o, 'column', PAYLOAD_COLUMNS[table]);
+    const column = oneOf(o, 'column', refColumnsOf(table).map((c) => c.column));
     return { handle: handle(o), table, column, id: str(o, 'id', LIMITS.runId), full: bool(o, 'full') };
   },
   'payloads:auditStart': (v) => {

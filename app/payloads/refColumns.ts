@@ -1,37 +1,13 @@
 /**
- * The Landscape columns that reference the payload store (docs/format.md §1.6), described once as
- * data: the table, the ref column, the row's primary key, the companion hash column, what the
- * payload holds, and how a row of the table belongs to a run. The audit, the bundle, the preview
- * and the bundle check are all derived from this table. Statements are plain SQL (UNION ALL,
- * IN-subqueries, named parameters) that every storage kind behind `Landscape` accepts.
+ * Statements over the ref columns (app/contract/payloadRefs.ts, docs/format.md §1.6): how a row
+ * of each table belongs to a run, every ref cell of a run or of the whole database, distinct refs
+ * and their count. Plain SQL (UNION ALL, IN-subqueries, named parameters) that every storage kind
+ * behind `Landscape` accepts.
  */
+import { REF_COLUMNS, type RefColumn } from '../contract/payloadRefs.js';
 import type { Landscape } from '../db/landscape.js';
-import type { LandscapeTable } from '../db/schemaInfo.js';
 
-/** What a payload holds, for labels. */
-export type PayloadKind = 'source_row' | 'operation_input' | 'operation_output' | 'call_request' | 'call_response' | 'routing_reason';
-
-export interface RefColumn {
-  table: LandscapeTable;
-  column: string;
-  /** The row's primary key column. */
-  key: string;
-  /** The hash ELSPETH recorded beside the ref (equal to it except for `_repr` rows and `{}` reasons). */
-  hash: string;
-  kind: PayloadKind;
-  /** The export record type that carries this ref, and under which key (null: not exported). */
-  record: { type: string; key: string } | null;
-}
-
-export const REF_COLUMNS: readonly RefColumn[] = [
-  // 0.4 row records do not carry source_data_ref; 0.5 ones do (docs/format.md §5.5).
-  { table: 'rows', column: 'source_data_ref', key: 'row_id', hash: 'source_data_hash', kind: 'source_row', record: { type: 'row', key: 'source_data_ref' } },
-  { table: 'operations', column: 'input_data_ref', key: 'operation_id', hash: 'input_data_hash', kind: 'operation_input', record: { type: 'operation', key: 'input_data_ref' } },
-  { table: 'operations', column: 'output_data_ref', key: 'operation_id', hash: 'output_data_hash', kind: 'operation_output', record: { type: 'operation', key: 'output_data_ref' } },
-  { table: 'calls', column: 'request_ref', key: 'call_id', hash: 'request_hash', kind: 'call_request', record: { type: 'call', key: 'request_ref' } },
-  { table: 'calls', column: 'response_ref', key: 'call_id', hash: 'response_hash', kind: 'call_response', record: { type: 'call', key: 'response_ref' } },
-  { table: 'routing_events', column: 'reason_ref', key: 'event_id', hash: 'reason_hash', kind: 'routing_reason', record: { type: 'routing_event', key: 'reason_ref' } },
-];
+export { REF_COLUMNS, type PayloadKind, type RefColumn } from '../contract/payloadRefs.js';
 
 /** The ref column `table.column`, or undefined when it is not one. */
 export function refColumn(table: string, column: string): RefColumn | undefined {
@@ -42,7 +18,6 @@ export function refColumn(table: string, column: string): RefColumn | undefined 
 export const RECORD_REF_KEYS: ReadonlyMap<string, readonly string[]> = (() => {
   const m = new Map<string, string[]>();
   for (const c of REF_COLUMNS) {
-    if (!c.record) continue;
     const list = m.get(c.record.type) ?? [];
     list.push(c.record.key);
     m.set(c.record.type, list);
