@@ -6,9 +6,9 @@
  * done and total), then done (the report) or error (code and message; the stack as detail).
  */
 import { parentPort } from 'node:worker_threads';
+import { errorMessage } from './workerJob.js';
 import { LandscapeDb } from '../app/db/open.js';
 import type { SnapshotFiles } from '../app/db/snapshot.js';
-import { isLandscapeError } from '../app/errors.js';
 import { auditPayloads } from '../app/payloads/audit.js';
 import { PayloadStore } from '../app/payloads/store.js';
 
@@ -43,12 +43,7 @@ if (port) {
       });
       port?.postMessage({ type: 'done', report });
     } catch (e) {
-      port?.postMessage({
-        type: 'error',
-        code: isLandscapeError(e) ? e.code : 'INTERNAL',
-        message: isLandscapeError(e) ? e.message : 'the payload audit failed unexpectedly',
-        detail: e instanceof Error ? e.stack : String(e),
-      });
+      port?.postMessage(errorMessage(e, 'payload audit'));
     } finally {
       db?.close();
       port?.close();

@@ -5,18 +5,17 @@
  * problems. The renderer never names a store folder: it is picked in a dialog, remembered from
  * such a pick, or derived from the database, so the renderer cannot point the app at other folders.
  */
-import * as fs from 'node:fs';
 import type { PayloadAuditStatus, PayloadStoreView, PayloadTable } from '../app/contract/operations.js';
 import { AUDIT_PROBLEMS_SHOWN } from '../app/contract/operations.js';
 import type { LandscapeDb } from '../app/db/open.js';
 import { isLandscapeError } from '../app/errors.js';
 import { csvField } from '../app/export/csv.js';
-import { outputError } from '../app/export/output.js';
 import type { AuditReport } from '../app/payloads/audit.js';
-import { locateStore } from '../app/payloads/locate.js';
+import { isFolder, locateStore } from '../app/payloads/locate.js';
 import { previewPayload } from '../app/payloads/preview.js';
 import { PayloadStore } from '../app/payloads/store.js';
 import { rateAndEta } from './jobProgress.js';
+import { writeWhole } from './journal.js';
 import type { RecentStore } from './recent.js';
 import { BridgeError, failure, type Logger } from './results.js';
 import type { AuditFn } from './workerAudit.js';
@@ -162,14 +161,7 @@ export class PayloadDesk {
   /** Writes the problems of the database's last finished audit to `destination` (temporary name, then rename). */
   exportProblems(handle: string, destination: string): { path: string; rows: number } {
     const report = this.lastAudit(handle);
-    const tmp = `${destination}.${process.pid}.${this.deps.now()}.tmp`;
-    try {
-      fs.writeFileSync(tmp, problemsCsv(report), { flag: 'wx' });
-      fs.renameSync(tmp, destination);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw outputError(e, `cannot write ${destination}`);
-    }
+    writeWhole(destination, problemsCsv(report));
     return { path: destination, rows: report.problems.length };
   }
 
@@ -193,13 +185,5 @@ export class PayloadDesk {
     const job = this.jobs.get(jobId);
     if (!job) throw new BridgeError('UNKNOWN_JOB', 'no such audit job (it may have finished and been read already)');
     return job;
-  }
-}
-
-function isFolder(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { Landscape, ReaderHandle } from '../app/db/landscape.js';
 import { cancelNow, createCancelWord } from '../app/db/postgres/bridge.js';
-import { ERROR_CODES, LandscapeError, type ErrorCode } from '../app/errors.js';
+import { ERROR_CODES, isLandscapeError, LandscapeError, type ErrorCode } from '../app/errors.js';
 import { startWorker } from '../app/worker.js';
 import type { Logger } from './results.js';
 
@@ -87,4 +87,14 @@ export function sharedState(db: Landscape): { handle: ReaderHandle; release: () 
   // A PostgreSQL statement blocks the worker's thread: cancelling sets this word, which stops it on the server.
   const cancel = createCancelWord();
   return { handle, release, wipe: () => handle.key?.fill(0), cancel, onCancel: () => cancelNow(cancel) };
+}
+
+/** The `error` message a worker posts for a failure: the code and safe message, the stack as detail. */
+export function errorMessage(e: unknown, what: string): Message {
+  return {
+    type: 'error',
+    code: isLandscapeError(e) ? e.code : 'INTERNAL',
+    message: isLandscapeError(e) ? e.message : `the ${what} failed unexpectedly`,
+    detail: e instanceof Error ? e.stack : String(e),
+  };
 }

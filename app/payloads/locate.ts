@@ -67,7 +67,8 @@ export function storeCandidates(db: Landscape, runId: string | null): StoreCandi
   return out;
 }
 
-function isFolder(p: string): boolean {
+/** Whether `p` is an existing folder (followed through symlinks); false when it cannot be stat'ed. */
+export function isFolder(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {

@@ -2,13 +2,14 @@
  * Independent statements of what the payload code must find, for tests: every ref cell of a run
  * read table by table with plain SELECTs on a copy of the database and attributed to runs in
  * JavaScript (no UNION, no subqueries), and a snapshot of a store tree (names, bytes, modes,
- * mtimes) to prove it unchanged. Also the damage the tests do to a store.
+ * mtimes) to prove it unchanged, and the fixture (a database with its store) the tests share.
  */
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildLandscape, type BuildOptions, type BuildSummary } from '../fixtures/builder.js';
+import { withCopy } from './files.js';
+import { tempDir } from './paths.js';
 
 export interface RefCell {
   ref: string;
@@ -21,12 +22,7 @@ type R = Record<string, unknown>;
 
 /** Every non-NULL ref cell, with the run each belongs to. */
 export function refCellsByRun(dbPath: string): Map<string, RefCell[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-refs-'));
-  const copy = path.join(dir, 'copy.db');
-  fs.copyFileSync(dbPath, copy);
-  if (fs.existsSync(`${dbPath}-wal`)) fs.copyFileSync(`${dbPath}-wal`, `${copy}-wal`);
-  const db = new Database(copy, { readonly: true });
-  try {
+  return withCopy(dbPath, (db) => {
     const all = (sql: string) => db.prepare(sql).all() as R[];
     const stateRun = new Map(all('SELECT state_id, run_id FROM node_states').map((r) => [r['state_id'], r['run_id']]));
     const opRun = new Map(all('SELECT operation_id, run_id FROM operations').map((r) => [r['operation_id'], r['run_id']]));
@@ -55,10 +51,7 @@ export function refCellsByRun(dbPath: string): Map<string, RefCell[]> {
       if (r['reason_ref'] !== null) add(stateRun.get(r['state_id']), { ref: String(r['reason_ref']), table: 'routing_events', column: 'reason_ref', id: String(r['event_id']) });
     }
     return out;
-  } finally {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Distinct refs of a list of cells. */
@@ -104,4 +97,28 @@ export function treeSnapshot(root: string): string[] {
 export function copyStore(from: string, to: string): string {
   fs.cpSync(from, to, { recursive: true, preserveTimestamps: true });
   return to;
+}
+
+export interface PayloadFixture {
+  dir: string;
+  db: string;
+  store: string;
+  built: BuildSummary;
+  /** Ref cells by run, read independently of the code under test. */
+  cells: Map<string, RefCell[]>;
+  /** The refs the builder wrote into the store. */
+  written: Set<string>;
+}
+
+/**
+ * A fixture database and its payload store in a fresh temporary folder (`layout` gives their paths
+ * inside it), with the ref cells read independently and the set of files written.
+ */
+export function payloadFixture(prefix: string, build: Omit<BuildOptions, 'payloadStore'>, layout = { db: 'audit.db', store: 'store' }): PayloadFixture {
+  const dir = tempDir(prefix);
+  const db = path.join(dir, layout.db);
+  const store = path.join(dir, layout.store);
+  fs.mkdirSync(path.dirname(db), { recursive: true });
+  const built = buildLandscape(db, { ...build, payloadStore: store });
+  return { dir, db, store, built, cells: refCellsByRun(db), written: new Set(built.payloadRefs) };
 }

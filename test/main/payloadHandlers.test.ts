@@ -14,9 +14,9 @@ import { REF_COLUMNS } from '../../app/payloads/refColumns.js';
 import { createHandlers, disposeHandlers, type Handlers } from '../../main/handlers.js';
 import { fileRecentStore } from '../../main/recent.js';
 import { workerAudit } from '../../main/workerAudit.js';
-import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
-import { cellKey, copyStore, distinct, refCellsByRun, storeFile, treeSnapshot, type RefCell } from '../helpers/payloadRefs.js';
-import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import type { BuildSummary } from '../fixtures/builder.js';
+import { cellKey, copyStore, distinct, payloadFixture, storeFile, treeSnapshot, type RefCell } from '../helpers/payloadRefs.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 function value<T>(r: Result<T>): T {
   if (!r.ok) assert.fail(`expected ok, got ${r.code}: ${r.message}`);
@@ -55,12 +55,8 @@ describe('payload handlers', () => {
   }
 
   before(() => {
-    dir = tempDir('ld-payload-h-');
-    fs.mkdirSync(path.join(dir, 'db'));
-    store = path.join(dir, 'db', 'payloads');
-    fx = buildLandscape(path.join(dir, 'db', 'audit.db'), { runs: 1, rowsPerRun: 20, seed: 4, payloadStore: store });
-    cells = refCellsByRun(fx.path);
-    written = new Set(fx.payloadRefs);
+    // The store beside the database, where `elspeth purge` looks for it.
+    ({ dir, store, built: fx, cells, written } = payloadFixture('ld-payload-h-', { runs: 1, rowsPerRun: 20, seed: 4 }, { db: 'db/audit.db', store: 'db/payloads' }));
     h = handlers();
   });
   after(() => disposeHandlers(h));

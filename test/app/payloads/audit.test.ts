@@ -11,15 +11,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import { main } from '../../../app/cli/main.js';
-import type { Io } from '../../../app/cli/output.js';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { auditPayloads } from '../../../app/payloads/audit.js';
 import { PayloadStore } from '../../../app/payloads/store.js';
-import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
+import type { BuildSummary } from '../../fixtures/builder.js';
 import { folderFingerprint } from '../../helpers/files.js';
-import { cellKey, copyStore, distinct, refCellsByRun, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
-import { REPO_ROOT, tempDir } from '../../helpers/paths.js';
+import { cellKey, copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
+import { runCli } from '../../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -32,12 +31,7 @@ let completed: string;
 let purgedRun: string;
 let copies = 0;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false, env: {} };
-  return { code: await main(args, io), stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 type Report = Record<string, unknown> & { problems: Array<Record<string, string>> };
 
@@ -56,12 +50,7 @@ function damagedStore(damage: (s: string) => void): { path: string; snapshot: ()
 const problemKeys = (r: Report) => new Set(r.problems.map((p) => `${p['status']} ${p['ref']} ${p['table']}.${p['column']} ${p['id']}`));
 
 before(() => {
-  dir = tempDir('ld-payloads-');
-  db = path.join(dir, 'audit.db');
-  store = path.join(dir, 'store');
-  built = buildLandscape(db, { runs: 3, rowsPerRun: 24, seed: 5, payloadStore: store });
-  cells = refCellsByRun(db);
-  written = new Set(built.payloadRefs);
+  ({ dir, db, store, built, cells, written } = payloadFixture('ld-payloads-', { runs: 3, rowsPerRun: 24, seed: 5 }));
   completed = built.runs[0]!.runId;
   // planRuns: the full-size runs first, then the scenario run whose payloads were purged.
   purgedRun = built.runs[3]!.runId;

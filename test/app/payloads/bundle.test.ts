@@ -8,12 +8,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import { main } from '../../../app/cli/main.js';
-import type { Io } from '../../../app/cli/output.js';
-import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
+import type { BuildSummary } from '../../fixtures/builder.js';
 import { listing } from '../../helpers/files.js';
-import { copyStore, distinct, refCellsByRun, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
-import { tempDir } from '../../helpers/paths.js';
+import { copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
+import { runCli } from '../../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -24,12 +22,7 @@ let written: Set<string>;
 let purgedRun: string;
 let n = 0;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false, env: {} };
-  return { code: await main(args, io), stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 type Receipt = { files: Array<{ path: string; sha256: string; size: number }>; payloads: { folder: string; referenced: number; files: Array<{ path: string; sha256: string; size: number }>; purged: string[] } };
 
@@ -48,12 +41,7 @@ async function bundle(format: 'json' | 'jsonl' | 'csv', runId = purgedRun, extra
 }
 
 before(() => {
-  dir = tempDir('ld-bundle-');
-  db = path.join(dir, 'audit.db');
-  store = path.join(dir, 'store');
-  built = buildLandscape(db, { runs: 1, rowsPerRun: 24, seed: 8, payloadStore: store });
-  cells = refCellsByRun(db);
-  written = new Set(built.payloadRefs);
+  ({ dir, db, store, built, cells, written } = payloadFixture('ld-bundle-', { runs: 1, rowsPerRun: 24, seed: 8 }));
   // planRuns: one full-size run, then the scenario run whose payloads the fixture purged.
   purgedRun = built.runs[1]!.runId;
 });

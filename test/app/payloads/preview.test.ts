@@ -11,11 +11,10 @@ import { after, before, test } from 'node:test';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { PREVIEW_BYTES, previewPayload } from '../../../app/payloads/preview.js';
 import { PayloadStore } from '../../../app/payloads/store.js';
-import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
+import type { BuildSummary } from '../../fixtures/builder.js';
 import { FORENSIC_ROW_REPR } from '../../fixtures/payloads.js';
 import { LARGE_PAYLOAD_CHARS } from '../../fixtures/payloadStore.js';
-import { copyStore, refCellsByRun, sha256Of, storeFile, type RefCell } from '../../helpers/payloadRefs.js';
-import { tempDir } from '../../helpers/paths.js';
+import { copyStore, payloadFixture, sha256Of, storeFile, type RefCell } from '../../helpers/payloadRefs.js';
 
 let dir: string;
 let store: string;
@@ -28,12 +27,10 @@ const cell = (table: string, column: string, pick: (c: RefCell) => boolean = () 
 const read = (ref: string) => fs.readFileSync(storeFile(store, ref));
 
 before(() => {
-  dir = tempDir('ld-preview-');
-  store = path.join(dir, 'store');
-  built = buildLandscape(path.join(dir, 'audit.db'), { runs: 1, rowsPerRun: 24, seed: 3, payloadStore: store });
-  runCells = refCellsByRun(path.join(dir, 'audit.db')).get(built.runs[0]!.runId)!;
-  written = new Set(built.payloadRefs);
-  land = LandscapeDb.open(path.join(dir, 'audit.db'));
+  const fx = payloadFixture('ld-preview-', { runs: 1, rowsPerRun: 24, seed: 3 });
+  ({ dir, store, built, written } = fx);
+  runCells = fx.cells.get(built.runs[0]!.runId)!;
+  land = LandscapeDb.open(fx.db);
 });
 after(() => land.close());
 
