@@ -25,6 +25,8 @@ interface Job {
   controller: AbortController;
   startedAt: number;
   handle: string;
+  /** Settles when the audit has ended (its worker stopped, its snapshot lease released). */
+  ended: Promise<void>;
 }
 
 export interface PayloadDeskDeps {
@@ -113,10 +115,8 @@ export class PayloadDesk {
     if (!store) throw new BridgeError('NO_STORE', 'choose the payload store folder first');
     const jobId = this.deps.newId();
     const controller = new AbortController();
-    const job: Job = { controller, handle, startedAt: this.deps.now(), status: { jobId, state: 'running', done: 0, total: 0, rate: 0, etaMs: null } };
-    this.jobs.set(jobId, job);
-    const s = job.status;
-    this.deps
+    const s: PayloadAuditStatus = { jobId, state: 'running', done: 0, total: 0, rate: 0, etaMs: null };
+    const ended = this.deps
       .audit(db, { runId, store: store.path, signal: controller.signal, onProgress: (done, total) => Object.assign(s, { done, total }) })
       .then((report) => {
         this.lastReport.set(handle, report);
@@ -129,6 +129,7 @@ export class PayloadDesk {
         const f = failure(e, shownPaths(), this.deps.log, 'payloads:audit');
         if (!f.ok) s.error = { code: f.code, message: f.message };
       });
+    this.jobs.set(jobId, { controller, handle, startedAt: this.deps.now(), status: s, ended });
     return jobId;
   }
 
@@ -179,6 +180,11 @@ export class PayloadDesk {
 
   cancelAll(): void {
     for (const j of this.jobs.values()) if (j.status.state === 'running') j.controller.abort();
+  }
+
+  /** Settles when every audit running now has ended. */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((j) => j.ended));
   }
 
   private job(jobId: string): Job {

@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import type { BuildSummary } from '../../fixtures/builder.js';
+import { writeCommitRecord } from '../../../app/export/commit.js';
+import { abandon, planDestination, planPayloadFolder } from '../../../app/export/output.js';
+import { sweepExportFolder } from '../../../app/export/stale.js';
 import { listing } from '../../helpers/files.js';
 import { copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
 import { runCli } from '../../helpers/cli.js';
@@ -141,4 +144,34 @@ test('an existing payloads folder beside a file export is refused unless --force
   r = await cli(['export', db, '--run', purgedRun, '--format', 'json', '--out', path.join(out2, 'y.json'), '--store', store]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /\[USAGE\] --store only makes sense with --with-payloads|\[USAGE\]: --store only makes sense/);
+});
+
+test('a bundle commits its payload folder with the export: an interrupted commit is finished by the sweep, a forced one replaces the old folder', () => {
+  for (const force of [false, true]) {
+    const out = outDir();
+    if (force) {
+      fs.mkdirSync(path.join(out, 'payloads'));
+      fs.writeFileSync(path.join(out, 'payloads', 'old'), 'old');
+      fs.writeFileSync(path.join(out, 'x.json'), 'old export');
+    }
+    const d = planDestination(path.join(out, 'x.json'), 'file', force);
+    const temp = planPayloadFolder(d, 'payloads');
+    fs.writeFileSync(d.temp, '[]');
+    fs.writeFileSync(d.receiptTemp, '{}');
+    fs.writeFileSync(path.join(temp, 'new'), 'new');
+    // The process stops right after the record: the export is complete and must be finished, not lost.
+    writeCommitRecord(d.temps, { target: 'x.json', receipt: 'x.json.receipt.json', force, payloads: 'payloads' });
+    const swept = sweepExportFolder(out, 'own');
+    assert.deepEqual(swept.completed, ['x.json']);
+    assert.deepEqual(listing(out), ['payloads', 'x.json', 'x.json.receipt.json']);
+    assert.deepEqual(listing(path.join(out, 'payloads')), ['new']);
+    assert.equal(fs.readFileSync(path.join(out, 'x.json'), 'utf8'), '[]');
+  }
+  // Without a record, the temporaries are abandoned, the payload folder's included.
+  const out = outDir();
+  const d = planDestination(path.join(out, 'y.json'), 'file', false);
+  planPayloadFolder(d, 'payloads');
+  fs.writeFileSync(d.temp, '[]');
+  abandon(d);
+  assert.deepEqual(listing(out), []);
 });
