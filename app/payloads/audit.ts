@@ -68,6 +68,11 @@ export interface AuditOptions {
   signal?: AbortSignal;
   /** Distinct refs done of the total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Awaited once, after the first ref was checked: a test seam (the CLI sets it only from its
+   * test pause variable) that lets tests stop an audit mid-way. Unset, nothing waits.
+   */
+  onFirst?: () => Promise<void>;
 }
 
 type Cell = { ref: unknown; tbl: string; col: string; id: unknown };
@@ -121,7 +126,8 @@ export async function auditPayloads(db: Landscape, store: PayloadStore, opts: Au
     opts.onProgress?.(0, total);
     const strangers = scope === 'all' ? strangerWalk(store, report) : null;
 
-    const settle = (group: Group, check: PayloadCheck) => {
+    const settle = async (group: Group, check: PayloadCheck) => {
+      if (report.referenced === 1 && opts.onFirst) await opts.onFirst();
       cancelled();
       const { ref, cells } = group;
       report.referenced++;

@@ -51,7 +51,11 @@ export async function payloadsCommand(argv: string[], io: Io): Promise<number> {
       const runId = runArg === undefined ? null : resolveRunId(db, runArg);
       const { store, how } = openStoreFor(db, runId, str(values, 'store'));
       io.stderr(`payload store: ${store.path} (${how})\n`);
-      const report = await auditPayloads(db, store, { runId, ...(io.signal ? { signal: io.signal } : {}), onProgress: (done, total) => bar.update(done, total) });
+      const pause = io.pause;
+      const report = await auditPayloads(db, store, {
+        runId, ...(io.signal ? { signal: io.signal } : {}), onProgress: (done, total) => bar.update(done, total),
+        ...(pause ? { onFirst: () => pause('payloads:hash', io.signal) } : {}),
+      });
       bar.clear();
       if (values['json']) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else printText(report, io);
