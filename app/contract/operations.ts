@@ -12,9 +12,9 @@ import type { RunDetail, RunSummary } from '../query/runs.js';
 import type { RunAuditSummary } from '../query/summary.js';
 import type { LineageKeyResult } from '../query/lineageKey.js';
 import type { FilterFieldKind, RecordQuery } from './recordQuery.js';
-import type { AuditReport } from '../payloads/audit.js';
 import type { PayloadPreview } from '../payloads/preview.js';
 import type { PayloadTable } from './payloadRefs.js';
+import type { PayloadAuditStatus, PayloadStoreView } from './payloadViews.js';
 
 export type { Check, Failure, FileResult, ReceiptFacts, VerifyReport } from '../verify/report.js';
 export type { FailedOperation, NodeFailure, PreflightCheck, RunFailure } from '../query/failure.js';
@@ -296,30 +296,7 @@ export interface LastViewInfo {
 }
 
 export type { PayloadKind, PayloadTable, RefColumn } from './payloadRefs.js';
-
-/** Where a database's payload store is, and how it was found; `path` null when none is known. */
-export interface PayloadStoreView {
-  path: string | null;
-  source: 'chosen' | 'remembered' | 'settings' | 'elspeth_default' | 'beside_database' | null;
-}
-
-export type AuditState = 'running' | 'done' | 'failed' | 'cancelled';
-
-/** A payload audit job: progress in distinct refs hashed, then the report (problems shortened). */
-export interface PayloadAuditStatus {
-  jobId: string;
-  state: AuditState;
-  done: number;
-  total: number;
-  rate: number;
-  etaMs: number | null;
-  /** The report when done; at most {@link AUDIT_PROBLEMS_SHOWN} problems (the CSV export has them all). */
-  report?: AuditReport;
-  error?: { code: ResultCode; message: string };
-}
-
-/** Problems an audit status carries over the bridge. */
-export const AUDIT_PROBLEMS_SHOWN = 1000;
+export { AUDIT_PROBLEMS_SHOWN, type AuditState, type PayloadAuditStatus, type PayloadStoreView } from './payloadViews.js';
 
 /** Commands the application menu sends to the renderer. */
 export type MenuCommand =
