@@ -1,21 +1,21 @@
 /**
  * Payload audit worker (runs in a Node worker thread, started by workerAudit.ts). Hashing every
  * payload of a run takes a while, so it runs here on its own read-only connection to the
- * session's private snapshot, and never blocks the main process. Messages in: {type:'start',
- * path, snapshot, runId, store}, then optionally {type:'cancel'}. Messages out: progress (refs
+ * session's private snapshot (an encrypted file's key arrives in the handle, in memory), and never
+ * blocks the main process. Messages in: {type:'start', handle, runId, store}, then optionally
+ * {type:'cancel'}. Messages out: progress (refs
  * done and total), then done (the report) or error (code and message; the stack as detail).
  */
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from './workerJob.js';
-import { LandscapeDb } from '../app/db/open.js';
-import type { SnapshotFiles } from '../app/db/snapshot.js';
+import type { ReaderHandle } from '../app/db/landscape.js';
+import { openShared, type LandscapeDb } from '../app/db/open.js';
 import { auditPayloads } from '../app/payloads/audit.js';
 import { PayloadStore } from '../app/payloads/store.js';
 
 interface StartMessage {
   type: 'start';
-  path: string;
-  snapshot: SnapshotFiles;
+  handle: ReaderHandle;
   runId: string | null;
   store: string;
 }
@@ -35,7 +35,8 @@ if (port) {
   async function run(m: StartMessage): Promise<void> {
     let db: LandscapeDb | null = null;
     try {
-      db = LandscapeDb.attach(m.path, m.snapshot);
+      db = openShared(m.handle);
+      m.handle.key?.fill(0);
       const report = await auditPayloads(db, PayloadStore.open(m.store), {
         runId: m.runId,
         signal: controller.signal,

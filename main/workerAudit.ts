@@ -3,11 +3,11 @@
  * second connection to the session's private snapshot, so the main process stays free for the
  * bridge, progress and cancel. {@link inProcessAudit} does the same on this thread (unit tests).
  */
-import { LandscapeDb } from '../app/db/open.js';
+import { openShared, type LandscapeDb } from '../app/db/open.js';
 import { auditPayloads, type AuditReport } from '../app/payloads/audit.js';
 import { PayloadStore } from '../app/payloads/store.js';
 import type { Logger } from './results.js';
-import { runWorkerJob } from './workerJob.js';
+import { runWorkerJob, sharedState } from './workerJob.js';
 
 export interface AuditRequest {
   runId: string | null;
@@ -21,18 +21,21 @@ export type AuditFn = (db: LandscapeDb, req: AuditRequest) => Promise<AuditRepor
 
 /** `entry`: the bundled `auditWorker.cjs` in the app, or `main/auditWorker.ts` under tsx. */
 export function workerAudit(entry: string, log: Logger): AuditFn {
-  return (db, req) =>
-    runWorkerJob<AuditReport>({
+  return (db, req) => {
+    // The worker reads this session's snapshot (with an encrypted file's key), kept until it is done.
+    const { handle, release, wipe } = sharedState(db);
+    return runWorkerJob<AuditReport>({
       entry,
       log,
       what: 'payload audit',
       signal: req.signal,
-      // The worker reads this session's snapshot: keep it on disk until the worker is done.
-      release: db.lease(),
-      start: { path: db.path, snapshot: db.snapshotFiles, runId: req.runId, store: req.store },
+      release,
+      wipe,
+      start: { handle, runId: req.runId, store: req.store },
       onProgress: (m) => req.onProgress?.(Number(m['done']), Number(m['total'])),
       result: (m) => m['report'] as AuditReport,
     });
+  };
 }
 
 /**
@@ -40,8 +43,9 @@ export function workerAudit(entry: string, log: Logger): AuditFn {
  * across awaits, which would leave the session's connection busy for other requests.
  */
 export const inProcessAudit: AuditFn = async (db, req) => {
-  const release = db.lease();
-  const own = LandscapeDb.attach(db.path, db.snapshotFiles);
+  const { handle, release } = db.share();
+  const own = openShared(handle);
+  handle.key?.fill(0);
   try {
     return await auditPayloads(own, PayloadStore.open(req.store), {
       runId: req.runId,

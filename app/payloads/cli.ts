@@ -5,6 +5,7 @@
  * through the CLI's one cancellation mechanism (signals.ts: 130 for Ctrl-C).
  */
 import { parse, str } from '../cli/args.js';
+import { AUDIT_KEY_OPTION, auditPassphrase } from '../cli/auditKey.js';
 import { withDb } from '../cli/commands.js';
 import { ProgressBar, table, type Io } from '../cli/output.js';
 import { LandscapeError } from '../errors.js';
@@ -41,13 +42,13 @@ function printText(r: AuditReport, io: Io): void {
 }
 
 export async function payloadsCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { run: { type: 'string' }, 'all-runs': { type: 'boolean' }, store: { type: 'string' }, json: { type: 'boolean' } }, ['db']);
+  const { values, positionals } = parse(argv, { run: { type: 'string' }, 'all-runs': { type: 'boolean' }, store: { type: 'string' }, json: { type: 'boolean' }, ...AUDIT_KEY_OPTION }, ['db']);
   const runArg = str(values, 'run');
   const allRuns = Boolean(values['all-runs']);
   if ((runArg === undefined) === !allRuns) throw new LandscapeError('USAGE', 'give exactly one of --run <id|latest> and --all-runs');
   const bar = new ProgressBar(io, 'hashing payloads');
   try {
-    return await withDb(positionals[0]!, io, async (db) => {
+    return await withDb(positionals[0]!, io, auditPassphrase(values, io.env), async (db) => {
       const runId = runArg === undefined ? null : resolveRunId(db, runArg);
       const { store, how } = openStoreFor(db, runId, str(values, 'store'));
       io.stderr(`payload store: ${store.path} (${how})\n`);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { cellKey, copyStore, distinct, refCellsByRun, storeFile, treeSnapshot, type RefCell } from '../helpers/payloadRefs.js';
 import { tempDir } from '../helpers/paths.js';

@@ -1,5 +1,5 @@
 /** File helpers for tests: fingerprints of a database and everything beside it, and private copies. */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

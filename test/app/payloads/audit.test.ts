@@ -6,7 +6,7 @@
  * damage done; every test also proves the store and the database unchanged.
  */
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +14,7 @@ import { before, test } from 'node:test';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { auditPayloads } from '../../../app/payloads/audit.js';
 import { PayloadStore } from '../../../app/payloads/store.js';
-import type { BuildSummary } from '../../fixtures/builder.js';
+import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
 import { folderFingerprint } from '../../helpers/files.js';
 import { cellKey, copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
@@ -210,6 +210,18 @@ test('hostile refs in the database (a path, a trailing newline, upper case, a bl
   assert.deepEqual(new Set(invalid.map((p) => p['id'])), new Set(rows.map((c) => c.id)));
   assert.deepEqual(new Set(invalid.map((p) => p['ref'])), new Set([...bad.slice(0, 3), `x'${target}'`]));
   assert.deepEqual(s.snapshot(), s.before);
+});
+
+test('an encrypted (SQLCipher) database is audited the same way: the same counts and problems', async () => {
+  const enc = path.join(dir, 'encrypted.db');
+  buildLandscape(enc, { runs: 3, rowsPerRun: 24, seed: 5, passphrase: 'payload audit passphrase' });
+  const plain = await audit(['--run', purgedRun, '--store', store]);
+  const r = await runCli(['payloads', enc, '--run', purgedRun, '--store', store, '--json'], { ELSPETH_AUDIT_KEY: 'payload audit passphrase' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { ...plain.report });
+  const locked = await runCli(['payloads', enc, '--run', purgedRun, '--store', store]);
+  assert.equal(locked.code, 3);
+  assert.match(locked.stderr, /\[DB_ENCRYPTED\]/);
 });
 
 test('exit 3 for a store or database that cannot be read, 2 for usage; one coded line each', async () => {
