@@ -7,7 +7,7 @@
  */
 import type { PayloadAuditStatus, PayloadStoreView, PayloadTable } from '../app/contract/operations.js';
 import { AUDIT_PROBLEMS_SHOWN } from '../app/contract/operations.js';
-import type { LandscapeDb } from '../app/db/open.js';
+import type { Landscape } from '../app/db/landscape.js';
 import { isLandscapeError } from '../app/errors.js';
 import { csvField } from '../app/export/csv.js';
 import type { AuditReport } from '../app/payloads/audit.js';
@@ -56,7 +56,7 @@ export class PayloadDesk {
   constructor(private readonly deps: PayloadDeskDeps) {}
 
   /** The store of an open database: chosen this session, remembered, or found; path null when none. */
-  storeOf(handle: string, db: LandscapeDb): PayloadStoreView {
+  storeOf(handle: string, db: Landscape): PayloadStoreView {
     const known = this.stores.get(handle);
     if (known) return known;
     let view: PayloadStoreView = { path: null, source: null };
@@ -71,7 +71,7 @@ export class PayloadDesk {
   }
 
   /** Makes a folder the user picked the database's store, and remembers it. */
-  choose(handle: string, db: LandscapeDb, chosen: string): PayloadStoreView {
+  choose(handle: string, db: Landscape, chosen: string): PayloadStoreView {
     const store = PayloadStore.open(chosen);
     const view: PayloadStoreView = { path: store.path, source: 'chosen' };
     this.stores.set(handle, view);
@@ -84,7 +84,7 @@ export class PayloadDesk {
   }
 
   /** The open store of a database, or null when it has none (or it vanished). */
-  private openStore(handle: string, db: LandscapeDb): PayloadStore | null {
+  private openStore(handle: string, db: Landscape): PayloadStore | null {
     const { path } = this.storeOf(handle, db);
     if (path === null) return null;
     try {
@@ -95,19 +95,19 @@ export class PayloadDesk {
     }
   }
 
-  preview(handle: string, db: LandscapeDb, target: { table: PayloadTable; column: string; id: string }, full: boolean) {
+  preview(handle: string, db: Landscape, target: { table: PayloadTable; column: string; id: string }, full: boolean) {
     return previewPayload(db, this.openStore(handle, db), target, { full });
   }
 
   /** The store path an export bundle uses; NO_STORE when the database has none. */
-  bundleStore(handle: string, db: LandscapeDb): string {
+  bundleStore(handle: string, db: Landscape): string {
     const store = this.openStore(handle, db);
     if (!store) throw new BridgeError('NO_STORE', 'choose the payload store folder first');
     return store.path;
   }
 
   /** Starts an audit of a run (or every run) of an open database; one at a time per database. */
-  startAudit(handle: string, db: LandscapeDb, runId: string | null, shownPaths: () => string[]): string {
+  startAudit(handle: string, db: Landscape, runId: string | null, shownPaths: () => string[]): string {
     if ([...this.jobs.values()].some((j) => j.handle === handle && j.status.state === 'running')) {
       throw new BridgeError('AUDIT_BUSY', 'an audit of this database is already running');
     }

@@ -3,7 +3,9 @@
  * second connection to the session's private snapshot, so the main process stays free for the
  * bridge, progress and cancel. {@link inProcessAudit} does the same on this thread (unit tests).
  */
-import { openShared, type LandscapeDb } from '../app/db/open.js';
+import type { Landscape } from '../app/db/landscape.js';
+import { openShared } from '../app/db/openTarget.js';
+import { LandscapeError } from '../app/errors.js';
 import { auditPayloads, type AuditReport } from '../app/payloads/audit.js';
 import { PayloadStore } from '../app/payloads/store.js';
 import type { Logger } from './results.js';
@@ -17,13 +19,13 @@ export interface AuditRequest {
   signal?: AbortSignal;
 }
 
-export type AuditFn = (db: LandscapeDb, req: AuditRequest) => Promise<AuditReport>;
+export type AuditFn = (db: Landscape, req: AuditRequest) => Promise<AuditReport>;
 
 /** `entry`: the bundled `auditWorker.cjs` in the app, or `main/auditWorker.ts` under tsx. */
 export function workerAudit(entry: string, log: Logger): AuditFn {
   return (db, req) => {
     // The worker reads this session's snapshot (with an encrypted file's key), kept until it is done.
-    const { handle, release, wipe } = sharedState(db);
+    const { handle, release, wipe, cancel, onCancel } = sharedState(db);
     return runWorkerJob<AuditReport>({
       entry,
       log,
@@ -31,7 +33,8 @@ export function workerAudit(entry: string, log: Logger): AuditFn {
       signal: req.signal,
       release,
       wipe,
-      start: { handle, runId: req.runId, store: req.store },
+      onCancel,
+      start: { handle, cancel, runId: req.runId, store: req.store },
       onProgress: (m) => req.onProgress?.(Number(m['done']), Number(m['total'])),
       result: (m) => m['report'] as AuditReport,
     });
@@ -43,6 +46,7 @@ export function workerAudit(entry: string, log: Logger): AuditFn {
  * across awaits, which would leave the session's connection busy for other requests.
  */
 export const inProcessAudit: AuditFn = async (db, req) => {
+  if (!db.share) throw new LandscapeError('INTERNAL', 'this database cannot be read from another connection');
   const { handle, release } = db.share();
   const own = openShared(handle);
   handle.key?.fill(0);

@@ -4,6 +4,7 @@
  * progress and cancel. The HMAC key, and an encrypted database's file key, are copied to the
  * worker in memory and nowhere else.
  */
+import type { ReaderHandle } from '../app/db/landscape.js';
 import type { VerifyProgress } from '../app/verify/progress.js';
 import type { VerifyReport } from '../app/verify/report.js';
 import type { Logger } from './results.js';
