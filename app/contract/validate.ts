@@ -318,6 +318,7 @@ export const VALIDATORS: Validators = {
     const w = plainObject(o['view'], 'view', ['dbPath', 'runId', 'tab', 'recordType']);
     const opt = (k: string, max: number) => (w[k] === null ? null : str(w, k, max));
     return { view: { dbPath: absolutePath(w, 'dbPath'), runId: opt('runId', LIMITS.runId), tab: opt('tab', 32), recordType: opt('recordType', 64) } };
+  },
   'payloads:store': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
   'dialog:choosePayloadStore': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
   'payloads:preview': (v) => {
