@@ -137,7 +137,6 @@ export async function previewPayload(db: Landscape, store: PayloadStore | null, 
       return out;
     case 'missing':
       out.status = 'purged';
-      out.notes.push('the file is not in the store: purged by retention, or this is not the run\'s store; the hash stays in the audit trail');
       return out;
     case 'corrupt':
       out.status = 'corrupt';

@@ -28,6 +28,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
   let runCells: RefCell[];
   /** Row indexes of a verified and a purged source row; the call whose response is corrupt. */
   let verifiedRow: number;
+  let verifiedRef: string;
   let purgedRow: number;
   let purgedRef: string;
   let corruptCall: RefCell;
@@ -53,6 +54,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     const index = (rowId: string) => raw.prepare('SELECT row_index FROM rows WHERE row_id = ?').pluck().get(rowId) as number;
     const rows = runCells.filter((c) => c.table === 'rows' && !fs.readFileSync(storeFile(intact, c.ref)).toString().startsWith('{"_repr"'));
     verifiedRow = index(rows[0]!.id);
+    verifiedRef = rows[0]!.ref;
     purgedRef = rows[1]!.ref;
     purgedRow = index(rows[1]!.id);
     raw.close();
@@ -78,9 +80,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     await run.chooseRecordType('row');
     await findRow(verifiedRow);
     assert.equal(await panels().status('rows', 'source_data_ref'), 'verified');
-    const rowId = (JSON.parse(await app.page.getByTestId('json-view').innerText()) as Record<string, string>)['row_id'];
-    const ref = runCells.find((c) => c.table === 'rows' && c.id === rowId)!.ref;
-    const stored = JSON.parse(fs.readFileSync(storeFile(store, ref), 'utf8')) as Record<string, unknown>;
+    const stored = JSON.parse(fs.readFileSync(storeFile(store, verifiedRef), 'utf8')) as Record<string, unknown>;
     const fields = await panels().fields();
     assert.deepEqual(fields.map(([k]) => k), Object.keys(stored));
     for (const [k, v] of fields) assert.deepEqual(JSON.parse(v), stored[k]);
