@@ -175,3 +175,33 @@ test('a bundle commits its payload folder with the export: an interrupted commit
   abandon(d);
   assert.deepEqual(listing(out), []);
 });
+
+test('0.5 line: row records carry source_data_ref, so a bundle of an epoch-6 file checks the rows\' refs too; a row ref the bundle lacks fails', async () => {
+  const f = payloadFixture('ld-bundle05-', { runs: 1, rowsPerRun: 8, seed: 5, shape: 'epoch6' });
+  const runId = f.built.runs[1]!.runId;
+  const out = outDir();
+  const target = path.join(out, 'e.jsonl');
+  const r = await cli(['export', f.db, '--run', runId, '--format', 'jsonl', '--out', target, '--with-payloads', '--store', f.store]);
+  assert.equal(r.code, 0, r.stderr);
+  const runCells = f.cells.get(runId)!;
+  assert.ok(runCells.some((c) => c.table === 'rows'));
+  let v = await cli(['verify', target, '--json']);
+  assert.equal(v.code, 0, v.stdout);
+  assert.equal((JSON.parse(v.stdout) as { payloads: { refs_checked: number } }).payloads.refs_checked, runCells.length);
+
+  const stranger = sha256Of('no such row');
+  const lines = fs.readFileSync(target, 'utf8').split('\n');
+  type Row = { record_type: string; source_data_ref?: string | null };
+  const at = lines.findIndex((l) => l !== '' && (JSON.parse(l) as Row).record_type === 'row' && typeof (JSON.parse(l) as Row).source_data_ref === 'string');
+  const rowRef = (JSON.parse(lines[at]!) as Row).source_data_ref!;
+  lines[at] = lines[at]!.replace(`"source_data_ref": "${rowRef}"`, `"source_data_ref": "${stranger}"`);
+  fs.writeFileSync(target, lines.join('\n'));
+  const receipt = JSON.parse(fs.readFileSync(`${target}.receipt.json`, 'utf8')) as { files: Array<{ sha256: string; size: number }> };
+  receipt.files[0]!.sha256 = sha256Of(fs.readFileSync(target));
+  receipt.files[0]!.size = fs.statSync(target).size;
+  fs.writeFileSync(`${target}.receipt.json`, JSON.stringify(receipt));
+  v = await cli(['verify', target, '--json']);
+  assert.equal(v.code, 1);
+  const failures = (JSON.parse(v.stdout) as { failures: Array<{ kind: string; message: string }> }).failures;
+  assert.ok(failures.some((x) => x.kind === 'payload' && x.message.includes(stranger)), JSON.stringify(failures));
+});
