@@ -1,7 +1,7 @@
 /**
  * End-to-end, the payload store in the desktop app: the store found beside the database; a
  * verified source row shown as its fields, a purged one and a corrupt call response (loud, no
- * content) in the record pane; the source row and a call's payloads in the lineage view; the
+ * content), a large response truncated until "Load all" and the lossy repr row in the record pane; the source row and a call's payloads in the lineage view; the
  * audit panel's counts and problems with a CSV export; an evidence bundle refused on a corrupt
  * store and made after choosing an intact one. Screenshots of each; no console errors.
  */
@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { PREVIEW_BYTES } from '../../app/payloads/preview.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { cellKey, copyStore, distinct, refCellsByRun, storeFile, treeSnapshot, type RefCell } from '../helpers/payloadRefs.js';
 import { tempDir } from '../helpers/paths.js';
@@ -32,13 +33,26 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
   let purgedRow: number;
   let purgedRef: string;
   let corruptCall: RefCell;
+  /** The quarantined row kept only as its repr; a call response larger than a preview shows. */
+  let lossyRow: number;
+  let lossyRef: string;
+  let largeCall: RefCell;
   let storeBefore: string[];
   const panels = () => new PayloadPanels(app.page);
+  /**
+   * Records tab: opens the record whose `column` shows `value` from the grid (click, Enter), so
+   * the grid's active row and the record pane agree in the screenshots; `search` narrows the grid first.
+   */
+  async function openFromGrid(column: string, value: string, search?: string): Promise<void> {
+    if (search !== undefined) await app.page.getByTestId('records-search').fill(search);
+    const cells = app.page.locator(`[data-testid="records-grid"] [role="row"][aria-rowindex] [data-column="${column}"]`);
+    await cells.filter({ hasText: new RegExp(`^${value}$`) }).first().click();
+    await app.page.keyboard.press('Enter');
+    await app.page.getByTestId('json-view').filter({ hasText: column === 'row_index' ? `"row_index": ${value},` : JSON.stringify(value) }).waitFor();
+  }
   /** Records tab, type row: finds a row by its index and waits for its record. */
   async function findRow(index: number): Promise<void> {
-    await app.page.getByTestId('find-id').fill(String(index));
-    await app.page.getByTestId('find-submit').click();
-    await app.page.getByTestId('json-view').filter({ hasText: `"row_index": ${index},` }).waitFor();
+    await openFromGrid('row_index', String(index));
   }
   const noConsoleErrors = () => assert.deepEqual(app.errors, [], 'console errors');
 
@@ -57,7 +71,11 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     verifiedRef = rows[0]!.ref;
     purgedRef = rows[1]!.ref;
     purgedRow = index(rows[1]!.id);
+    const repr = runCells.find((c) => c.table === 'rows' && fs.readFileSync(storeFile(intact, c.ref)).toString().startsWith('{"_repr"'))!;
+    lossyRow = index(repr.id);
+    lossyRef = repr.ref;
     raw.close();
+    largeCall = runCells.find((c) => c.table === 'calls' && c.column === 'response_ref' && fs.statSync(storeFile(intact, c.ref)).size > PREVIEW_BYTES)!;
     corruptCall = runCells.find((c) => c.table === 'calls' && c.column === 'response_ref' && fs.statSync(storeFile(intact, c.ref)).size < 4096)!;
     // The store beside the database, damaged: one row purged, one call response changed.
     store = copyStore(intact, path.join(dir, 'db', 'payloads'));
@@ -84,7 +102,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     const fields = await panels().fields();
     assert.deepEqual(fields.map(([k]) => k), Object.keys(stored));
     for (const [k, v] of fields) assert.deepEqual(JSON.parse(v), stored[k]);
-    await app.shot('40-payload-verified');
+    await app.shot('70-payload-verified');
     noConsoleErrors();
   });
 
@@ -92,13 +110,13 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     await findRow(purgedRow);
     assert.equal(await panels().status('rows', 'source_data_ref'), 'purged');
     assert.equal(await panels().panel('rows', 'source_data_ref').locator('[data-testid="payload-fields"]').count(), 0);
-    await app.shot('41-payload-purged');
+    await app.shot('71-payload-purged');
     noConsoleErrors();
   });
 
   test('a corrupt call response is shown loudly, with the hash found, and never its content', async () => {
     await run.chooseRecordType('call');
-    await run.findById(corruptCall.id);
+    await openFromGrid('call_id', corruptCall.id, corruptCall.id);
     assert.equal(await panels().status('calls', 'response_ref'), 'corrupt');
     assert.equal(await panels().status('calls', 'request_ref'), 'verified');
     const panel = panels().panel('calls', 'response_ref');
@@ -107,7 +125,31 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     assert.ok((await alert.innerText()).includes(corruptCall.ref));
     assert.equal((await panel.innerText()).includes('forged'), false);
     await panel.scrollIntoViewIfNeeded();
-    await app.shot('42-payload-corrupt');
+    await app.shot('72-payload-corrupt');
+    await app.page.getByTestId('records-search').fill('');
+    noConsoleErrors();
+  });
+
+  test('a large response is shown truncated until "Load all"; the lossy repr row is marked and shown as its repr', async () => {
+    await run.findById(largeCall.id);
+    const panel = panels().panel('calls', 'response_ref');
+    assert.equal(await panels().status('calls', 'response_ref'), 'verified');
+    const whole = fs.readFileSync(storeFile(store, largeCall.ref), 'utf8');
+    const head = await panel.getByTestId('payload-text').innerText();
+    assert.ok(head.length < whole.length && whole.startsWith(head));
+    await panel.getByTestId('payload-load-all').click();
+    await panel.getByTestId('payload-json').waitFor();
+    assert.deepEqual(JSON.parse(await panel.getByTestId('payload-json').innerText()), JSON.parse(whole));
+    assert.equal(await panel.getByTestId('payload-truncated').count(), 0);
+
+    await run.chooseRecordType('row');
+    await findRow(lossyRow);
+    assert.equal(await panels().status('rows', 'source_data_ref'), 'lossy');
+    const lossy = panels().panel('rows', 'source_data_ref');
+    const stored = JSON.parse(fs.readFileSync(storeFile(store, lossyRef), 'utf8')) as { _repr: string };
+    assert.equal(await lossy.getByTestId('payload-repr').innerText(), stored._repr);
+    assert.match(await lossy.innerText(), /only its Python repr was kept/);
+    await app.shot('75-payload-lossy');
     noConsoleErrors();
   });
 
@@ -127,7 +169,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
       if (response) assert.equal(await panels().status('calls', 'response_ref', call), id === corruptCall.id ? 'corrupt' : 'verified');
       else assert.equal(await panels().status('calls', 'response_ref', call), 'not_stored');
     }
-    await app.shot('43-lineage-payloads');
+    await app.shot('73-lineage-payloads');
     noConsoleErrors();
   });
 
@@ -141,7 +183,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     assert.equal(await audit.verdict(), 'fail');
     const expected = runCells.filter((c) => c.ref === purgedRef || c.ref === corruptCall.ref).map((c) => cellKey(c.ref === purgedRef ? 'missing' : 'corrupt', c));
     assert.deepEqual(new Set((await audit.problems()).map(([s, ref, tc, id]) => `${s} ${ref} ${tc} ${id}`)), new Set(expected));
-    await app.shot('44-payload-audit');
+    await app.shot('74-payload-audit');
     const csv = path.join(dir, 'problems.csv');
     app.harness.queueDialog(csv);
     assert.match(await audit.exportCsv(), /2 problem\(s\) saved|problem\(s\) saved/);
