@@ -165,11 +165,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dialog:chooseExportDestination': async ({ handle, runId, format }) => {
       session.get(handle);
       const safeRun = runId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'run';
-      const chosen = await deps.dialogs.chooseExportDestination(format === 'csv' ? `${safeRun}-csv` : `${safeRun}.${format}`, format);
-      if (chosen === null) return { path: null };
-      const abs = path.resolve(chosen);
-      session.grant(abs);
-      return { path: abs };
+      return writeGrant(await deps.dialogs.chooseExportDestination(format === 'csv' ? `${safeRun}-csv` : `${safeRun}.${format}`, format));
     },
     'recent:list': () => ({ files: deps.recent.list() }),
     'db:open': ({ path: file }) => opened(core.open(file)),
@@ -271,13 +267,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'verify:status': ({ jobId }) => verifications.status(jobId),
     'verify:cancel': ({ jobId }) => ({ cancelled: verifications.cancel(jobId) }),
     'journal:list': () => ({ entries: needJournal().list() }),
-    'dialog:chooseJournalCsv': async () => {
-      const chosen = await needDialog(deps.dialogs.chooseJournalCsv)();
-      if (chosen === null) return { path: null };
-      const abs = path.resolve(chosen);
-      session.grant(abs);
-      return { path: abs };
-    },
+    'dialog:chooseJournalCsv': async () => writeGrant(await needDialog(deps.dialogs.chooseJournalCsv)()),
     'journal:exportCsv': ({ destination }) => {
       const journal = needJournal();
       if (!session.isGranted(destination)) throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose where to save the journal with the Export as CSV… button');
@@ -307,13 +297,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'payloads:auditStart': ({ handle, runId }) => ({ jobId: payloads.startAudit(handle, session.get(handle).db, runId, shown) }),
     'payloads:auditStatus': ({ jobId }) => payloads.auditStatus(jobId),
     'payloads:auditCancel': ({ jobId }) => ({ cancelled: payloads.cancelAudit(jobId) }),
-    'dialog:chooseProblemsCsv': async () => {
-      const chosen = await needDialog(deps.dialogs.chooseProblemsCsv)();
-      if (chosen === null) return { path: null };
-      const abs = path.resolve(chosen);
-      session.grant(abs);
-      return { path: abs };
-    },
+    'dialog:chooseProblemsCsv': async () => writeGrant(await needDialog(deps.dialogs.chooseProblemsCsv)()),
     'payloads:exportProblemsCsv': ({ handle, destination }) => {
       session.get(handle);
       payloads.lastAudit(handle);
@@ -346,6 +330,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   function needDialog<A extends unknown[]>(d: ((...a: A) => Promise<string | null>) | undefined): (...a: A) => Promise<string | null> {
     if (!d) throw new BridgeError('NOT_AVAILABLE', 'this dialog is not available here');
     return d;
+  }
+
+  /** A path picked in a save dialog becomes a destination this session may write. */
+  function writeGrant(chosen: string | null): { path: string | null } {
+    if (chosen === null) return { path: null };
+    const abs = path.resolve(chosen);
+    session.grant(abs);
+    return { path: abs };
   }
 
   /** A path picked in an open dialog becomes readable (never writable) for this session. */

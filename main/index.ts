@@ -126,6 +126,15 @@ function createWindow(): void {
     const r = await dialog.showOpenDialog(win, { title, properties: ['openFile'], filters: [...filters, { name: 'All files', extensions: ['*'] }] });
     return r.canceled ? null : (r.filePaths[0] ?? null);
   };
+  const saveCsv = (title: string, defaultName: string) => async () => {
+    const r = await dialog.showSaveDialog(win, {
+      title,
+      defaultPath: path.join(app.getPath('documents'), defaultName),
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+      properties: ['showOverwriteConfirmation', 'createDirectory'],
+    });
+    return r.canceled || !r.filePath ? null : r.filePath;
+  };
   const handlers: Handlers = createHandlers({
     dialogs: {
       async openDatabase() {
@@ -161,28 +170,12 @@ function createWindow(): void {
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       openPublicKey: openFile('Public key (Ed25519, PEM)', [{ name: 'Public keys', extensions: ['pub', 'pem'] }]),
-      async chooseJournalCsv() {
-        const r = await dialog.showSaveDialog(win, {
-          title: 'Export the journal as CSV',
-          defaultPath: path.join(app.getPath('documents'), 'landscape-export-journal.csv'),
-          filters: [{ name: 'CSV', extensions: ['csv'] }],
-          properties: ['showOverwriteConfirmation', 'createDirectory'],
-        });
-        return r.canceled || !r.filePath ? null : r.filePath;
-      },
+      chooseJournalCsv: saveCsv('Export the journal as CSV', 'landscape-export-journal.csv'),
       async choosePayloadStore() {
         const r = await dialog.showOpenDialog(win, { title: 'Choose the payload store folder', properties: ['openDirectory'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
-      async chooseProblemsCsv() {
-        const r = await dialog.showSaveDialog(win, {
-          title: 'Export the payload problems as CSV',
-          defaultPath: path.join(app.getPath('documents'), 'payload-problems.csv'),
-          filters: [{ name: 'CSV', extensions: ['csv'] }],
-          properties: ['showOverwriteConfirmation', 'createDirectory'],
-        });
-        return r.canceled || !r.filePath ? null : r.filePath;
-      },
+      chooseProblemsCsv: saveCsv('Export the payload problems as CSV', 'payload-problems.csv'),
     },
     openExternal: safeOpenExternal,
     showInFolder: safeShowItemInFolder,

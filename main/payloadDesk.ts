@@ -14,20 +14,12 @@ import type { AuditReport } from '../app/payloads/audit.js';
 import { isFolder, locateStore } from '../app/payloads/locate.js';
 import { previewPayload } from '../app/payloads/preview.js';
 import { PayloadStore } from '../app/payloads/store.js';
-import { rateAndEta } from './jobProgress.js';
 import { writeWhole } from './journal.js';
 import type { RecentStore } from './recent.js';
-import { BridgeError, failure, type Logger } from './results.js';
+import { PolledJobs } from './polledJobs.js';
+import { BridgeError, type Logger } from './results.js';
 import type { AuditFn } from './workerAudit.js';
 
-interface Job {
-  status: PayloadAuditStatus;
-  controller: AbortController;
-  startedAt: number;
-  handle: string;
-  /** Settles when the audit has ended (its worker stopped, its snapshot lease released). */
-  ended: Promise<void>;
-}
 
 export interface PayloadDeskDeps {
   recent: RecentStore;
@@ -36,6 +28,9 @@ export interface PayloadDeskDeps {
   now: () => number;
   log: Logger;
 }
+
+/** Finished audits kept until their end is read (one runs per database at a time). */
+const AUDITS_KEPT_UNREAD = 8;
 
 const CSV_COLUMNS = ['status', 'ref', 'table', 'column', 'id', 'reason'] as const;
 
@@ -49,11 +44,13 @@ export function problemsCsv(r: AuditReport): string {
 
 export class PayloadDesk {
   private readonly stores = new Map<string, PayloadStoreView>();
-  private readonly jobs = new Map<string, Job>();
+  private readonly audits: PolledJobs<AuditReport, PayloadAuditStatus>;
   /** The last finished audit of each database (for its CSV of problems). */
   private readonly lastReport = new Map<string, AuditReport>();
 
-  constructor(private readonly deps: PayloadDeskDeps) {}
+  constructor(private readonly deps: PayloadDeskDeps) {
+    this.audits = new PolledJobs({ now: deps.now, log: deps.log, what: 'audit', area: 'payloads:audit', keepUnread: AUDITS_KEPT_UNREAD });
+  }
 
   /** The store of an open database: chosen this session, remembered, or found; path null when none. */
   storeOf(handle: string, db: Landscape): PayloadStoreView {
@@ -108,48 +105,31 @@ export class PayloadDesk {
 
   /** Starts an audit of a run (or every run) of an open database; one at a time per database. */
   startAudit(handle: string, db: Landscape, runId: string | null, shownPaths: () => string[]): string {
-    if ([...this.jobs.values()].some((j) => j.handle === handle && j.status.state === 'running')) {
-      throw new BridgeError('AUDIT_BUSY', 'an audit of this database is already running');
-    }
+    if (this.audits.running(handle).length > 0) throw new BridgeError('AUDIT_BUSY', 'an audit of this database is already running');
     const store = this.openStore(handle, db);
     if (!store) throw new BridgeError('NO_STORE', 'choose the payload store folder first');
-    const jobId = this.deps.newId();
-    const controller = new AbortController();
-    const s: PayloadAuditStatus = { jobId, state: 'running', done: 0, total: 0, rate: 0, etaMs: null };
-    const ended = this.deps
-      .audit(db, { runId, store: store.path, signal: controller.signal, onProgress: (done, total) => Object.assign(s, { done, total }) })
-      .then((report) => {
+    const s: PayloadAuditStatus = { jobId: this.deps.newId(), state: 'running', done: 0, total: 0, rate: 0, etaMs: null };
+    const onProgress = (done: number, total: number) => Object.assign(s, { done, total });
+    this.audits.run(
+      s,
+      handle,
+      async (signal) => {
+        const report = await this.deps.audit(db, { runId, store: store.path, signal, onProgress });
         this.lastReport.set(handle, report);
-        s.state = 'done';
-        s.done = s.total;
-        s.report = { ...report, problems: report.problems.slice(0, AUDIT_PROBLEMS_SHOWN) };
-      })
-      .catch((e: unknown) => {
-        s.state = isLandscapeError(e) && e.code === 'CANCELLED' ? 'cancelled' : 'failed';
-        const f = failure(e, shownPaths(), this.deps.log, 'payloads:audit');
-        if (!f.ok) s.error = { code: f.code, message: f.message };
-      });
-    this.jobs.set(jobId, { controller, handle, startedAt: this.deps.now(), status: s, ended });
-    return jobId;
+        return { ...report, problems: report.problems.slice(0, AUDIT_PROBLEMS_SHOWN) };
+      },
+      shownPaths,
+    );
+    return s.jobId;
   }
 
   /** A job's status; reading a finished job's end forgets the job (its report stays for the CSV). */
   auditStatus(jobId: string): PayloadAuditStatus {
-    const job = this.job(jobId);
-    const s = job.status;
-    if (s.state === 'running') Object.assign(s, rateAndEta(s.done, s.total, job.startedAt, this.deps.now()));
-    else {
-      s.etaMs = s.state === 'done' ? 0 : null;
-      this.jobs.delete(jobId);
-    }
-    return structuredClone(s);
+    return this.audits.status(jobId);
   }
 
   cancelAudit(jobId: string): boolean {
-    const job = this.job(jobId);
-    if (job.status.state !== 'running') return false;
-    job.controller.abort();
-    return true;
+    return this.audits.cancel(jobId);
   }
 
   /** The database's last finished audit; NO_AUDIT when there is none. */
@@ -175,21 +155,15 @@ export class PayloadDesk {
   close(handle: string): void {
     this.stores.delete(handle);
     this.lastReport.delete(handle);
-    for (const j of this.jobs.values()) if (j.handle === handle && j.status.state === 'running') j.controller.abort();
+    this.audits.cancelUsing(handle);
   }
 
   cancelAll(): void {
-    for (const j of this.jobs.values()) if (j.status.state === 'running') j.controller.abort();
+    this.audits.cancelAll();
   }
 
   /** Settles when every audit running now has ended. */
   async whenIdle(): Promise<void> {
-    await Promise.all([...this.jobs.values()].map((j) => j.ended));
-  }
-
-  private job(jobId: string): Job {
-    const job = this.jobs.get(jobId);
-    if (!job) throw new BridgeError('UNKNOWN_JOB', 'no such audit job (it may have finished and been read already)');
-    return job;
+    await this.audits.whenIdle();
   }
 }

@@ -15,7 +15,8 @@ import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { cellKey, copyStore, distinct, refCellsByRun, storeFile, treeSnapshot, type RefCell } from '../helpers/payloadRefs.js';
 import { tempDir } from '../helpers/paths.js';
 import { AuditPanel, PayloadPanels } from './payloadPages.js';
-import { RunPage, RunsPage, StartPage } from './pages.js';
+import { openDatabase } from './overviewPages.js';
+import type { RunPage } from './pages.js';
 import { buildRenderer, launchApp, type App } from './support.js';
 
 describe('payloads end to end', { timeout: 240_000 }, () => {
@@ -83,10 +84,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     fs.writeFileSync(storeFile(store, corruptCall.ref), '{"status_code":200,"body":"forged"}');
     storeBefore = treeSnapshot(store);
     app = await launchApp({});
-    app.harness.queueDialog(fx.path);
-    await new StartPage(app.page).openViaDialog();
-    await new RunsPage(app.page).waitForRuns(fx.runs.length);
-    run = await new RunsPage(app.page).openRun(runId);
+    run = await (await openDatabase(app, fx.path, fx.runs.length)).openRun(runId);
   });
 
   after(async () => {

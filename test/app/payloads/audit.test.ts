@@ -10,25 +10,20 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { LandscapeDb } from '../../../app/db/open.js';
 import { auditPayloads } from '../../../app/payloads/audit.js';
 import { PayloadStore } from '../../../app/payloads/store.js';
-import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
+import { buildLandscape } from '../../fixtures/builder.js';
 import { folderFingerprint } from '../../helpers/files.js';
-import { cellKey, copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
+import { cellKey, copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot } from '../../helpers/payloadRefs.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 import { runCli } from '../../helpers/cli.js';
 
-let dir: string;
-let db: string;
-let store: string;
-let built: BuildSummary;
-let cells: Map<string, RefCell[]>;
-let written: Set<string>;
-/** The first (completed, exported) run and the run whose payloads the fixture purged. */
-let completed: string;
-let purgedRun: string;
+const { dir, db, store, built, cells, written } = payloadFixture('ld-payloads-', { runs: 3, rowsPerRun: 24, seed: 5 });
+/** The first (completed, exported) run and, after the full-size runs (planRuns), the scenario run whose payloads were purged. */
+const completed = built.runs[0]!.runId;
+const purgedRun = built.runs[3]!.runId;
 let copies = 0;
 
 const cli = (args: string[]) => runCli(args);
@@ -48,13 +43,6 @@ function damagedStore(damage: (s: string) => void): { path: string; snapshot: ()
 }
 
 const problemKeys = (r: Report) => new Set(r.problems.map((p) => `${p['status']} ${p['ref']} ${p['table']}.${p['column']} ${p['id']}`));
-
-before(() => {
-  ({ dir, db, store, built, cells, written } = payloadFixture('ld-payloads-', { runs: 3, rowsPerRun: 24, seed: 5 }));
-  completed = built.runs[0]!.runId;
-  // planRuns: the full-size runs first, then the scenario run whose payloads were purged.
-  purgedRun = built.runs[3]!.runId;
-});
 
 test('the builder writes a real store: every file is named by the SHA-256 of its bytes, under its first two characters', () => {
   assert.ok(written.size > 100);

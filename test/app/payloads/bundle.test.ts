@@ -7,22 +7,17 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { before, test } from 'node:test';
-import type { BuildSummary } from '../../fixtures/builder.js';
+import { test } from 'node:test';
 import { writeCommitRecord } from '../../../app/export/commit.js';
 import { abandon, planDestination, planPayloadFolder } from '../../../app/export/output.js';
 import { sweepExportFolder } from '../../../app/export/stale.js';
 import { listing } from '../../helpers/files.js';
-import { copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot, type RefCell } from '../../helpers/payloadRefs.js';
+import { copyStore, distinct, payloadFixture, sha256Of, storeFile, treeSnapshot } from '../../helpers/payloadRefs.js';
 import { runCli } from '../../helpers/cli.js';
 
-let dir: string;
-let db: string;
-let store: string;
-let built: BuildSummary;
-let cells: Map<string, RefCell[]>;
-let written: Set<string>;
-let purgedRun: string;
+const { dir, db, store, built, cells, written } = payloadFixture('ld-bundle-', { runs: 1, rowsPerRun: 24, seed: 8 });
+// planRuns: one full-size run, then the scenario run whose payloads the fixture purged.
+const purgedRun = built.runs[1]!.runId;
 let n = 0;
 
 const cli = (args: string[]) => runCli(args);
@@ -42,12 +37,6 @@ async function bundle(format: 'json' | 'jsonl' | 'csv', runId = purgedRun, extra
   const r = await cli(['export', db, '--run', runId, '--format', format, '--out', target, '--with-payloads', '--store', storePath, ...extra]);
   return { ...r, out, target, receipt: () => JSON.parse(fs.readFileSync(`${target}.receipt.json`, 'utf8')) as Receipt };
 }
-
-before(() => {
-  ({ dir, db, store, built, cells, written } = payloadFixture('ld-bundle-', { runs: 1, rowsPerRun: 24, seed: 8 }));
-  // planRuns: one full-size run, then the scenario run whose payloads the fixture purged.
-  purgedRun = built.runs[1]!.runId;
-});
 
 for (const format of ['json', 'jsonl', 'csv'] as const) {
   test(`${format}: every payload of the run copied byte for byte and listed with its SHA-256 and size; purged ones listed, not invented`, async () => {
