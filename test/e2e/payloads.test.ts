@@ -172,7 +172,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
   });
 
   test('the audit panel counts the run\'s payloads, lists each problem row and exports them as CSV', async () => {
-    await app.page.getByRole('tab', { name: 'Payloads' }).click();
+    await run.tab('Payloads');
     const audit = new AuditPanel(app.page);
     assert.equal(await audit.storePath(), store);
     const counts = await audit.run();
@@ -199,7 +199,7 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
     await run.startExport();
     await app.page.locator('.error-panel[data-code="PAYLOAD_CORRUPT"]').waitFor({ timeout: 60_000 });
     assert.deepEqual(fs.readdirSync(out), []);
-    await app.page.getByRole('tab', { name: 'Payloads' }).click();
+    await run.tab('Payloads');
     app.harness.queueDialog(intact);
     await new AuditPanel(app.page).chooseStore();
     await app.page.locator(`[data-testid="store-path"]`, { hasText: intact }).waitFor();

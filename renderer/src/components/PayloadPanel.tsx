@@ -60,7 +60,7 @@ export default function PayloadPanel(props: { handle: string; target: PayloadTar
             <span className="mono small payload-ref" title={p.ref}>
               {p.ref.length > 20 ? `${p.ref.slice(0, 12)}…${p.ref.slice(-6)}` : p.ref}
             </span>
-            <CopyButton text={p.ref} label={`Copy the ${label.toLowerCase()} ref`}>Copy ref</CopyButton>
+            <CopyButton text={p.ref} label={`Copy ref of the ${label.toLowerCase()}`}>Copy ref</CopyButton>
           </>
         )}
         <span className="spacer" />
