@@ -9,7 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Landscape, ReaderHandle } from '../app/db/landscape.js';
 import { openShared } from '../app/db/openTarget.js';
-import { isLandscapeError } from '../app/errors.js';
+import { errorMessage } from './workerJob.js';
 import { exportRun, type ExportOptions } from '../app/export/exportRun.js';
 
 type StartMessage = { type: 'start'; handle: ReaderHandle; cancel: Int32Array; opts: Omit<ExportOptions, 'onProgress' | 'signal' | 'key'> & { key: Uint8Array | null } };
@@ -37,7 +37,7 @@ if (port) {
       });
       port?.postMessage({ type: 'done', result });
     } catch (e) {
-      port?.postMessage({ type: 'error', code: isLandscapeError(e) ? e.code : 'INTERNAL', message: isLandscapeError(e) ? e.message : 'the export failed unexpectedly', detail: e instanceof Error ? e.stack : String(e) });
+      port?.postMessage(errorMessage(e, 'export'));
     } finally {
       db?.close();
       port?.close();

@@ -41,6 +41,8 @@ import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
 import type { JobControl } from './shutdown.js';
 import type { VerifyFn } from './workerVerify.js';
+import { PayloadDesk } from './payloadDesk.js';
+import { inProcessAudit, type AuditFn } from './workerAudit.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
@@ -60,6 +62,8 @@ export interface Core {
   exportRun: ExportFn;
   /** Runs a verification (in the app and harness: a worker thread per call), with progress and cancel. */
   verify: VerifyFn;
+  /** Runs a payload audit (in the app and harness: a worker thread per audit). */
+  audit: AuditFn;
 }
 
 export interface HandlerDeps {
@@ -76,6 +80,10 @@ export interface HandlerDeps {
     openPublicKey?(): Promise<string | null>;
     /** Shows a save dialog for the export journal as CSV. */
     chooseJournalCsv?(): Promise<string | null>;
+    /** Shows a folder picker for a database's payload store. */
+    choosePayloadStore?(): Promise<string | null>;
+    /** Shows a save dialog for the problems of a payload audit as CSV. */
+    chooseProblemsCsv?(): Promise<string | null>;
   };
   /** Reveals a file in the OS file manager (the single trusted wrapper; paths pre-vetted here). */
   showInFolder?(target: string): void;
@@ -131,12 +139,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ...(r.onProgress ? { onProgress: r.onProgress } : {}),
         ...(r.signal ? { signal: r.signal } : {}),
       }),
+    audit: inProcessAudit,
     ...deps.core,
   };
   const session = new Session(newId);
   const openings = new Openings(now);
   const jobs = new ExportJobs({ newId, now, log: deps.log, exportRun: core.exportRun });
   const verifications = new VerifyJobs({ newId, now, log: deps.log, verify: core.verify });
+  const payloads = new PayloadDesk({ recent: deps.recent, audit: core.audit, newId, now, log: deps.log });
+  const shown = () => [...session.shownPaths(), ...payloads.storePaths()];
 
   type Impl = { [K in OpName]: (input: ReturnType<typeof validateInput<K>>) => Promise<OpResult<K>> | OpResult<K> };
   const impl: Impl = {
@@ -156,11 +167,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dialog:chooseExportDestination': async ({ handle, runId, format }) => {
       session.get(handle);
       const safeRun = runId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'run';
-      const chosen = await deps.dialogs.chooseExportDestination(format === 'csv' ? `${safeRun}-csv` : `${safeRun}.${format}`, format);
-      if (chosen === null) return { path: null };
-      const abs = path.resolve(chosen);
-      session.grant(abs);
-      return { path: abs };
+      return writeGrant(await deps.dialogs.chooseExportDestination(format === 'csv' ? `${safeRun}-csv` : `${safeRun}.${format}`, format));
     },
     'recent:list': () => ({ files: deps.recent.list() }),
     'db:open': async ({ path: file }) => opened(await openings.track(file, (t) => core.open(file, undefined, t))),
@@ -179,6 +186,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const e = session.get(handle);
       if (e.activeExport) jobs.cancel(e.activeExport);
       verifications.cancelUsing(handle);
+      payloads.close(handle);
       return { closed: session.close(handle) };
     },
     'runs:list': ({ handle }) => ({ runs: core.listRuns(session.get(handle).db, { counts: true }) }),
@@ -205,17 +213,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const record = core.findRecord(session.get(handle).db, runId, recordType as DataRecordType, id);
       return { record: record ? (toPlain(record as Record<string, PyValue>) as Record<string, unknown>) : null };
     },
-    'export:start': ({ handle, runId, format, profile, destination, signing, force }) => {
+    'export:start': ({ handle, runId, format, profile, destination, signing, force, withPayloads }) => {
       const entry = session.get(handle);
       if (!session.isGranted(destination)) {
         throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose the export destination with the Choose… button first');
       }
       if (entry.activeExport) throw new BridgeError('EXPORT_BUSY', 'an export of this database is already running');
       const key = signing.mode === 'none' ? null : signing.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(signing.key, 'utf8');
+      const bundle = withPayloads ? { payloads: { store: payloads.bundleStore(handle, entry.db) } } : {};
       const jobId = jobs.start(
         entry.db,
-        { runId, format, profile, out: path.resolve(destination), key, force, env },
-        () => session.shownPaths(),
+        { runId, format, profile, out: path.resolve(destination), key, force, env, ...bundle },
+        shown,
         (final) => {
           entry.activeExport = null;
           if (final.result) session.recordExported(final.result.target, final.result.receiptPath);
@@ -262,13 +271,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'verify:status': ({ jobId }) => verifications.status(jobId),
     'verify:cancel': ({ jobId }) => ({ cancelled: verifications.cancel(jobId) }),
     'journal:list': () => ({ entries: needJournal().list() }),
-    'dialog:chooseJournalCsv': async () => {
-      const chosen = await needDialog(deps.dialogs.chooseJournalCsv)();
-      if (chosen === null) return { path: null };
-      const abs = path.resolve(chosen);
-      session.grant(abs);
-      return { path: abs };
-    },
+    'dialog:chooseJournalCsv': async () => writeGrant(await needDialog(deps.dialogs.chooseJournalCsv)()),
     'journal:exportCsv': ({ destination }) => {
       const journal = needJournal();
       if (!session.isGranted(destination)) throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose where to save the journal with the Export as CSV… button');
@@ -288,6 +291,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { saved: true };
     },
     'lineage:resolve': ({ handle, runId, text }) => core.resolveLineageKey(session.get(handle).db, runId, text),
+    'payloads:store': ({ handle }) => payloads.storeOf(handle, session.get(handle).db),
+    'dialog:choosePayloadStore': async ({ handle }) => {
+      const { db } = session.get(handle);
+      const chosen = await needDialog(deps.dialogs.choosePayloadStore)();
+      return chosen === null ? payloads.storeOf(handle, db) : payloads.choose(handle, db, path.resolve(chosen));
+    },
+    'payloads:preview': async ({ handle, table, column, id, full }) => ({ preview: await payloads.preview(handle, session.get(handle).db, { table, column, id }, full) }),
+    'payloads:auditStart': ({ handle, runId }) => ({ jobId: payloads.startAudit(handle, session.get(handle).db, runId, shown) }),
+    'payloads:auditStatus': ({ jobId }) => payloads.auditStatus(jobId),
+    'payloads:auditCancel': ({ jobId }) => ({ cancelled: payloads.cancelAudit(jobId) }),
+    'dialog:chooseProblemsCsv': async () => writeGrant(await needDialog(deps.dialogs.chooseProblemsCsv)()),
+    'payloads:exportProblemsCsv': ({ handle, destination }) => {
+      session.get(handle);
+      payloads.lastAudit(handle);
+      if (!session.isGranted(destination)) throw new BridgeError('DESTINATION_NOT_GRANTED', 'choose where to save the problems with the Export problems as CSV… button');
+      return payloads.exportProblems(handle, path.resolve(destination));
+    },
     'lineage:get': ({ handle, runId, rowIndex, tokenId }) => {
       const { db } = session.get(handle);
       const found = core.rowLineage(db, runId, tokenId !== null ? { tokenId } : { rowIndex: rowIndex ?? 0 });
@@ -314,6 +334,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   function needDialog<A extends unknown[]>(d: ((...a: A) => Promise<string | null>) | undefined): (...a: A) => Promise<string | null> {
     if (!d) throw new BridgeError('NOT_AVAILABLE', 'this dialog is not available here');
     return d;
+  }
+
+  /** A path picked in a save dialog becomes a destination this session may write. */
+  function writeGrant(chosen: string | null): { path: string | null } {
+    if (chosen === null) return { path: null };
+    const abs = path.resolve(chosen);
+    session.grant(abs);
+    return { path: abs };
   }
 
   /** A path picked in an open dialog becomes readable (never writable) for this session. */
@@ -383,25 +411,27 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       } catch (e) {
         // A database the user tried to open may be named in its own error message.
         const tried = op === 'db:open' || op === 'db:unlock' ? (input as { path?: unknown } | null)?.path : undefined;
-        const shown = typeof tried === 'string' ? [...session.shownPaths(), path.resolve(tried)] : session.shownPaths();
-        return failure(e, shown, deps.log, op);
+        return failure(e, typeof tried === 'string' ? [...shown(), path.resolve(tried)] : shown(), deps.log, op);
       }
     };
   }
   const result = handlers as Handlers;
   controls.set(result, {
     running: () => ({ exports: jobs.runningCount(), verifications: verifications.runningCount() }),
+    // A payload audit only reads: quitting cancels it without asking, and waits for it to end.
     cancelAll: () => {
       jobs.cancelAll();
       verifications.cancelAll();
+      payloads.cancelAll();
     },
     whenIdle: async () => {
-      await Promise.all([jobs.whenIdle(), verifications.whenIdle()]);
+      await Promise.all([jobs.whenIdle(), verifications.whenIdle(), payloads.whenIdle()]);
     },
   });
   disposers.set(result, () => {
     jobs.cancelAll();
     verifications.cancelAll();
+    payloads.cancelAll();
     session.closeAll();
   });
   return result;

@@ -20,6 +20,7 @@ import { aboutText, buildMenuTemplate } from './menu.js';
 import { fileRecentStore, type RecentStore } from './recent.js';
 import { workerExport } from './workerExport.js';
 import { workerVerify } from './workerVerify.js';
+import { workerAudit } from './workerAudit.js';
 import type { Logger } from './results.js';
 import { contentSecurityPolicy, isAllowedNavigation, isSafeExternalUrl, isTrustedSender, mainWindowOptions } from './security.js';
 import { Shutdown } from './shutdown.js';
@@ -125,6 +126,15 @@ function createWindow(): void {
     const r = await dialog.showOpenDialog(win, { title, properties: ['openFile'], filters: [...filters, { name: 'All files', extensions: ['*'] }] });
     return r.canceled ? null : (r.filePaths[0] ?? null);
   };
+  const saveCsv = (title: string, defaultName: string) => async () => {
+    const r = await dialog.showSaveDialog(win, {
+      title,
+      defaultPath: path.join(app.getPath('documents'), defaultName),
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+      properties: ['showOverwriteConfirmation', 'createDirectory'],
+    });
+    return r.canceled || !r.filePath ? null : r.filePath;
+  };
   const handlers: Handlers = createHandlers({
     dialogs: {
       async openDatabase() {
@@ -160,15 +170,12 @@ function createWindow(): void {
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       openPublicKey: openFile('Public key (Ed25519, PEM)', [{ name: 'Public keys', extensions: ['pub', 'pem'] }]),
-      async chooseJournalCsv() {
-        const r = await dialog.showSaveDialog(win, {
-          title: 'Export the journal as CSV',
-          defaultPath: path.join(app.getPath('documents'), 'landscape-export-journal.csv'),
-          filters: [{ name: 'CSV', extensions: ['csv'] }],
-          properties: ['showOverwriteConfirmation', 'createDirectory'],
-        });
-        return r.canceled || !r.filePath ? null : r.filePath;
+      chooseJournalCsv: saveCsv('Export the journal as CSV', 'landscape-export-journal.csv'),
+      async choosePayloadStore() {
+        const r = await dialog.showOpenDialog(win, { title: 'Choose the payload store folder', properties: ['openDirectory'] });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
       },
+      chooseProblemsCsv: saveCsv('Export the payload problems as CSV', 'payload-problems.csv'),
     },
     openExternal: safeOpenExternal,
     showInFolder: safeShowItemInFolder,
@@ -178,6 +185,7 @@ function createWindow(): void {
     core: {
       exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log, path.join(__dirname, 'chunkWorker.cjs')),
       verify: workerVerify(path.join(__dirname, 'verifyWorker.cjs'), log),
+      audit: workerAudit(path.join(__dirname, 'auditWorker.cjs'), log),
     },
     ...(journal ? { journal } : {}),
     samplePath: samplePath(),

@@ -132,13 +132,21 @@ export function journalCsv(entries: readonly JournalEntry[]): string {
 
 /** Writes the journal CSV to `destination` through a temporary file renamed on success. */
 export function writeJournalCsv(entries: readonly JournalEntry[], destination: string): number {
+  writeWhole(destination, journalCsv(entries));
+  return entries.length;
+}
+
+/**
+ * Writes a small text file whole: to a temporary name beside it, then renamed over the
+ * destination, so a failure leaves the old file (or none) and never a partial one.
+ */
+export function writeWhole(destination: string, text: string): void {
   const tmp = `${destination}.${process.pid}.${Date.now()}.tmp`;
   try {
-    fs.writeFileSync(tmp, journalCsv(entries), { flag: 'wx' });
+    fs.writeFileSync(tmp, text, { flag: 'wx' });
     fs.renameSync(tmp, destination);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw outputError(e, `cannot write ${destination}`);
   }
-  return entries.length;
 }

@@ -47,8 +47,8 @@ export interface MenuActions {
   shortcuts(): void;
 }
 
-/** The run tabs in order, as the View menu lists them (Alt+1 … Alt+6). */
-export const RUN_TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage'] as const;
+/** The run tabs in order, as the View menu lists them (Alt+1 … Alt+7). */
+export const RUN_TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage', 'Payloads'] as const;
 
 /** Longest recent-file label; the full path stays in the action. */
 const MAX_LABEL = 60;

@@ -6,7 +6,7 @@
  * or error (code and message only; the stack as detail for main's log).
  */
 import { parentPort } from 'node:worker_threads';
-import { isLandscapeError } from '../app/errors.js';
+import { errorMessage } from './workerJob.js';
 import { verifyExport, type VerifyOptions } from '../app/verify/verify.js';
 import type { ReaderHandle } from '../app/db/landscape.js';
 
@@ -50,12 +50,7 @@ if (port) {
       const report = await verifyExport(m.path, opts);
       port?.postMessage({ type: 'done', report });
     } catch (e) {
-      port?.postMessage({
-        type: 'error',
-        code: isLandscapeError(e) ? e.code : 'INTERNAL',
-        message: isLandscapeError(e) ? e.message : 'verification failed unexpectedly',
-        detail: e instanceof Error ? e.stack : String(e),
-      });
+      port?.postMessage(errorMessage(e, 'verification'));
     } finally {
       port?.close();
     }

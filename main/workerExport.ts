@@ -4,13 +4,11 @@
  * cancel) however large the run. The signing key, and an encrypted database's file key, are
  * copied to the worker in memory and nowhere else.
  */
-import { LandscapeError, ERROR_CODES, type ErrorCode } from '../app/errors.js';
 import type { ExportResult } from '../app/export/exportRun.js';
 import type { ExportFn } from './exportJobs.js';
 import type { Logger } from './results.js';
-import { startWorker } from '../app/worker.js';
 import { EXPORTING_THREAD_YOUNG_MB } from '../app/export/parallel.js';
-import { cancelNow, createCancelWord } from '../app/db/postgres/bridge.js';
+import { runWorkerJob, sharedState } from './workerJob.js';
 
 /**
  * `entry` is the worker script: the bundled `exportWorker.cjs` in the app, or the TypeScript
@@ -19,47 +17,26 @@ import { cancelNow, createCancelWord } from '../app/db/postgres/bridge.js';
  * exporter (app/export/chunkWorker.ts); without it the exporter looks beside its own module.
  */
 export function workerExport(entry: string, log: Logger, chunkEntry?: string): ExportFn {
-  return (db, opts) =>
-    new Promise<ExportResult>((resolve, reject) => {
+  return (db, opts) => {
+    const { signal, onProgress, key, ...rest } = opts;
+    // In the bundle the exporter cannot find its chunk worker beside itself: it is told where it is.
+    const parallel = chunkEntry ? { parallel: { ...rest.parallel, workerEntry: chunkEntry } } : {};
+    // The worker reads what this session reads (SQLite: the same private snapshot, kept on disk
+    // until the worker is done; PostgreSQL: its own connection to the same database).
+    const { handle, release, wipe, cancel, onCancel } = sharedState(db);
+    return runWorkerJob<ExportResult>({
+      entry,
       // A whole export runs in this thread: a modest young generation keeps its peak down (parallel.ts).
-      const worker = startWorker(entry, { resourceLimits: { maxYoungGenerationSizeMb: EXPORTING_THREAD_YOUNG_MB } });
-      // The worker reads what this session reads (SQLite: the same private snapshot, kept on disk
-      // until the worker is done; PostgreSQL: its own connection to the same database).
-      if (!db.share) throw new LandscapeError('INTERNAL', 'this database cannot be read from another thread');
-      const { handle, release } = db.share();
-      // A PostgreSQL statement blocks the worker's thread: cancelling sets this word, which stops it on the server.
-      const cancel = createCancelWord();
-      let settled = false;
-      const finish = (f: () => void) => {
-        if (!settled) {
-          settled = true;
-          release();
-          f();
-        }
-      };
-      const onAbort = () => {
-        cancelNow(cancel);
-        worker.postMessage({ type: 'cancel' });
-      };
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      worker.on('message', (m: { type: string; done?: number; total?: number; result?: ExportResult; code?: string; message?: string; detail?: string }) => {
-        if (m.type === 'progress') opts.onProgress?.({ done: m.done ?? 0, total: m.total ?? 0 });
-        else if (m.type === 'done' && m.result) finish(() => resolve(m.result as ExportResult));
-        else if (m.type === 'error') {
-          const code = (ERROR_CODES as string[]).includes(m.code ?? '') ? (m.code as ErrorCode) : 'INTERNAL';
-          if (code === 'INTERNAL') log.error('export worker failed', m.detail);
-          finish(() => reject(new LandscapeError(code, m.message ?? 'the export failed')));
-        }
-      });
-      worker.on('error', (e) => finish(() => reject(e)));
-      worker.on('exit', () => {
-        opts.signal?.removeEventListener('abort', onAbort);
-        finish(() => reject(new LandscapeError('INTERNAL', 'the export worker stopped unexpectedly')));
-      });
-      const { signal: _s, onProgress: _p, key, ...rest } = opts;
-      // In the bundle the exporter cannot find its chunk worker beside itself: it is told where it is.
-      const parallel = chunkEntry ? { parallel: { ...rest.parallel, workerEntry: chunkEntry } } : {};
-      worker.postMessage({ type: 'start', handle, cancel, opts: { ...rest, ...parallel, key: key ? new Uint8Array(key) : null } });
-      handle.key?.fill(0);
+      resourceLimits: { maxYoungGenerationSizeMb: EXPORTING_THREAD_YOUNG_MB },
+      log,
+      what: 'export',
+      signal,
+      release,
+      wipe,
+      onCancel,
+      start: { handle, cancel, opts: { ...rest, ...parallel, key: key ? new Uint8Array(key) : null } },
+      onProgress: (m) => onProgress?.({ done: Number(m['done'] ?? 0), total: Number(m['total'] ?? 0) }),
+      result: (m) => m['result'] as ExportResult,
     });
+  };
 }

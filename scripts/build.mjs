@@ -21,6 +21,6 @@ function run(cmd, args, label) {
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 run(bin('tsc'), ['-p', 'tsconfig.build.json'], 'core and CLI (tsc)');
 if (existsSync(join(root, 'scripts', 'bundle.mjs'))) run(process.execPath, ['scripts/bundle.mjs'], 'desktop bundles');
-if (!existsSync(join(root, 'samples', 'sample.db'))) {
-  run(process.execPath, ['--import', 'tsx', 'scripts/sample.ts'], 'sample database (samples/sample.db)');
+if (!existsSync(join(root, 'samples', 'sample.db')) || !existsSync(join(root, 'samples', 'payloads'))) {
+  run(process.execPath, ['--import', 'tsx', 'scripts/sample.ts'], 'sample database (samples/sample.db) and its payload store');
 }

@@ -19,6 +19,7 @@ import { openJournal } from '../main/journal.js';
 import { fileRecentStore } from '../main/recent.js';
 import { workerExport } from '../main/workerExport.js';
 import { workerVerify } from '../main/workerVerify.js';
+import { workerAudit } from '../main/workerAudit.js';
 import { contentSecurityPolicy } from '../main/security.js';
 import { Shutdown, type JobControl } from '../main/shutdown.js';
 import { fileLastViewStore } from '../main/windowState.js';
@@ -96,7 +97,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const log = { error: (m: string, e?: unknown) => console.error(`[harness] ${m}`, e), info: () => undefined };
   const handlers = createHandlers({
     // Exports run in a worker thread, exactly as in the app (here from the TypeScript source).
-    core: { exportRun: workerExport(path.join(ROOT, 'main', 'exportWorker.ts'), log), verify: workerVerify(path.join(ROOT, 'main', 'verifyWorker.ts'), log) },
+    core: {
+      exportRun: workerExport(path.join(ROOT, 'main', 'exportWorker.ts'), log),
+      verify: workerVerify(path.join(ROOT, 'main', 'verifyWorker.ts'), log),
+      audit: workerAudit(path.join(ROOT, 'main', 'auditWorker.ts'), log),
+    },
     dialogs: {
       openDatabase: async () => (dialogQueue.length > 0 ? next() : (fb?.database ?? null)),
       chooseExportDestination: async (name) => (dialogQueue.length > 0 ? next() : fb?.exportDir ? path.join(fb.exportDir, name) : null),
@@ -104,6 +109,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       openExport: async () => next(),
       openPublicKey: async () => next(),
       chooseJournalCsv: async () => (dialogQueue.length > 0 ? next() : fb?.exportDir ? path.join(fb.exportDir, 'export-journal.csv') : null),
+      choosePayloadStore: async () => next(),
+      chooseProblemsCsv: async () => (dialogQueue.length > 0 ? next() : fb?.exportDir ? path.join(fb.exportDir, 'payload-problems.csv') : null),
     },
     openExternal: async (url) => void opened.push(url),
     showInFolder: (p) => void shown.push(p),

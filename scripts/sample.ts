@@ -1,11 +1,12 @@
 /**
  * Node script (not part of the app): writes a sample ELSPETH Landscape database for manual
- * testing with the deterministic fixture builder.
+ * testing with the deterministic fixture builder, and its payload store as `payloads/` beside it
+ * (where `elspeth purge` and the app look for it).
  *
  *   node --import tsx scripts/sample.ts [--out samples/sample.db] [--runs N] [--rows N]
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildLandscape } from '../test/fixtures/builder.js';
 
@@ -29,6 +30,8 @@ const { values } = parseArgs({
 
 const out = resolve(values.out);
 mkdirSync(dirname(out), { recursive: true });
-// buildLandscape replaces the file and removes any -wal/-shm beside it.
-const summary = buildLandscape(out, { runs: count('runs', values.runs), rowsPerRun: count('rows', values.rows) });
+// buildLandscape replaces the file and removes any -wal/-shm beside it; the store is rewritten whole.
+const payloadStore = join(dirname(out), 'payloads');
+rmSync(payloadStore, { recursive: true, force: true });
+const summary = buildLandscape(out, { runs: count('runs', values.runs), rowsPerRun: count('rows', values.rows), payloadStore });
 process.stdout.write(`${summary.path} runs: ${summary.runs.map((r) => r.runId).join(' ')}\n`);

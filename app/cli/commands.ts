@@ -3,8 +3,9 @@ import type { PassphraseSource } from '../db/cipher.js';
 import type { Landscape } from '../db/landscape.js';
 import { openTargetAsync } from '../db/openTarget.js';
 import { LandscapeError } from '../errors.js';
-import { exportRun, type ExportPhase } from '../export/exportRun.js';
+import { exportRun, resolveRunId, type ExportPhase } from '../export/exportRun.js';
 import type { Cleanup } from '../export/stale.js';
+import { openStoreFor } from '../payloads/locate.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/receipt.js';
 import { isProfile, isRecordType, type DataRecordType } from '../export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../export/sign.js';
@@ -28,12 +29,15 @@ export const USAGE = `usage:
                          [--sign] [--key-env NAME] [--profile elspeth|complete] [--force] [--spreadsheet-safe]
                          [--sign-receipt <private key> [--passphrase-env NAME]] [--previous <receipt>] [--threads N | --memory-budget MiB]
                          [--elspeth 0.4|0.5]   (default: the line that wrote the database)
+                         [--with-payloads [--store DIR]]
   landscape-desk verify  <export file or folder> [--key-env NAME] [--public-key FILE] [--db <db> [--audit-key-env NAME] [--elspeth 0.4|0.5]] [--json]
                          (HMAC key from ELSPETH_SIGNING_KEY unless --key-env; receipt read from <export>.receipt.json)
   landscape-desk keygen  --out <name> [--passphrase-env NAME]   (writes <name>.key, mode 0600, and <name>.pub)
   landscape-desk schema  <db> --run <id> [--json]
   landscape-desk diff    <db> --run <id> (--against <id> | --against-db <db2> --against-run <id> | --against-file <schema.json>) [--json]
   landscape-desk resume-check <db> --run <id> [--elspeth 0.4|0.5] [--json]
+  landscape-desk payloads <db> (--run <id|latest> | --all-runs) [--store DIR] [--json]
+                         (hashes every payload the run references; exit 1 when one is corrupt)
 options common to all: --debug (stack traces on errors), --help
 every command that opens a database also takes --audit-key-env NAME: an encrypted (SQLCipher) database's
   passphrase is read from the environment variable ELSPETH_AUDIT_KEY, or from NAME (never from an argument)
@@ -143,6 +147,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
       elspeth: { type: 'string' },
       'memory-budget': { type: 'string' },
       ...AUDIT_KEY_OPTION,
+      'with-payloads': { type: 'boolean' }, store: { type: 'string' },
     },
     ['db'],
   );
@@ -164,11 +169,15 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const previousReceipt = str(values, 'previous');
   const out = str(values, 'out', true);
   const runId = str(values, 'run', true);
+  const withPayloads = Boolean(values['with-payloads']);
+  if (values['store'] !== undefined && !withPayloads) throw new LandscapeError('USAGE', '--store only makes sense with --with-payloads');
   const passphrase = auditPassphrase(values, io.env);
   const bar = new ProgressBar(io, 'exporting');
   const pause = io.pause;
   try {
     return await withDb(positionals[0]!, io, passphrase, async (db) => {
+      const bundle = withPayloads ? openStoreFor(db, resolveRunId(db, runId), str(values, 'store')) : null;
+      if (bundle) io.stderr(`payload store: ${bundle.store.path} (${bundle.how})\n`);
       const result = await exportRun(db, {
         runId, format: format as ExportFormat, out, profile, key, force: Boolean(values['force']), spreadsheetSafe: Boolean(values['spreadsheet-safe']),
         ...(io.signal ? { signal: io.signal } : {}), env: io.env, onProgress: (p) => bar.update(p.done, p.total),
@@ -181,12 +190,14 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
         ...(threadsText !== undefined ? { parallel: { threads: Number(threadsText) } } : {}),
         ...(line ? { line } : {}),
         ...(budgetText !== undefined ? { parallel: { memoryBudgetMb: Number(budgetText) } } : {}),
+        ...(bundle ? { payloads: { store: bundle.store.path } } : {}),
       });
       bar.clear();
       const r = result.receipt;
       io.stdout(`exported run ${r.run_id}: ${r.record_count} records${r.signed ? ' (signed)' : ''} to ${result.target}\n`);
       io.stdout(`written by ${r.database.writer.label}; exported as ELSPETH ${r.export_format.elspeth_line} (${r.export_format.elspeth_version}) writes it\n`);
       if (r.final_hash) io.stdout(`final hash: ${r.final_hash}\n`);
+      if (r.payloads) io.stdout(`payloads: ${r.payloads.files.length} copied to ${r.payloads.folder}, ${r.payloads.purged.length} purged (listed in the receipt)\n`);
       io.stdout(`receipt: ${result.receiptPath}${r.signature ? ` (Ed25519-signed, key ${r.signature.public_key_fingerprint})` : ''}\n`);
       return 0;
     });

@@ -13,6 +13,7 @@ import type { Io } from './output.js';
 import { Interrupts, signalExitCode, type HandledSignal } from './signals.js';
 import { keygenCommand, verifyCommand } from '../verify/cli.js';
 import { needsThread, runInThread } from './thread.js';
+import { payloadsCommand } from '../payloads/cli.js';
 
 const EXIT: Record<ErrorArea, number> = { usage: 2, input: 3, output: 4, internal: 5, cancelled: 130, verify: 1 };
 
@@ -29,6 +30,7 @@ export const COMMANDS: Record<string, Command> = {
   'resume-check': resumeCheckCommand,
   verify: verifyCommand,
   keygen: keygenCommand,
+  payloads: payloadsCommand,
 };
 
 export function defaultIo(): Io {

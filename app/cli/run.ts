@@ -4,8 +4,8 @@ import { defaultIo, main } from './main.js';
 
 /**
  * TEST HOOK, not a feature: with `LANDSCAPE_DESK_TEST_PAUSE_AT=<point>` (`export:write`,
- * `export:chunk`, `export:receipt`, `export:rename`, `verify:records`, and `open:snapshot`: after the
- * first chunk of a snapshot copy, or after a clone) the command prints
+ * `export:chunk`, `export:receipt`, `export:rename`, `verify:records`, `payloads:hash`, and
+ * `open:snapshot`: after the first chunk of a snapshot copy, or after a clone) the command prints
  * `landscape-desk: test pause at <point> [(detail)]` on stderr when it reaches that point and waits there
  * until a signal cancels it, so tests can kill a real process at an exact moment instead of
  * guessing with sleeps. Only this entry reads the variable (the architecture test checks it);

@@ -1,7 +1,7 @@
 /**
  * How the command line ends when it is asked to stop: the CLI's one cancellation mechanism, which
- * every command that writes or holds temporaries takes its AbortSignal from (export, verify; the
- * payload audit and PostgreSQL queries, when they come, are cancelled through the same signal).
+ * every command that writes or holds temporaries takes its AbortSignal from (export, verify, the
+ * payload audit; PostgreSQL queries, when they come, are cancelled through the same signal).
  *
  * SIGINT (Ctrl-C), SIGTERM (`kill`, service managers, CI runners) and SIGHUP (a closed terminal)
  * are handled alike. The first cancels the work: the command stops at its next check, stops its

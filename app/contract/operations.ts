@@ -12,6 +12,9 @@ import type { RunDetail, RunSummary } from '../query/runs.js';
 import type { RunAuditSummary } from '../query/summary.js';
 import type { LineageKeyResult } from '../query/lineageKey.js';
 import type { FilterFieldKind, RecordQuery } from './recordQuery.js';
+import type { PayloadPreview } from '../payloads/preview.js';
+import type { PayloadTable } from './payloadRefs.js';
+import type { PayloadAuditStatus, PayloadStoreView } from './payloadViews.js';
 
 export type { Check, Failure, FileResult, ReceiptFacts, VerifyReport } from '../verify/report.js';
 export type { FailedOperation, NodeFailure, PreflightCheck, RunFailure } from '../query/failure.js';
@@ -22,6 +25,8 @@ export type { ResumeCheckId } from '../schema/resume.js';
 export type { VerifyPhase } from '../verify/progress.js';
 export type { FilterFieldKind, RecordFilter, RecordQuery, RecordSort } from './recordQuery.js';
 export type { LineageCall, LineageOutcome, LineageRouting, LineageState, LineageToken, RowLineage } from '../query/lineage.js';
+export type { PayloadContent, PayloadPreview, PreviewStatus } from '../payloads/preview.js';
+export type { AuditProblem, AuditReport } from '../payloads/audit.js';
 
 /** Codes the bridge itself adds to the core's codes. */
 export const BRIDGE_ERROR_CODES = [
@@ -37,6 +42,9 @@ export const BRIDGE_ERROR_CODES = [
   'FILE_NOT_GRANTED',
   'URL_NOT_ALLOWED',
   'NOT_EXPORTED',
+  'NO_STORE',
+  'AUDIT_BUSY',
+  'NO_AUDIT',
 ] as const;
 
 export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
@@ -298,6 +306,9 @@ export interface LastViewInfo {
   recordType: string | null;
 }
 
+export type { PayloadKind, PayloadTable, RefColumn } from './payloadRefs.js';
+export { AUDIT_PROBLEMS_SHOWN, type AuditState, type PayloadAuditStatus, type PayloadStoreView } from './payloadViews.js';
+
 /** Commands the application menu sends to the renderer. */
 export type MenuCommand =
   | { command: 'open' }
@@ -366,6 +377,8 @@ export interface Operations {
       destination: string;
       signing: SigningChoice;
       force: boolean;
+      /** Makes an evidence bundle with the database's payload store (optional; default false). */
+      withPayloads?: boolean;
     };
     result: { jobId: string };
   };
@@ -398,6 +411,22 @@ export interface Operations {
   'view:last': { input: Record<string, never>; result: { view: LastViewInfo | null } };
   /** Remembers the view shown now (null forgets it, e.g. after closing the database). */
   'view:save': { input: { view: LastViewInfo | null }; result: { saved: boolean } };
+  /** The payload store of an open database: remembered, or found where ELSPETH puts it. */
+  'payloads:store': { input: { handle: string }; result: PayloadStoreView };
+  /** A folder picker; the chosen folder becomes (and is remembered as) the database's store. */
+  'dialog:choosePayloadStore': { input: { handle: string }; result: PayloadStoreView };
+  /** One ref column of one row, looked up and verified in the store; null when there is no such row. */
+  'payloads:preview': {
+    input: { handle: string; table: PayloadTable; column: string; id: string; full: boolean };
+    result: { preview: PayloadPreview | null };
+  };
+  /** Starts the integrity audit of a run (or of every run, `runId` null) in the background. */
+  'payloads:auditStart': { input: { handle: string; runId: string | null }; result: { jobId: string } };
+  'payloads:auditStatus': { input: { jobId: string }; result: PayloadAuditStatus };
+  'payloads:auditCancel': { input: { jobId: string }; result: { cancelled: boolean } };
+  'dialog:chooseProblemsCsv': { input: Record<string, never>; result: { path: string | null } };
+  /** Writes the problems of the database's last finished audit as CSV. */
+  'payloads:exportProblemsCsv': { input: { handle: string; destination: string }; result: { path: string; rows: number } };
 }
 
 export type OpName = keyof Operations;
@@ -443,6 +472,14 @@ export const OP_NAMES = [
   'shell:showInFolder',
   'view:last',
   'view:save',
+  'payloads:store',
+  'dialog:choosePayloadStore',
+  'payloads:preview',
+  'payloads:auditStart',
+  'payloads:auditStatus',
+  'payloads:auditCancel',
+  'dialog:chooseProblemsCsv',
+  'payloads:exportProblemsCsv',
 ] as const satisfies readonly OpName[];
 
 /** Error codes each operation can return besides BAD_INPUT, FORBIDDEN_SENDER and INTERNAL. */
@@ -465,7 +502,7 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'records:count': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'BAD_FILTER'],
   'records:fields': ['UNKNOWN_HANDLE'],
   'records:find': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'CORRUPT_JSON'],
-  'export:start': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'DESTINATION_NOT_GRANTED', 'EXPORT_BUSY', 'SIGNING_KEY_MISSING'],
+  'export:start': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'DESTINATION_NOT_GRANTED', 'EXPORT_BUSY', 'SIGNING_KEY_MISSING', 'NO_STORE'],
   'export:status': ['UNKNOWN_JOB'],
   'export:cancel': ['UNKNOWN_JOB'],
   'dialog:openSchemaFile': [],
@@ -484,6 +521,14 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'shell:showInFolder': ['NOT_EXPORTED'],
   'view:last': [],
   'view:save': [],
+  'payloads:store': ['UNKNOWN_HANDLE'],
+  'dialog:choosePayloadStore': ['UNKNOWN_HANDLE', 'NOT_AVAILABLE', 'STORE_NOT_FOUND', 'STORE_UNREADABLE'],
+  'payloads:preview': ['UNKNOWN_HANDLE', 'STORE_UNREADABLE'],
+  'payloads:auditStart': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND', 'NO_STORE', 'AUDIT_BUSY', 'STORE_NOT_FOUND', 'STORE_UNREADABLE'],
+  'payloads:auditStatus': ['UNKNOWN_JOB'],
+  'payloads:auditCancel': ['UNKNOWN_JOB'],
+  'dialog:chooseProblemsCsv': ['NOT_AVAILABLE'],
+  'payloads:exportProblemsCsv': ['UNKNOWN_HANDLE', 'NO_AUDIT', 'DESTINATION_NOT_GRANTED', 'OUTPUT_UNWRITABLE', 'OUTPUT_NO_SPACE', 'OUTPUT_FAILED'],
 };
 
 /** The bridge object the preload (or the harness) installs as `window.landscape`. */

@@ -6,6 +6,7 @@
 import { ELSPETH_RECORD_TYPES, EXTRA_RECORD_TYPES } from '../export/recordTypes.js';
 import { INTEGER_ID_TYPES, recordIdField } from './recordIds.js';
 import { SSL_MODE_NAMES, type DiffTarget, type OpInput, type OpName, type PgConnection, type SigningChoice } from './operations.js';
+import { REF_COLUMNS, refColumnsOf } from './payloadRefs.js';
 import { QUERY_LIMITS, type RecordFilter, type RecordQuery } from './recordQuery.js';
 
 export const LIMITS = {
@@ -176,6 +177,7 @@ function pageableType(o: Obj): string {
 }
 
 const CURSOR = /^[A-Za-z0-9_-]+$/;
+const PAYLOAD_TABLES = [...new Set(REF_COLUMNS.map((c) => c.table))];
 
 const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Record<string, never>);
 
@@ -263,7 +265,7 @@ export const VALIDATORS: Validators = {
     return { handle: handle(o), runId: runId(o), recordType, id };
   },
   'export:start': (v) => {
-    const o = plainObject(v, 'input', ['handle', 'runId', 'format', 'profile', 'destination', 'signing', 'force']);
+    const o = plainObject(v, 'input', ['handle', 'runId', 'format', 'profile', 'destination', 'signing', 'force'], ['withPayloads']);
     return {
       handle: handle(o),
       runId: runId(o),
@@ -272,6 +274,7 @@ export const VALIDATORS: Validators = {
       destination: absolutePath(o, 'destination'),
       signing: signing(o['signing']),
       force: bool(o, 'force'),
+      ...('withPayloads' in o ? { withPayloads: bool(o, 'withPayloads') } : {}),
     };
   },
   'export:status': (v) => ({ jobId: jobId(v) }),
@@ -317,6 +320,25 @@ export const VALIDATORS: Validators = {
     const w = plainObject(o['view'], 'view', ['dbPath', 'runId', 'tab', 'recordType']);
     const opt = (k: string, max: number) => (w[k] === null ? null : str(w, k, max));
     return { view: { dbPath: absolutePath(w, 'dbPath'), runId: opt('runId', LIMITS.runId), tab: opt('tab', 32), recordType: opt('recordType', 64) } };
+  },
+  'payloads:store': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
+  'dialog:choosePayloadStore': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
+  'payloads:preview': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'table', 'column', 'id', 'full']);
+    const table = oneOf(o, 'table', PAYLOAD_TABLES);
+    const column = oneOf(o, 'column', refColumnsOf(table).map((c) => c.column));
+    return { handle: handle(o), table, column, id: str(o, 'id', LIMITS.runId), full: bool(o, 'full') };
+  },
+  'payloads:auditStart': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'runId']);
+    return { handle: handle(o), runId: o['runId'] === null ? null : runId(o) };
+  },
+  'payloads:auditStatus': (v) => ({ jobId: jobId(v) }),
+  'payloads:auditCancel': (v) => ({ jobId: jobId(v) }),
+  'dialog:chooseProblemsCsv': (v) => empty(v, 'dialog:chooseProblemsCsv input'),
+  'payloads:exportProblemsCsv': (v) => {
+    const o = plainObject(v, 'input', ['handle', 'destination']);
+    return { handle: handle(o), destination: absolutePath(o, 'destination') };
   },
 };
 

@@ -7,11 +7,12 @@
  * after a crash, the next export into the folder (stale.ts). Every step is skipped when already
  * done, so finishing is the same code wherever it stopped.
  *
- * Order: with `force`, the old receipt and then the old output are moved aside; the new output is
- * put in place, then the new receipt, last; then the asides and the record are removed. So a
- * receipt under the user's name always has its complete output beside it ("receipt present ⇒
- * output complete"); an output without its receipt exists only mid-commit, while a record says
- * how to finish it.
+ * Order: with `force`, the old receipt, the old output and the old payload folder are moved aside;
+ * an evidence bundle's payload folder (beside a file export) is put in place, then the new output,
+ * then the new receipt, last; then the asides and the record are removed. So a receipt under the
+ * user's name always has its complete output (and payloads) beside it ("receipt present ⇒ output
+ * complete"); an output without its receipt exists only mid-commit, while a record says how to
+ * finish it.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -31,34 +32,44 @@ export interface ExportTemps {
   /** An earlier output moved aside by a forced commit. */
   old: string;
   receiptOld: string;
+  /** An evidence bundle's payload folder beside a file export, and an earlier one moved aside. */
+  payloadsPartial: string;
+  payloadsOld: string;
   /** The commit record. */
   record: string;
 }
 
-export type TempKind = 'partial' | 'receipt.partial' | 'old' | 'receipt.old' | 'commit';
+export type TempKind = 'partial' | 'receipt.partial' | 'old' | 'receipt.old' | 'payloads.partial' | 'payloads.old' | 'commit';
 
 /** What a commit record says: the user's names (basenames in the same folder) and whether earlier ones are replaced. */
 export interface CommitRecord {
   target: string;
   receipt: string;
   force: boolean;
+  /** The payload folder's name, for an evidence bundle beside a file export. */
+  payloads?: string;
 }
 
 /** Which renames one call made, so an error can undo exactly those. */
 interface Moved {
   receiptAside: boolean;
   outputAside: boolean;
+  payloadsAside: boolean;
+  payloads: boolean;
   output: boolean;
   receipt: boolean;
 }
 
-const TEMP_NAME = new RegExp(`^(\\.landscape-desk-${OWNER_PATTERN}-[0-9a-f]{12})\\.(partial|receipt\\.partial|old|receipt\\.old|commit)$`);
+const TEMP_NAME = new RegExp(`^(\\.landscape-desk-${OWNER_PATTERN}-[0-9a-f]{12})\\.(partial|receipt\\.partial|old|receipt\\.old|payloads\\.partial|payloads\\.old|commit)$`);
 const RECORD_FORMAT = 'landscape-desk-commit-1';
 
 /** The temporaries of group `group` in `dir`. */
 export function tempsOf(dir: string, group: string): ExportTemps {
   const at = (kind: TempKind) => path.join(dir, `${group}.${kind}`);
-  return { dir, group, partial: at('partial'), receiptPartial: at('receipt.partial'), old: at('old'), receiptOld: at('receipt.old'), record: at('commit') };
+  return {
+    dir, group, partial: at('partial'), receiptPartial: at('receipt.partial'), old: at('old'), receiptOld: at('receipt.old'),
+    payloadsPartial: at('payloads.partial'), payloadsOld: at('payloads.old'), record: at('commit'),
+  };
 }
 
 /**
@@ -99,7 +110,7 @@ function plainName(v: unknown): v is string {
 
 /** Writes and syncs the commit record: from here on the export is complete and will be finished. */
 export function writeCommitRecord(t: ExportTemps, rec: CommitRecord): void {
-  const text = JSON.stringify({ format: RECORD_FORMAT, target: rec.target, receipt: rec.receipt, force: rec.force });
+  const text = JSON.stringify({ format: RECORD_FORMAT, target: rec.target, receipt: rec.receipt, force: rec.force, ...(rec.payloads ? { payloads: rec.payloads } : {}) });
   let fd: number | undefined;
   try {
     fd = fs.openSync(t.record, 'wx', 0o644);
@@ -126,7 +137,8 @@ export function readCommitRecord(t: ExportTemps): CommitRecord | null {
   }
   const r = data as Record<string, unknown> | null;
   if (!r || r['format'] !== RECORD_FORMAT || !plainName(r['target']) || r['receipt'] !== `${r['target']}.receipt.json` || typeof r['force'] !== 'boolean') return null;
-  return { target: r['target'], receipt: r['receipt'], force: r['force'] };
+  if (r['payloads'] !== undefined && (!plainName(r['payloads']) || r['payloads'] === r['target'] || r['payloads'] === r['receipt'])) return null;
+  return { target: r['target'], receipt: r['receipt'], force: r['force'], ...(typeof r['payloads'] === 'string' ? { payloads: r['payloads'] } : {}) };
 }
 
 /**
@@ -147,6 +159,20 @@ export function advanceCommit(t: ExportTemps, rec: CommitRecord, upTo: 'output' 
     fs.renameSync(target, t.old);
     moved.outputAside = true;
   }
+  if (rec.payloads !== undefined) {
+    // The payload folder is placed before the output, so a placed output has its payloads.
+    const folder = path.join(t.dir, rec.payloads);
+    if (occupied(t.payloadsPartial) && occupied(folder) && !occupied(t.payloadsOld)) {
+      if (!rec.force) throw refuse(folder);
+      fs.renameSync(folder, t.payloadsOld);
+      moved.payloadsAside = true;
+    }
+    if (occupied(t.payloadsPartial)) {
+      if (occupied(folder)) throw refuse(folder);
+      fs.renameSync(t.payloadsPartial, folder);
+      moved.payloads = true;
+    }
+  }
   if (occupied(t.partial)) {
     if (occupied(target)) throw refuse(target);
     fs.renameSync(t.partial, target);
@@ -166,6 +192,7 @@ export function advanceCommit(t: ExportTemps, rec: CommitRecord, upTo: 'output' 
 export function finishCommit(t: ExportTemps): void {
   try {
     fs.rmSync(t.old, { recursive: true, force: true });
+    fs.rmSync(t.payloadsOld, { recursive: true, force: true });
     fs.rmSync(t.receiptOld, { force: true });
     syncFolder(t.dir);
     fs.rmSync(t.record, { force: true });
@@ -176,7 +203,7 @@ export function finishCommit(t: ExportTemps): void {
 }
 
 function noneMoved(): Moved {
-  return { receiptAside: false, outputAside: false, output: false, receipt: false };
+  return { receiptAside: false, outputAside: false, payloadsAside: false, payloads: false, output: false, receipt: false };
 }
 
 /**
@@ -186,9 +213,12 @@ function noneMoved(): Moved {
 function undoCommit(t: ExportTemps, rec: CommitRecord, moved: Moved): void {
   const target = path.join(t.dir, rec.target);
   const receipt = path.join(t.dir, rec.receipt);
+  const folder = rec.payloads === undefined ? '' : path.join(t.dir, rec.payloads);
   const steps: Array<[boolean, string, string]> = [
     [moved.receipt, receipt, t.receiptPartial],
     [moved.output, target, t.partial],
+    [moved.payloads, folder, t.payloadsPartial],
+    [moved.payloadsAside, t.payloadsOld, folder],
     [moved.outputAside, t.old, target],
     [moved.receiptAside, t.receiptOld, receipt],
   ];
@@ -208,7 +238,7 @@ function undoCommit(t: ExportTemps, rec: CommitRecord, moved: Moved): void {
  */
 export async function commitExport(t: ExportTemps, rec: CommitRecord, between?: () => Promise<void>): Promise<void> {
   // The folder may have been removed (and perhaps recreated) while the export ran.
-  for (const p of [t.partial, t.receiptPartial]) {
+  for (const p of [t.partial, t.receiptPartial, ...(rec.payloads !== undefined ? [t.payloadsPartial] : [])]) {
     if (!occupied(p)) throw new LandscapeError('OUTPUT_FAILED', `the temporary ${p} vanished before the export could be moved into place`);
   }
   writeCommitRecord(t, rec);

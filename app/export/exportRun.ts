@@ -13,7 +13,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { ExportRecord } from './compile.js';
 import { progressEstimator, sourceRowCount } from './counts.js';
 import { BatchEncoder, type EncodedBatch } from './encode.js';
-import { abandon, commit, HashingFile, planDestination } from './output.js';
+import { abandon, commit, HashingFile, planDestination, planPayloadFolder } from './output.js';
 import { RUNS_NEWEST_FIRST } from '../query/runs.js';
 import { receiptText, ELSPETH_FORMAT_VERSIONS, type ExportFormat, type Receipt } from './receipt.js';
 import type { Cleanup } from './stale.js';
@@ -25,6 +25,9 @@ import type { Row } from './convert.js';
 import { chunkRecords, headRecords, loadRunRow, outcomeTieOrder, rowChunks, tailRecords } from './stream.js';
 import { signReceipt } from '../verify/keys.js';
 import { csvWriter, fileWriter, type Writer } from './writers.js';
+import { copyRunPayloads, PAYLOAD_FOLDER } from '../payloads/bundle.js';
+import { PayloadStore } from '../payloads/store.js';
+import * as path from 'node:path';
 
 export interface ExportProgress {
   done: number;
@@ -62,6 +65,11 @@ export interface ExportOptions {
   onPhase?: (phase: ExportPhase, threads: number) => Promise<void>;
   /** Export as this ELSPETH line's exporter would (default: the line that wrote the file, db/writer.ts). */
   line?: ElspethLine;
+  /**
+   * Makes an evidence bundle: every payload the run references is copied, verified, from this
+   * payload store into `payloads/` beside the export (inside the folder for CSV).
+   */
+  payloads?: { store: string };
 }
 
 /**
@@ -206,6 +214,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     throw new LandscapeError('USAGE', 'the spreadsheet-safe option applies to CSV exports only');
   }
   checkCancelled(opts.signal);
+  const store = opts.payloads ? PayloadStore.open(opts.payloads.store) : null;
   const dest = planDestination(opts.out, opts.format === 'csv' ? 'directory' : 'file', opts.force ?? false, opts.onCleanup);
   let threads = 1;
   const phase = async (p: ExportPhase) => {
@@ -220,6 +229,8 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
   db.hashInBackground?.();
   db.beginRead();
   try {
+    // A bundle's payload folder beside a file export (abandoned with the rest on failure).
+    const besideTemp = store && opts.format !== 'csv' ? planPayloadFolder(dest, PAYLOAD_FOLDER) : null;
     const runId = resolveRunId(db, opts.runId);
     const runRow = loadRunRow(db, runId);
     const estimate = progressEstimator(db, runId, opts.key ? 1 : 0);
@@ -300,6 +311,18 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     }
     const files = writer.finish();
     checkCancelled(opts.signal);
+    let payloads: Receipt['payloads'];
+    if (store) {
+      // Inside the CSV folder, or in the folder beside the file that is committed with it.
+      const dir = besideTemp ?? path.join(dest.temp, PAYLOAD_FOLDER);
+      const folder = besideTemp ? PAYLOAD_FOLDER : `${path.basename(dest.target)}/${PAYLOAD_FOLDER}`;
+      const recordsDone = done;
+      payloads = await copyRunPayloads(db, store, runId, dir, folder, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onProgress: (n, total) => opts.onProgress?.({ done: recordsDone + n, total: recordsDone + total }),
+      });
+      done += payloads.referenced;
+    }
     opts.onProgress?.({ done, total: done });
     const receipt: Receipt = {
       receipt_version: 1,
@@ -316,6 +339,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
       record_counts: summary.counts,
       final_hash: summary.finalHash,
       files,
+      ...(payloads ? { payloads } : {}),
     };
     const { cleanup } = dest;
     if (cleanup.removed.length > 0 || cleanup.completed.length > 0) receipt.stale_temporaries = { removed: [...cleanup.removed], completed: [...cleanup.completed] };

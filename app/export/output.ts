@@ -134,6 +134,8 @@ export interface Destination {
   force: boolean;
   /** What the sweep of the folder found before this export wrote anything (stale.ts). */
   cleanup: Cleanup;
+  /** The name of an evidence bundle's payload folder beside a file export, committed with it ({@link planPayloadFolder}). */
+  payloads: string | null;
 }
 
 /** Where the export command writes the receipt of an export at `target` (verification looks there too). */
@@ -187,7 +189,28 @@ export function planDestination(target: string, kind: DestinationKind, force: bo
   }
   noteTempFolder(dir);
   const temps = newTemps(dir);
-  return { kind, target: abs, receipt, temp: temps.partial, receiptTemp: temps.receiptPartial, temps, force, cleanup };
+  return { kind, target: abs, receipt, temp: temps.partial, receiptTemp: temps.receiptPartial, temps, force, cleanup, payloads: null };
+}
+
+/**
+ * Plans an evidence bundle's payload folder `name` beside a file export: checked like the export
+ * (refused when it exists, unless `force`), written as the group's `payloads.partial` temporary
+ * and committed with the export (commit.ts). Returns the temporary folder, created here.
+ */
+export function planPayloadFolder(d: Destination, name: string): string {
+  const final = path.join(path.dirname(d.target), name);
+  const st = exists(final);
+  if (st) {
+    if (!d.force) throw new LandscapeError('OUTPUT_EXISTS', `${final} already exists (use --force to replace it)`);
+    if (!st.isDirectory() || st.isSymbolicLink()) throw new LandscapeError('OUTPUT_EXISTS', `${final} exists and is not a folder; it will not be replaced`);
+  }
+  try {
+    fs.mkdirSync(d.temps.payloadsPartial, { mode: 0o755 });
+  } catch (e) {
+    throw outputError(e, `cannot create ${d.temps.payloadsPartial}`);
+  }
+  d.payloads = name;
+  return d.temps.payloadsPartial;
 }
 
 /** Creates the temporary folder of a directory destination. */
@@ -206,7 +229,7 @@ export function createTempDir(d: Destination): void {
  */
 export function abandon(d: Destination): void {
   if (readCommitRecord(d.temps)) return;
-  for (const p of [d.temp, d.receiptTemp, d.temps.record]) {
+  for (const p of [d.temp, d.receiptTemp, d.temps.payloadsPartial, d.temps.record]) {
     try {
       fs.rmSync(p, { recursive: true, force: true });
     } catch {
@@ -216,10 +239,10 @@ export function abandon(d: Destination): void {
 }
 
 /**
- * Moves the finished export and receipt into place (commit.ts). With `force`, earlier versions
- * are moved aside first and deleted once the new ones are in place. `between` runs between the
+ * Moves the finished export, its payload folder if any, and its receipt into place (commit.ts).
+ * With `force`, earlier versions are moved aside first and deleted once the new ones are in place. `between` runs between the
  * output and the receipt (a test seam).
  */
 export async function commit(d: Destination, between?: () => Promise<void>): Promise<void> {
-  await commitExport(d.temps, { target: path.basename(d.target), receipt: path.basename(d.receipt), force: d.force }, between);
+  await commitExport(d.temps, { target: path.basename(d.target), receipt: path.basename(d.receipt), force: d.force, ...(d.payloads ? { payloads: d.payloads } : {}) }, between);
 }

@@ -5,6 +5,7 @@
  */
 import type { ReceiptSource } from '../db/landscape.js';
 import type { ElspethLine, WriterSummary } from '../db/writer.js';
+import type { ReceiptPayloads } from '../payloads/bundle.js';
 import type { Profile } from './recordTypes.js';
 
 export const RECEIPT_VERSION = 1;
@@ -55,6 +56,8 @@ export interface Receipt {
    * (docs/security.md, "Leftovers of interrupted runs").
    */
   stale_temporaries?: { removed: string[]; completed: string[] };
+  /** Evidence bundles only: the payloads copied beside the export, and those found purged. */
+  payloads?: ReceiptPayloads;
   /** SHA-256 of the previous receipt's bytes, when exports are chained (`--previous`). */
   previous_receipt_sha256?: string;
   /** Ed25519 signature over the canonical JSON of this receipt without `signature` (docs/receipts.md). */

@@ -67,7 +67,7 @@ export function sweepExportFolder(dir: string, scope: SweepScope = 'stale'): Cle
       } catch {
         // Something is in the way of finishing. An earlier output moved aside is kept (never lost
         // unfinished); a commit that moved nothing aside is just leftovers.
-        if (fs.existsSync(t.old) || fs.existsSync(t.receiptOld)) continue;
+        if (fs.existsSync(t.old) || fs.existsSync(t.receiptOld) || fs.existsSync(t.payloadsOld)) continue;
       }
     }
     for (const m of members) {

@@ -17,6 +17,8 @@ const MAX_ERROR_TEXT = 400;
 export type LineageTarget = { rowIndex: number } | { tokenId: string };
 
 export interface LineageRouting {
+  /** The routing event (its reason's payload is looked up by it). */
+  event_id: string | null;
   edge_id: string | null;
   /** The edge's label (`continue`, a route name, a fork branch …); null when the edge is unknown. */
   label: string | null;
@@ -247,7 +249,7 @@ function loadStates(db: Landscape, lin: string, p: { row: string }, tokens: Map<
   if (s.hasTable('routing_events')) {
     const edges = s.hasTable('edges');
     const routes = db.all<Row>(
-      `${lin}SELECT re.state_id AS state_id, re.edge_id AS edge_id, ${s.cols('routing_events', ['mode', 'routing_group_id', 'ordinal'], 're')},
+      `${lin}SELECT re.state_id AS state_id, re.edge_id AS edge_id, ${s.cols('routing_events', ['event_id', 'mode', 'routing_group_id', 'ordinal'], 're')},
          ${edges ? 'e.label AS label, e.to_node_id AS to_node_id' : 'NULL AS label, NULL AS to_node_id'}
        FROM routing_events re JOIN node_states ns ON ns.state_id = re.state_id
        ${edges ? 'LEFT JOIN edges e ON e.edge_id = re.edge_id' : ''}
@@ -257,6 +259,7 @@ function loadStates(db: Landscape, lin: string, p: { row: string }, tokens: Map<
     for (const [stateId, list] of group(routes, (r) => text(r['state_id']) ?? '')) {
       byState.get(stateId)?.routing.push(
         ...list.map((r) => ({
+          event_id: text(r['event_id']),
           edge_id: text(r['edge_id']),
           label: text(r['label']),
           to_node_id: text(r['to_node_id']),

@@ -4,6 +4,7 @@
  * `--json` and the desktop app can pass it over the bridge unchanged.
  */
 import type { ExportFormat } from '../export/receipt.js';
+import type { BundleSummary } from '../payloads/verifyBundle.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 
@@ -43,7 +44,8 @@ export type FailureKind =
   | 'receipt'
   | 'receipt_signature'
   | 'file'
-  | 'db_mismatch';
+  | 'db_mismatch'
+  | 'payload';
 
 /** A located failure. `index` is the 0-based position of the record in the export stream. */
 export interface Failure {
@@ -94,6 +96,8 @@ export interface VerifyReport {
   failure_count: number;
   notes: string[];
   summary: string;
+  /** Evidence bundles only: what was found of the payloads. */
+  payloads?: BundleSummary;
 }
 
 /** Failures kept in a report; the count keeps going past it. */
@@ -129,6 +133,7 @@ export class ReportBuilder {
   manifestPresent = false;
   receiptPath: string | null = null;
   receipt: ReceiptFacts | null = null;
+  payloads: BundleSummary | null = null;
 
   constructor(
     readonly target: string,
@@ -221,6 +226,7 @@ export class ReportBuilder {
       failure_count: this.failureCount,
       notes: this.notes,
       summary,
+      ...(this.payloads ? { payloads: this.payloads } : {}),
     };
   }
 

@@ -15,6 +15,7 @@ import { isElspethLine, type ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
 import type { ExportFormat } from '../export/receipt.js';
 import { isProfile, type Profile } from '../export/recordTypes.js';
+import type { PyDict } from '../json/value.js';
 import { compareCsvWithDb, JsonDbComparator } from './dbCompare.js';
 import { jsonArrayRecords, jsonlRecords } from './jsonStream.js';
 import { loadPublicKey } from './keys.js';
@@ -23,6 +24,7 @@ import { checkReceiptFiles, checkReceiptSignature, listedFileBytes, loadReceipt,
 import { checkRecords, type RecordCheckResult } from './records.js';
 import { checkCancelled, VerifyTracker, type VerifyPhase, type VerifyProgress } from './progress.js';
 import { ReportBuilder, type ReceiptFacts, type VerifyReport } from './report.js';
+import { BundleRefChecker, bundleBytes, checkBundleFiles, loadBundle } from '../payloads/verifyBundle.js';
 
 export type { VerifyPhase, VerifyProgress } from './progress.js';
 export type { VerifyReport } from './report.js';
@@ -182,8 +184,10 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   const receipt = loadReceipt(receiptPathFor(target), report);
   const { format: claimed, profile, line: receiptLine } = receiptFormat(receipt);
   report.format = isDir ? 'csv' : claimed === 'json' || claimed === 'jsonl' ? claimed : sniffFormat(target);
+  const bundle = receipt ? loadBundle(receipt, report) : null;
+  const refs = bundle ? new BundleRefChecker(bundle, report) : null;
   const budgets: Record<VerifyPhase, number> = {
-    files: receipt ? listedFileBytes(receipt) : 0,
+    files: receipt ? listedFileBytes(receipt) + bundleBytes(bundle) : 0,
     database: opts.dbPath === undefined ? 0 : fileBytes(opts.dbPath) + fileBytes(`${opts.dbPath}-wal`),
     records: !isDir ? st.size : opts.dbPath !== undefined ? csvFolderBytes(target) : 0,
   };
@@ -196,7 +200,9 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     if (claimed !== null && claimed !== report.format) {
       report.fail({ kind: 'receipt', message: `the receipt describes a ${claimed} export, but ${path.basename(target)} is ${isDir ? 'a folder' : 'a file'}`, file: path.basename(receipt.path) });
     }
-    await checkReceiptFiles(receipt, target, isDir, report, progress);
+    // A CSV bundle keeps its payload folder inside the export folder; the bundle check covers it.
+    await checkReceiptFiles(receipt, target, isDir, report, progress, bundle && isDir ? bundle.folder : undefined);
+    if (bundle) await checkBundleFiles(receipt, bundle, report, progress);
     checkReceiptSignature(receipt, publicKey, report);
   } else {
     report.check('receipt', isDir ? 'fail' : 'skipped', `no receipt at ${path.basename(receiptPathFor(target))}`);
@@ -243,14 +249,19 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     if (report.format === 'csv') {
       if (!isDir) throw new LandscapeError('EXPORT_INPUT', `${target}: a CSV export is a folder`, { file: target });
       await verifyCsv(target, receipt, db, key, profile, line, report, progress);
+      await refs?.checkCsv(target, progress);
     } else {
       const split = { ...(opts.maxRecordChars ? { maxRecordChars: opts.maxRecordChars } : {}), onBytes: (n: number) => progress.add(n) };
       const source = report.format === 'json' ? jsonArrayRecords(target, split) : jsonlRecords(target, split);
       const name = path.basename(target);
       const comparator = db ? new JsonDbComparator(db, receiptString(receipt, 'run_id'), profile, key, report, name, line) : null;
+      const onRecord = comparator || refs ? (index: number, record: PyDict) => {
+        comparator?.onRecord(index, record);
+        refs?.onRecord(index, record, name);
+      } : null;
       if (db) db.beginRead();
       try {
-        const result = await checkRecords(source, { key, file: name, progress, ...(comparator ? { onRecord: comparator.onRecord } : {}) }, report);
+        const result = await checkRecords(source, { key, file: name, progress, ...(onRecord ? { onRecord } : {}) }, report);
         comparator?.finish(result.dataRecords + (result.manifest ? 1 : 0));
         if (receipt) checkReceiptClaims(receipt, result, report);
       } finally {
@@ -260,6 +271,10 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
     }
   } finally {
     db?.close();
+  }
+  if (bundle && refs) {
+    refs.finish();
+    report.payloads = { folder: bundle.folder, referenced: bundle.referenced, copied: bundle.files.length, purged: bundle.purged.size, refs_checked: refs.checked };
   }
   // A cancel that came in while the last records were checked still counts: no verdict is given.
   progress.check();

@@ -30,7 +30,7 @@ export function useCommands(handler: Listener): void {
 
 /** Every shortcut, as the overlay and the menu show it. */
 export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
-  { keys: 'Alt+1 … Alt+6', what: 'Run tabs: Overview, Records, Export, Schema, Diff, Lineage' },
+  { keys: 'Alt+1 … Alt+7', what: 'Run tabs: Overview, Records, Export, Schema, Diff, Lineage, Payloads' },
   { keys: 'Ctrl+F or /', what: 'Search the records (or the runs)' },
   { keys: 'Ctrl+G', what: 'Go to record number…' },
   { keys: '?', what: 'This list of shortcuts' },
@@ -55,8 +55,8 @@ function typing(target: EventTarget | null): boolean {
 /** The command of a key press, or null. Plain `/` and `?` only outside text fields. */
 export function commandOfKey(e: { key: string; code?: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; target: EventTarget | null }): Command | null {
   const mod = e.ctrlKey || e.metaKey;
-  if (e.altKey && !mod && /^Digit[1-6]$/.test(e.code ?? '')) return { kind: 'tab', index: Number(e.code!.slice(5)) - 1 };
-  if (e.altKey && !mod && /^[1-6]$/.test(e.key)) return { kind: 'tab', index: Number(e.key) - 1 };
+  if (e.altKey && !mod && /^Digit[1-7]$/.test(e.code ?? '')) return { kind: 'tab', index: Number(e.code!.slice(5)) - 1 };
+  if (e.altKey && !mod && /^[1-7]$/.test(e.key)) return { kind: 'tab', index: Number(e.key) - 1 };
   if (mod && !e.altKey && e.key.toLowerCase() === 'f') return { kind: 'find' };
   if (mod && !e.altKey && e.key.toLowerCase() === 'g') return { kind: 'goto' };
   if (!mod && !e.altKey && !typing(e.target)) {

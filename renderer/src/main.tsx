@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import App from './components/App.js';
 import './styles.css';
 import './overview.css';
+import './payloads.css';
 
 const root = document.getElementById('root');
 if (root) {

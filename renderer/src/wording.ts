@@ -43,6 +43,12 @@ const TITLES: Partial<Record<ResultCode, [string, string]>> = {
   RECORD_TYPE_UNKNOWN: ['Cannot show those records', 'These records cannot be listed or filtered this way.'],
   BAD_CURSOR: ['Cannot continue the list', 'Reload the records to start the list again.'],
   CORRUPT_JSON: ['Damaged value in the database', 'A stored JSON value cannot be read; the database may be damaged.'],
+  STORE_NOT_FOUND: ['Payload store not found', 'Choose the folder ELSPETH stored payloads in (its payload_store.base_path).'],
+  STORE_UNREADABLE: ['Cannot read the payload store', 'Check that you have permission to read the folder and its files.'],
+  PAYLOAD_CORRUPT: ['Corrupt payload', 'A payload of this run does not match its hash; run the payload audit (Payloads tab) to see which.'],
+  NO_STORE: ['No payload store', 'Choose the payload store folder first.'],
+  AUDIT_BUSY: ['Audit running', 'Wait for the running payload audit of this database to finish, or cancel it.'],
+  NO_AUDIT: ['No audit yet', 'Run the payload audit first.'],
   INTERNAL: ['Something went wrong', 'An internal error occurred; details are in the application log.'],
 };
 

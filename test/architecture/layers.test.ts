@@ -119,3 +119,15 @@ for (const group of [['app', 'main'], ['renderer/src']]) {
     assert.deepEqual(twice, []);
   });
 }
+
+test('app/payloads reaches a database only through the Landscape interface (no driver, no SQLite-only code)', () => {
+  for (const f of files('app/payloads')) {
+    for (const { spec, typeOnly } of imports(f)) {
+      assert.ok(!/^better-sqlite3/.test(spec), `${f} imports ${spec}`);
+      const target = resolved(f, spec);
+      if (target.startsWith('app/db')) assert.ok(typeOnly && target === 'app/db/landscape.js', `${f} imports ${spec}`);
+    }
+    const text = fs.readFileSync(path.join(REPO_ROOT, f), 'utf8');
+    assert.ok(!/\browid\b|sqlite_master|PRAGMA/i.test(text), `${f} uses SQLite-only SQL`);
+  }
+});

@@ -11,9 +11,11 @@
  *   build accepts URI filenames);
  * - record paging (first, middle and last page of each large record type) on each run;
  * - when PostgreSQL's server binaries are installed, the same run loaded into a throwaway cluster
- *   and exported from there with the default threads (the `pg` columns: seconds, peak RSS).
+ *   and exported from there with the default threads (the `pg` columns: seconds, peak RSS);
+ * - for the smallest size, the payload audit and an evidence bundle (copying every payload) of a
+ *   payload store written with it.
  * Options: --sizes 5000,50000  --threads 1,2,4  --rounds N (interleaved; medians and ranges)
- *          --clone-dir DIR (a folder on a file system with reflinks)  --only export|open|paging
+ *          --clone-dir DIR (a folder on a file system with reflinks)  --only export|open|paging|payloads
  *          --quick (only the targets table's cases, no PostgreSQL)
  *          --work DIR (where the fixtures are built and kept; default <temp>/landscape-desk-bench)
  * Figures only: no thresholds, machines are noisy.
@@ -55,11 +57,13 @@ interface ExportFigures { records: number; threads: number; openSeconds: number;
 interface OpenFigures { method: string; openSeconds: number; cpuSeconds: number; hashSeconds: number; allocatedMiB: number }
 type Case = { label: string; format: string; mode: string; threads?: string; encrypted?: boolean };
 
-function fixture(rows: number, encrypted: boolean): string {
+/** The bench database of a size (built once and kept), with its payload store written beside it when `store` is given. */
+function fixture(rows: number, encrypted: boolean, store?: string): string {
   const p = path.join(work, `bench-${rows}${encrypted ? '-sqlcipher' : ''}.db`);
-  if (!fs.existsSync(p)) {
+  if (!fs.existsSync(p) || (store !== undefined && !fs.existsSync(store))) {
     const t = Date.now();
-    buildLandscape(p, { runs: 1, rowsPerRun: rows, seed: 42, ...(encrypted ? { passphrase: PASSPHRASE } : {}) });
+    fs.rmSync(p, { force: true });
+    buildLandscape(p, { runs: 1, rowsPerRun: rows, seed: 42, ...(encrypted ? { passphrase: PASSPHRASE } : {}), ...(store !== undefined ? { payloadStore: store } : {}) });
     console.log(`built ${p} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   return p;
@@ -195,7 +199,9 @@ function targets(all: Measured[]): void {
 
 const measured: Measured[] = [];
 for (const rows of sizes) {
-  const dbPath = fixture(rows, false);
+  // The smallest size also gets a payload store, for the payload audit and evidence bundle figures.
+  const storePath = rows === Math.min(...sizes) && !quick && (!only || only === 'payloads') ? path.join(work, `store-${rows}`) : undefined;
+  const dbPath = fixture(rows, false, storePath);
   const encPath = quick || (only && only !== 'export') ? dbPath : fixture(rows, true);
   const runs = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../../app/cli/run.ts'), 'runs', dbPath, '--json'], { encoding: 'utf8' }).stdout) as Array<{ run_id: string; record_total: number }>;
   const run = runs.sort((a, b) => b.record_total - a.record_total)[0]!;
@@ -209,7 +215,27 @@ for (const rows of sizes) {
   if (!only || only === 'export') m.exports = exports(rows, dbPath, encPath, run.run_id, floor, await pgCopy(rows, dbPath));
   if (!only || only === 'open') m.open = opens(dbPath);
   if (!only || only === 'paging') m.paging = benchRecords(dbPath, run.run_id);
+  if (storePath !== undefined) payloadFigures(dbPath, run.run_id, storePath);
   measured.push(m);
 }
 targets(measured);
 cluster?.stop();
+
+/** The payload audit and an evidence bundle of the run, each in a fresh process. */
+function payloadFigures(dbPath: string, runId: string, storePath: string): void {
+  const w = [16, 12, 12, 12, 12, 12];
+  row(['payloads', 'refs', 'MiB', 'seconds', 'refs/s', 'peak MiB'], w);
+  for (const mode of ['audit', 'bundle']) {
+    const out = path.join(work, 'out-bundle.jsonl');
+    const leftovers = [out, `${out}.receipt.json`, path.join(work, 'payloads')];
+    for (const p of leftovers) fs.rmSync(p, { recursive: true, force: true });
+    const r = spawnSync(process.execPath, [path.join(here, 'auditOne.mjs'), dbPath, runId, storePath, mode, out], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`payload ${mode}: failed: ${r.stderr.trim().split('\n')[0]}`);
+      continue;
+    }
+    const m = JSON.parse(r.stdout) as { refs: number; bytes: number; seconds: number; peakRssMb: number };
+    row([mode, String(m.refs), (m.bytes / 2 ** 20).toFixed(1), m.seconds.toFixed(2), String(Math.round(m.refs / m.seconds)), String(m.peakRssMb)], w);
+    for (const p of leftovers) fs.rmSync(p, { recursive: true, force: true });
+  }
+}

@@ -1,9 +1,10 @@
 /**
  * Accessibility checked by a machine: axe-core runs on every view — start, runs, each run tab
  * with its richest content (the failure panel and a chosen step, a record open as a JSON tree,
- * a finished export, a shown lineage), verify with a report, and history — in the light and the
- * dark colour scheme. A serious or critical violation fails the test, and so does an ARIA id
- * reference to nothing or a tree role (which axe lets through).
+ * a finished export, a shown lineage with its payloads, the payload store bar), verify with a
+ * report, and history — in the light and the dark colour scheme. A serious or critical
+ * violation fails the test, and so does an ARIA id reference to nothing or a tree role (which
+ * axe lets through).
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -90,6 +91,9 @@ describe('accessibility of every view (axe-core, light and dark)', { timeout: 30
     problems.push(...(await check(p, 'lineage')));
     await new LineageBox(p).lookup('junk text');
     problems.push(...(await check(p, 'lineage with a note')));
+    await run.tab('Payloads');
+    await p.getByTestId('store-path').filter({ hasNotText: 'looking…' }).waitFor();
+    problems.push(...(await check(p, 'payloads')));
 
     const verify = new VerifyPage(p);
     await verify.openFromHeader();
@@ -102,7 +106,7 @@ describe('accessibility of every view (axe-core, light and dark)', { timeout: 30
     await new HistoryPage(p).outcomes();
     problems.push(...(await check(p, 'history')));
     assert.deepEqual(problems, []);
-    assert.equal(checked.length, 2 * 12, checked.join(', '));
+    assert.equal(checked.length, 2 * 13, checked.join(', '));
     assert.deepEqual(app.errors, [], 'console errors');
   });
 });

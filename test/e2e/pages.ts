@@ -71,7 +71,7 @@ export class RunPage {
     return this.page.getByTestId('run-writer').innerText();
   }
 
-  async tab(name: 'Overview' | 'Records' | 'Export' | 'Schema' | 'Diff' | 'Lineage'): Promise<void> {
+  async tab(name: 'Overview' | 'Records' | 'Export' | 'Schema' | 'Diff' | 'Lineage' | 'Payloads'): Promise<void> {
     await this.page.getByRole('tab', { name }).click();
   }
 

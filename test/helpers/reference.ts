@@ -5,10 +5,7 @@
  * exporter must produce the same sequence, with the 0.5 line's statements when asked. Only valid on
  * files of the current shape and of the 0.5 line.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { withCopy } from './files.js';
 
 type R = Record<string, unknown>;
 
@@ -26,13 +23,7 @@ export function referenceOrder(dbPath: string, runId: string, line: '0.4' | '0.5
   // The 0.5 exporter breaks step/attempt ties by state id and joins members on run id too.
   const byState = line === '0.5' ? 'node_states.state_id, ' : '';
   const memberRun = line === '0.5' ? ' AND batch_members.run_id = batches.run_id' : '';
-  // Work on a copy: even a read-only SQLite connection creates -wal/-shm files beside a WAL database.
-  const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-ref-'));
-  const copy = path.join(copyDir, 'copy.db');
-  fs.copyFileSync(dbPath, copy);
-  if (fs.existsSync(`${dbPath}-wal`)) fs.copyFileSync(`${dbPath}-wal`, `${copy}-wal`);
-  const db = new Database(copy, { readonly: true });
-  try {
+  return withCopy(dbPath, (db) => {
     const all = (sql: string) => db.prepare(sql).all(runId) as R[];
     const out: string[] = [];
     const emit = (type: string, id: unknown) => out.push(`${type}:${String(id)}`);
@@ -71,10 +62,7 @@ export function referenceOrder(dbPath: string, runId: string, line: '0.4' | '0.5
     }
     for (const a of all('SELECT artifacts.artifact_id FROM artifacts WHERE artifacts.run_id = ? ORDER BY artifacts.created_at, artifacts.artifact_id')) emit('artifact', a['artifact_id']);
     return out;
-  } finally {
-    db.close();
-    fs.rmSync(copyDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The `type:id` key of an exported record, matching {@link referenceOrder}. */

@@ -55,13 +55,14 @@ describe('buildMenuTemplate', () => {
     const view = t.find((m) => m.label === 'View')!.submenu!;
     assert.deepEqual(view.filter((i) => i.id?.startsWith('tab-')).map((i) => [i.label, i.accelerator]), [
       ['Overview', 'Alt+1'], ['Records', 'Alt+2'], ['Export', 'Alt+3'], ['Schema', 'Alt+4'], ['Diff', 'Alt+5'], ['Lineage', 'Alt+6'],
+      ['Payloads', 'Alt+7'],
     ]);
     assert.deepEqual([find(t, 'find')?.accelerator, find(t, 'goto')?.accelerator, find(t, 'shortcuts')?.accelerator], ['CmdOrCtrl+F', 'CmdOrCtrl+G', '?']);
-    for (const id of ['tab-1', 'tab-2', 'tab-3', 'tab-4', 'tab-5', 'tab-6', 'find', 'goto', 'shortcuts']) {
+    for (const id of ['tab-1', 'tab-2', 'tab-3', 'tab-4', 'tab-5', 'tab-6', 'tab-7', 'find', 'goto', 'shortcuts']) {
       assert.equal(find(t, id)?.registerAccelerator, false, id);
       find(t, id)?.click?.();
     }
-    assert.deepEqual(calls, ['tab:0', 'tab:1', 'tab:2', 'tab:3', 'tab:4', 'tab:5', 'find', 'goto', 'shortcuts']);
+    assert.deepEqual(calls, ['tab:0', 'tab:1', 'tab:2', 'tab:3', 'tab:4', 'tab:5', 'tab:6', 'find', 'goto', 'shortcuts']);
     assert.equal(find(buildMenuTemplate(state, actions), 'tab-2')?.enabled, false);
   });
 

@@ -13,7 +13,7 @@ import { verifyExport } from '../../app/verify/verify.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 export const PAUSE_POINTS = ['export:write', 'export:chunk', 'export:receipt', 'export:rename'] as const;
-export type PausePoint = (typeof PAUSE_POINTS)[number] | 'verify:records' | 'open:snapshot';
+export type PausePoint = (typeof PAUSE_POINTS)[number] | 'verify:records' | 'payloads:hash' | 'open:snapshot';
 export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export const EXIT_CODE = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 

@@ -11,6 +11,7 @@ import { count } from '../format.js';
 import ErrorPanel from './ErrorPanel.js';
 import ProgressBar from './ProgressBar.js';
 import ReceiptPanel from './ReceiptPanel.js';
+import type { PayloadStoreState } from '../usePayloadStore.js';
 
 /** Record types only the `complete` profile contains (docs/format.md §5.4). */
 const COMPLETE_ONLY: ReadonlySet<string> = new Set(EXTRA_RECORD_TYPES);
@@ -24,13 +25,14 @@ const UNFINISHED: Record<string, string> = {
 };
 const POLL_MS = 150;
 
-export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: RunDetailView; onVerify?: (path: string) => void }) {
+export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: RunDetailView; store?: PayloadStoreState; onVerify?: (path: string) => void }) {
   const [format, setFormat] = useState<ExportFormatName>('json');
   const [profile, setProfile] = useState<ProfileName>('elspeth');
   const [signMode, setSignMode] = useState<SigningChoice['mode']>(props.info.envKeyAvailable ? 'env' : 'none');
   const [key, setKey] = useState('');
   const [destination, setDestination] = useState<string | null>(null);
   const [force, setForce] = useState(false);
+  const [withPayloads, setWithPayloads] = useState(false);
   const [status, setStatus] = useState<ExportStatus | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   const timer = useRef<number | null>(null);
@@ -72,7 +74,7 @@ export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: Ru
     const signing: SigningChoice = signMode === 'key' ? { mode: 'key', key } : { mode: signMode };
     setKey('');
     try {
-      const { jobId } = await call(bridge().exportStart({ handle: props.db.handle, runId: props.detail.run_id, format, profile, destination, signing, force }));
+      const { jobId } = await call(bridge().exportStart({ handle: props.db.handle, runId: props.detail.run_id, format, profile, destination, signing, force, withPayloads }));
       setStatus({ jobId, state: 'running', done: 0, total, rate: 0, etaMs: null });
       poll(jobId);
     } catch (e) {
@@ -145,6 +147,13 @@ export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: Ru
             <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
             Replace existing files
           </label>
+          {props.store && (
+            <label className="check">
+              <input type="checkbox" checked={withPayloads} disabled={!props.store.view?.path} onChange={(e) => setWithPayloads(e.target.checked)} data-testid="with-payloads" />
+              Evidence bundle: copy every payload the run references, verified, into <span className="mono">payloads/</span>
+              {props.store.view?.path ? '' : ' (choose the payload store on the Payloads tab first)'}
+            </label>
+          )}
         </fieldset>
         <div className="summary" data-testid="export-summary">
           Run <span className="mono">{props.detail.run_id}</span>: {count(total)} records

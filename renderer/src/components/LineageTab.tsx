@@ -11,10 +11,12 @@ import { timestamp } from '../format.js';
 import type { LineageKey, LineageRequest } from '../navigation.js';
 import ErrorPanel from './ErrorPanel.js';
 import TokenTimeline from './TokenTimeline.js';
+import PayloadPanel from './PayloadPanel.js';
+import type { PayloadStoreState } from '../usePayloadStore.js';
 
 const KIND_WORDS: Record<string, string> = { row_index: 'row index', row_id: 'row id', token_id: 'token id', state_id: 'node state id' };
 
-export default function LineageTab(props: { db: DbInfo; runId: string; request?: LineageRequest | null }) {
+export default function LineageTab(props: { db: DbInfo; runId: string; request?: LineageRequest | null; store?: PayloadStoreState }) {
   const { request } = props;
   const initial = request?.key ? String(request.key.tokenId ?? request.key.rowIndex) : '0';
   const [query, setQuery] = useState(initial);
@@ -126,10 +128,13 @@ export default function LineageTab(props: { db: DbInfo; runId: string; request?:
               {lineage.tokens.length} token(s) · {lineage.tokens.reduce((n, t) => n + t.states.length, 0)} node state(s) · created {timestamp(lineage.row.created_at)}
             </span>
           </div>
+          {props.store && (
+            <PayloadPanel handle={props.db.handle} target={{ table: 'rows', column: 'source_data_ref', id: lineage.row.row_id, label: 'Source row' }} storeKey={props.store.key} onChooseStore={() => void props.store?.choose()} />
+          )}
           {lineage.truncated && <p className="warning">This row fans out into more tokens than are shown.</p>}
           <div className="tokens">
             {lineage.tokens.map((t) => (
-              <TokenTimeline key={t.token_id} token={t} focused={t.token_id === lineage.focus_token_id} focusNodeId={focusNode?.id ?? null} />
+              <TokenTimeline key={t.token_id} token={t} focused={t.token_id === lineage.focus_token_id} focusNodeId={focusNode?.id ?? null} {...(props.store ? { payloads: { handle: props.db.handle, store: props.store } } : {})} />
             ))}
           </div>
         </>

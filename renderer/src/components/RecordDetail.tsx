@@ -1,8 +1,9 @@
 /**
- * The opened record beside the grid: its position, its whole JSON, and the way to its lineage.
+ * The opened record beside the grid: its position, the payloads behind its refs, its whole JSON,
+ * and the way to its lineage.
  * Opening a record moves the focus here; Escape returns it to the grid cell.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { count } from '../format.js';
 import type { Rec } from '../usePagedRecords.js';
 import JsonViewer from './JsonViewer.js';
@@ -16,6 +17,8 @@ export default function RecordDetail(props: {
   focusRequest: number;
   onLineage: (() => void) | null;
   onClose(): void;
+  /** The payloads behind the record's refs (RecordPayloads), shown above its JSON. */
+  payloads?: ReactNode;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const lineage = useRef<HTMLButtonElement>(null);
@@ -35,6 +38,7 @@ export default function RecordDetail(props: {
           </button>
         )}
       </div>
+      {props.record && props.payloads}
       {props.record ? <JsonViewer value={props.record} /> : <p className="muted empty">Press Enter on a row (or double-click it) to see the whole record.</p>}
     </aside>
   );

@@ -10,6 +10,7 @@ import type { DbInfo, RecordFieldView, RecordFilter, RecordQuery, RecordSort, Ru
 import { filterText } from '../../../app/contract/recordQuery.js';
 import { INTEGER_ID_TYPES, recordIdField } from '../../../app/contract/recordIds.js';
 import { bridge, call, failureOf, type Failure } from '../bridge.js';
+import type { PayloadStoreState } from '../usePayloadStore.js';
 import { useCommands } from '../commands.js';
 import { count } from '../format.js';
 import type { LineageKey, RecordsRequest } from '../navigation.js';
@@ -19,6 +20,7 @@ import { usePagedRecords, type Rec } from '../usePagedRecords.js';
 import ErrorPanel from './ErrorPanel.js';
 import FilterEditor from './FilterEditor.js';
 import RecordDetail from './RecordDetail.js';
+import RecordPayloads from './RecordPayloads.js';
 import RecordsGrid, { type CellPos, type GridColumn } from './RecordsGrid.js';
 import RecordsToolbar from './RecordsToolbar.js';
 
@@ -48,7 +50,7 @@ function lineageKeyOf(type: string, r: Rec): LineageKey | null {
   return null;
 }
 
-export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; onShowLineage?: (key: LineageKey) => void; request?: RecordsRequest | null }) {
+export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; store?: PayloadStoreState; onShowLineage?: (key: LineageKey) => void; request?: RecordsRequest | null }) {
   const { db, detail, request } = props;
   const runId = detail.run_id;
   const types = Object.keys(detail.record_counts);
@@ -334,6 +336,7 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; o
           focusRequest={detailFocus}
           onLineage={lineage ? () => props.onShowLineage?.(lineage) : null}
           onClose={() => setGridFocus((n) => n + 1)}
+          payloads={opened && props.store ? <RecordPayloads handle={db.handle} recordType={type} record={opened.record} store={props.store} /> : null}
         />
       </div>
     </div>

@@ -5,17 +5,19 @@ import { bridge, call, failureOf } from '../bridge.js';
 import { useCommands } from '../commands.js';
 import type { LineageKey, LineageRequest, RecordsRequest } from '../navigation.js';
 import { runState, updateRunState } from '../runState.js';
+import { usePayloadStore } from '../usePayloadStore.js';
 import DiffTab from './DiffTab.js';
 import ErrorPanel from './ErrorPanel.js';
 import ExportTab from './ExportTab.js';
 import LineageTab from './LineageTab.js';
 import OverviewTab from './OverviewTab.js';
+import PayloadAuditPanel from './PayloadAuditPanel.js';
 import RecordsTab from './RecordsTab.js';
 import SchemaTab from './SchemaTab.js';
 import StatusBadge from './StatusBadge.js';
 import UnavailableTab from './UnavailableTab.js';
 
-const TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage'] as const;
+const TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage', 'Payloads'] as const;
 type Tab = (typeof TABS)[number];
 
 const isTab = (t: string): t is Tab => (TABS as readonly string[]).includes(t);
@@ -45,7 +47,7 @@ export default function RunView(props: {
   };
   useEffect(() => onTab?.(tab), [tab, onTab]);
 
-  // Alt+1 … Alt+6 (and the View menu) switch tabs; the focus goes to the tab.
+  // Alt+1 … Alt+7 (and the View menu) switch tabs; the focus goes to the tab.
   useCommands((c) => {
     if (c.kind !== 'tab' || !detail) return false;
     const next = TABS[c.index];
@@ -57,6 +59,8 @@ export default function RunView(props: {
   // Other tabs ask the Records tab for filtered records and the Lineage tab for a row or token.
   const [recordsRequest, setRecordsRequest] = useState<RecordsRequest | null>(null);
   const [lineageRequest, setLineageRequest] = useState<LineageRequest | null>(null);
+  // The database's payload store, shared by the record and lineage payload panels, export and audit.
+  const store = usePayloadStore(props.db.handle);
 
   useEffect(() => {
     call(bridge().runsDetail({ handle: props.db.handle, runId: props.runId })).then(setDetail, (e: unknown) => setError(failureOf(e)));
@@ -101,17 +105,20 @@ export default function RunView(props: {
             db={props.db}
             detail={detail}
             request={recordsRequest}
+            store={store}
             {...(props.info.features.lineage ? { onShowLineage: (key: LineageKey) => showLineage({ key, focusNode: null }) } : {})}
           />
         );
       case 'Export':
-        return <ExportTab db={props.db} info={props.info} detail={detail} {...(props.onVerify ? { onVerify: props.onVerify } : {})} />;
+        return <ExportTab db={props.db} info={props.info} detail={detail} store={store} {...(props.onVerify ? { onVerify: props.onVerify } : {})} />;
       case 'Schema':
         return props.info.features.schema ? <SchemaTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema reconstruction" />;
       case 'Diff':
         return props.info.features.schema ? <DiffTab db={props.db} runId={detail.run_id} /> : <UnavailableTab feature="Schema diff" />;
       case 'Lineage':
-        return props.info.features.lineage ? <LineageTab db={props.db} runId={detail.run_id} request={lineageRequest} /> : <UnavailableTab feature="Token lineage" />;
+        return props.info.features.lineage ? <LineageTab db={props.db} runId={detail.run_id} request={lineageRequest} store={store} /> : <UnavailableTab feature="Token lineage" />;
+      case 'Payloads':
+        return <PayloadAuditPanel handle={props.db.handle} runId={detail.run_id} store={store} />;
     }
   };
 

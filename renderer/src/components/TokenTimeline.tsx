@@ -7,6 +7,8 @@ import type { LineageToken } from '../../../app/contract/operations.js';
 import { errorHeadline } from '../errorText.js';
 import { timestamp } from '../format.js';
 import StatusBadge from './StatusBadge.js';
+import LineagePayloads from './LineagePayloads.js';
+import type { PayloadStoreState } from '../usePayloadStore.js';
 
 const short = (id: string) => id.slice(0, 8);
 /** A stored duration or latency; implausible values (hostile or corrupt files) are shown as stored. */
@@ -22,7 +24,8 @@ function jump(tokenId: string) {
   el?.focus({ preventScroll: true });
 }
 
-export default function TokenTimeline(props: { token: LineageToken; focused: boolean; focusNodeId?: string | null }) {
+export default function TokenTimeline(props: { token: LineageToken; focused: boolean; focusNodeId?: string | null; payloads?: { handle: string; store: PayloadStoreState } }) {
+  const pl = props.payloads;
   const t = props.token;
   const origin = t.join_group_id ? 'coalesced' : t.fork_group_id ? 'forked' : t.expand_group_id ? 'expanded' : t.parents.length > 0 ? 'derived' : 'initial';
   return (
@@ -82,6 +85,14 @@ export default function TokenTimeline(props: { token: LineageToken; focused: boo
                 ))}
               </div>
             )}
+            {pl &&
+              s.routing.filter((r) => r.event_id !== null).map((r) => (
+                <LineagePayloads key={r.event_id} handle={pl.handle} store={pl.store} table="routing_events" id={r.event_id!} summary={`Reason for ⤳ ${r.label ?? r.edge_id ?? '?'}`} />
+              ))}
+            {pl &&
+              s.calls.map((c) => (
+                <LineagePayloads key={c.call_id} handle={pl.handle} store={pl.store} table="calls" id={c.call_id} summary={`Request and response of ${c.call_type ?? 'call'} #${c.call_index ?? '?'}`} />
+              ))}
           </li>
         ))}
         {t.states.length === 0 && <li className="tl-item muted">No node states recorded.</li>}
