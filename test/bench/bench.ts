@@ -210,7 +210,8 @@ for (const rows of sizes) {
   // The dump is what exports are compared with; a run of opens or pages alone skips it.
   const floors = only && only !== 'export' ? [] : Array.from({ length: rounds }, () => sqliteFloor(work, dbPath, run.run_id)).filter((x): x is number => x !== null);
   const floor = floors.length ? mid(floors) : null;
-  console.log(floor === null ? 'no sqlite3 command: no raw dump to compare with' : `raw sqlite3 -json dump of the run's rows: ${stat(floors)} s`);
+  const dumped = !only || only === 'export';
+  console.log(!dumped ? 'no exports measured: no raw dump' : floor === null ? 'no sqlite3 command: no raw dump to compare with' : `raw sqlite3 -json dump of the run's rows: ${stat(floors)} s`);
   const m: Measured = { rows, records: run.record_total, mib, floor };
   if (!only || only === 'export') m.exports = exports(rows, dbPath, encPath, run.run_id, floor, await pgCopy(rows, dbPath));
   if (!only || only === 'open') m.open = opens(dbPath);
