@@ -180,7 +180,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // and every message get the connection without it.
       const db = core.connect(pgTargetFromFields(connection, password === '' ? undefined : password, env));
       remember(() => deps.recent.addConnection?.(connection));
-      return dbInfo(db, `${connection.database} on ${connection.host}:${connection.port}`);
+      // The connection (without password) comes back so the last view can reconnect at the next start.
+      return { ...dbInfo(db, `${connection.database} on ${connection.host}:${connection.port}`), connection };
     },
     'db:close': ({ handle }) => {
       const e = session.get(handle);

@@ -5,6 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LastViewInfo } from '../app/contract/operations.js';
+import { PG_URL_WITHOUT_PASSWORD, pgConnection } from '../app/contract/validate.js';
 import { parseJsonObject, readJsonObject, writeJsonFile } from './jsonFile.js';
 
 export interface Rect {
@@ -74,12 +76,7 @@ export function saveWindowState(userDataDir: string, state: WindowState): void {
 }
 
 /** The view shown last (database, run, tab, record type), reopened at the next start. */
-export interface LastView {
-  dbPath: string;
-  runId: string | null;
-  tab: string | null;
-  recordType: string | null;
-}
+export type LastView = LastViewInfo;
 
 export const LAST_VIEW_FILE = 'last-view.json';
 
@@ -94,7 +91,16 @@ function lastViewOf(d: Record<string, unknown> | null): LastView | null {
   if (!d) return null;
   const dbPath = shortText(d['dbPath'], 4096);
   if (dbPath === null) return null;
-  return { dbPath, runId: shortText(d['runId'], 256), tab: shortText(d['tab'], 32), recordType: shortText(d['recordType'], 64) };
+  const view = { dbPath, runId: shortText(d['runId'], 256), tab: shortText(d['tab'], 32), recordType: shortText(d['recordType'], 64) };
+  const c = d['connection'];
+  // A server database's view comes back only with what the Connect dialog itself accepts, and a URL without password.
+  if (c === undefined && !dbPath.includes('://')) return view;
+  try {
+    if (PG_URL_WITHOUT_PASSWORD.test(dbPath)) return { ...view, connection: pgConnection(c) };
+  } catch {
+    // a damaged or foreign connection: no view
+  }
+  return null;
 }
 
 /** The store of the last view in a user-data folder (written through a temporary file). */

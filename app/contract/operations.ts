@@ -92,6 +92,8 @@ export interface DbInfo {
   writer: WriterSummary;
   /** SQLCipher-encrypted at rest (opened with a passphrase, which is not kept). */
   encrypted: boolean;
+  /** For a PostgreSQL database, the connection it was opened with (never its password). */
+  connection?: PgConnection;
   warnings: OpenWarningView[];
 }
 
@@ -300,10 +302,13 @@ export interface RecordFieldsView {
 
 /** The view shown last, reopened at the next start (see main/windowState.ts). */
 export interface LastViewInfo {
+  /** A file path, or for a PostgreSQL database its URL without password. */
   dbPath: string;
   runId: string | null;
   tab: string | null;
   recordType: string | null;
+  /** Present for a PostgreSQL database: reconnected at start (asking for the password when the server wants one). */
+  connection?: PgConnection;
 }
 
 export type { PayloadKind, PayloadTable, RefColumn } from './payloadRefs.js';

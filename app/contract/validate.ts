@@ -183,6 +183,9 @@ const empty = (v: unknown, what: string) => (plainObject(v, what, []), {} as Rec
 
 type Validators = { [K in OpName]: (v: unknown) => OpInput<K> };
 
+/** A postgresql:// URL whose user part has no password (`user@`, never `user:secret@`). */
+export const PG_URL_WITHOUT_PASSWORD = /^postgresql:\/\/[^:@/?#]+@[^@]+$/;
+
 /** One validator per operation; each returns a fresh, normalised copy of the input. */
 /** A Connect dialog's fields: a host name or address, a port, and names PostgreSQL accepts. */
 export function pgConnection(v: unknown): PgConnection {
@@ -317,9 +320,12 @@ export const VALIDATORS: Validators = {
   'view:save': (v) => {
     const o = plainObject(v, 'input', ['view']);
     if (o['view'] === null) return { view: null };
-    const w = plainObject(o['view'], 'view', ['dbPath', 'runId', 'tab', 'recordType']);
+    const w = plainObject(o['view'], 'view', ['dbPath', 'runId', 'tab', 'recordType'], ['connection']);
     const opt = (k: string, max: number) => (w[k] === null ? null : str(w, k, max));
-    return { view: { dbPath: absolutePath(w, 'dbPath'), runId: opt('runId', LIMITS.runId), tab: opt('tab', 32), recordType: opt('recordType', 64) } };
+    const view = { runId: opt('runId', LIMITS.runId), tab: opt('tab', 32), recordType: opt('recordType', 64) };
+    if (w['connection'] === undefined) return { view: { dbPath: absolutePath(w, 'dbPath'), ...view } };
+    // A server database is named by its URL, which must not carry a password (the file is plain JSON).
+    return { view: { dbPath: str(w, 'dbPath', LIMITS.path, { pattern: PG_URL_WITHOUT_PASSWORD }), ...view, connection: pgConnection(w['connection']) } };
   },
   'payloads:store': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),
   'dialog:choosePayloadStore': (v) => ({ handle: handle(plainObject(v, 'input', ['handle'])) }),

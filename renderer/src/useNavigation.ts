@@ -3,8 +3,8 @@
  * was on Back), and the last view remembered in main and reopened at the next start.
  */
 import { useEffect, useRef } from 'react';
-import type { DbInfo, LastViewInfo } from '../../app/contract/operations.js';
-import { bridge, call, failureOf } from './bridge.js';
+import type { DbInfo, LastViewInfo, PgConnection } from '../../app/contract/operations.js';
+import { bridge, call, failureOf, type Failure } from './bridge.js';
 import { describeFocus, focusView } from './focus.js';
 import { updateRunState } from './runState.js';
 
@@ -34,12 +34,23 @@ export function useViewFocus(viewKey: string, backRef: { current: boolean }): vo
 }
 
 /**
- * The last view reopened at start: open, or — for an encrypted database, whose passphrase is never
- * stored — waiting for the passphrase, with the run to show once it is given.
+ * A database that cannot open until the user gives what is never stored: an encrypted file's
+ * passphrase, or a PostgreSQL connection's password (with why the first try failed, when that was
+ * not simply the server asking for a password: an unreachable server, a database gone …).
  */
-export type RestoredView = { kind: 'opened'; db: DbInfo; runId: string | null } | { kind: 'locked'; path: string; runId: string | null };
+export type Locked = { kind: 'passphrase'; path: string } | { kind: 'connection'; connection: PgConnection; failure: Failure | null };
 
-/** Reopens the last view once at start (silently: a database gone since is simply not reopened). */
+/**
+ * The last view reopened at start: open, or waiting for what is never stored (see {@link Locked}),
+ * with the run to show once it is given.
+ */
+export type RestoredView = { kind: 'opened'; db: DbInfo; runId: string | null } | { kind: 'locked'; locked: Locked; runId: string | null };
+
+/**
+ * Reopens the last view once at start (silently: a file gone since is simply not reopened). A
+ * PostgreSQL database is reconnected with no typed password first (PGPASSWORD, ~/.pgpass or a
+ * server that asks for none); any failure leaves it waiting in the Connect dialog.
+ */
 export async function reopenLastView(): Promise<RestoredView | null> {
   try {
     const { view } = await call(bridge().viewLast({}));
@@ -51,10 +62,15 @@ export async function reopenLastView(): Promise<RestoredView | null> {
         if (view.recordType) s.recordType = view.recordType;
       });
     }
+    const { connection } = view;
     try {
-      return { kind: 'opened', db: await call(bridge().dbOpen({ path: view.dbPath })), runId: view.runId };
+      const db = await call(connection ? bridge().dbConnect({ connection, password: '' }) : bridge().dbOpen({ path: view.dbPath }));
+      return { kind: 'opened', db, runId: view.runId };
     } catch (e) {
-      if (failureOf(e).code === 'DB_ENCRYPTED') return { kind: 'locked', path: view.dbPath, runId: view.runId };
+      const f = failureOf(e);
+      // The server wanting a password is the expected case: the dialog asks for it, no error shown.
+      if (connection) return { kind: 'locked', locked: { kind: 'connection', connection, failure: f.code === 'PG_AUTH_FAILED' ? null : f }, runId: view.runId };
+      if (f.code === 'DB_ENCRYPTED') return { kind: 'locked', locked: { kind: 'passphrase', path: view.dbPath }, runId: view.runId };
       throw e;
     }
   } catch {

@@ -146,4 +146,23 @@ describe('last view', () => {
     store.save(null);
     assert.equal(fs.existsSync(path.join(dir, LAST_VIEW_FILE)), false);
   });
+
+  test('a server database\'s view keeps its connection without password; a damaged one or a URL with a password reads as none', () => {
+    const dir = tempDir('ld-lastview-pg-');
+    const store = fileLastViewStore(dir);
+    const connection = { host: '127.0.0.1', port: 5433, database: 'landscape', user: 'reader', sslmode: 'disable' as const };
+    const v = { dbPath: 'postgresql://reader@127.0.0.1:5433/landscape?sslmode=disable', runId: 'run-1', tab: 'Records', recordType: 'node', connection };
+    store.save(v);
+    assert.deepEqual(fileLastViewStore(dir).load(), v);
+    const hostile = [
+      { ...v, connection: { ...connection, password: 'pw' } },
+      { ...v, connection: { ...connection, port: 'x' } },
+      { ...v, dbPath: 'postgresql://reader:pw@127.0.0.1:5433/landscape' },
+      { ...v, connection: undefined },
+    ];
+    for (const bad of hostile) {
+      fs.writeFileSync(path.join(dir, LAST_VIEW_FILE), JSON.stringify(bad));
+      assert.equal(store.load(), null, JSON.stringify(bad));
+    }
+  });
 });

@@ -83,6 +83,9 @@ describe('contract validators', () => {
       ['shell:showInFolder', { path: '/out/run.json' }],
       ['db:connect', { connection: goodConn, password: 'p@ss:word/€' }],
       ['db:connect', { connection: { ...goodConn, host: '::1', sslmode: 'disable' }, password: '' }],
+      ['view:save', { view: { dbPath: '/data/audit.db', runId: 'r', tab: 'Records', recordType: 'node' } }],
+      ['view:save', { view: { dbPath: 'postgresql://reviewer@db.example.org:5432/elspeth?sslmode=verify-full', runId: null, tab: null, recordType: null, connection: goodConn } }],
+      ['view:save', { view: null }],
     ];
     for (const [op, input] of ok) {
       const out = validateInput(op, input);
@@ -196,6 +199,10 @@ describe('contract validators', () => {
     ['connect unknown sslmode', 'db:connect', { connection: { ...goodConn, sslmode: 'no-verify' }, password: '' }],
     ['connect extra field', 'db:connect', { connection: { ...goodConn, password: 'x' }, password: '' }],
     ['connect user with newline', 'db:connect', { connection: { ...goodConn, user: 'a\nb' }, password: '' }],
+    ['last view: server URL without its connection', 'view:save', { view: { dbPath: 'postgresql://reviewer@h:5432/elspeth', runId: null, tab: null, recordType: null } }],
+    ['last view: server URL with a password', 'view:save', { view: { dbPath: 'postgresql://reviewer:secret@h:5432/elspeth', runId: null, tab: null, recordType: null, connection: goodConn } }],
+    ['last view: connection with a password field', 'view:save', { view: { dbPath: 'postgresql://reviewer@h:5432/elspeth', runId: null, tab: null, recordType: null, connection: { ...goodConn, password: 'x' } } }],
+    ['last view: file path with a connection', 'view:save', { view: { dbPath: '/data/audit.db', runId: null, tab: null, recordType: null, connection: goodConn } }],
     ['diff without against', 'schema:diff', { handle: H, runId: 'r' }],
     ['diff against null', 'schema:diff', { ...goodDiff, against: null }],
     ['diff unknown kind', 'schema:diff', { ...goodDiff, against: { kind: 'db', path: '/a.db' } }],

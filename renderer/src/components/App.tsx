@@ -9,7 +9,8 @@ import { emitCommand, useCommands, useShortcutKeys } from '../commands.js';
 import { useViewStatus } from '../status.js';
 import { useTimeMode } from '../timeMode.js';
 import { useMenuCommands } from '../useMenuCommands.js';
-import { reopenLastView, useSaveLastView, useViewFocus } from '../useNavigation.js';
+import { reopenLastView, useSaveLastView, useViewFocus, type Locked } from '../useNavigation.js';
+import ConnectDialog from './ConnectDialog.js';
 import ErrorPanel from './ErrorPanel.js';
 import HistoryView from './HistoryView.js';
 import OpeningPanel from './OpeningPanel.js';
@@ -41,15 +42,18 @@ export default function App() {
   useViewFocus(`${view.kind}|${db?.handle ?? ''}|${runId ?? ''}`, back);
   useShortcutKeys();
   const status = useViewStatus();
-  useSaveLastView(db ? { dbPath: db.path, runId, tab: runId ? tab : null, recordType: runId ? (status.records?.type ?? null) : null } : null, restored);
+  useSaveLastView(
+    db ? { dbPath: db.path, runId, tab: runId ? tab : null, recordType: runId ? (status.records?.type ?? null) : null, ...(db.connection ? { connection: db.connection } : {}) } : null,
+    restored,
+  );
   // Every displayed time follows this setting: the whole window re-renders when it changes.
   useTimeMode();
   /**
-   * An encrypted database waiting for its passphrase, with the run to show once it opens (the
+   * A database waiting for its passphrase or password, with the run to show once it opens (the
    * last view being restored). While the last view waits for it, `restored` stays false, so the
    * remembered view is kept until the prompt is answered, even across a quit.
    */
-  const [locked, setLocked] = useState<{ path: string; runId: string | null } | null>(null);
+  const [locked, setLocked] = useState<{ locked: Locked; runId: string | null } | null>(null);
   /** A database being opened (its snapshot may take a while; it can be cancelled). */
   const [opening, setOpening] = useState<string | null>(null);
 
@@ -57,7 +61,7 @@ export default function App() {
     call(bridge().appInfo({})).then(setInfo, (e: unknown) => setFatal(failureOf(e)));
     // The view shown when the app last ran comes back (window state is main's).
     void reopenLastView().then((last) => {
-      if (last?.kind === 'locked') return setLocked({ path: last.path, runId: last.runId });
+      if (last?.kind === 'locked') return setLocked({ locked: last.locked, runId: last.runId });
       if (last) (setDb(last.db), setRunId(last.runId));
       setRestored(true);
     });
@@ -84,7 +88,7 @@ export default function App() {
     setRestored(true);
   }, []);
 
-  /** The passphrase prompt was cancelled or failed: the start screen, which becomes the view to remember. */
+  /** The passphrase or password prompt was cancelled or failed: the start screen, which becomes the view to remember. */
   const unlockEnded = () => (setLocked(null), setRestored(true));
 
   /**
@@ -100,7 +104,7 @@ export default function App() {
       opened(await call(bridge().dbOpen({ path: p })));
     } catch (e) {
       const f = failureOf(e);
-      if (f.code === 'DB_ENCRYPTED') setLocked({ path: p, runId: null });
+      if (f.code === 'DB_ENCRYPTED') setLocked({ locked: { kind: 'passphrase', path: p }, runId: null });
       else if (f.code !== 'CANCELLED') setOpenError(f);
     } finally {
       setOpening(null);
@@ -188,13 +192,21 @@ export default function App() {
       <main className="content">
         {openError && <ErrorPanel failure={openError} onDismiss={() => setOpenError(null)} />}
         {opening && <OpeningPanel path={opening} />}
-        {locked && (
+        {locked?.locked.kind === 'passphrase' && (
           <PassphrasePrompt
-            key={locked.path}
-            path={locked.path}
+            key={locked.locked.path}
+            path={locked.locked.path}
             restoring={!restored}
             onOpened={(next) => (setLocked(null), opened(next, locked.runId))}
             onFailed={(f) => (unlockEnded(), setOpenError(f))}
+            onCancel={unlockEnded}
+          />
+        )}
+        {locked?.locked.kind === 'connection' && (
+          <ConnectDialog
+            initial={locked.locked.connection}
+            restoring={{ failure: locked.locked.failure }}
+            onConnected={(next) => (setLocked(null), opened(next, locked.runId))}
             onCancel={unlockEnded}
           />
         )}
