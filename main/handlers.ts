@@ -35,7 +35,7 @@ import { VerifyJobs } from './verifyJobs.js';
 import { writeJournalCsv, type Journal } from './journal.js';
 import { Openings, type Tracked } from './openings.js';
 import type { RecentStore } from './recent.js';
-import { BridgeError, failure, type Logger } from './results.js';
+import { BridgeError, failure, triedTarget, type Logger } from './results.js';
 import { diffFile, diffRuns, schemaView } from './schemaViews.js';
 import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
@@ -406,13 +406,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const handlers = {} as Record<OpName, (input: unknown) => Promise<Result<unknown>>>;
   for (const op of Object.keys(impl) as OpName[]) {
     handlers[op] = async (input: unknown) => {
+      let valid: unknown = null;
       try {
-        const value = await (impl[op] as (i: unknown) => unknown)(validateInput(op, input));
+        valid = validateInput(op, input);
+        const value = await (impl[op] as (i: unknown) => unknown)(valid);
         return { ok: true, value };
       } catch (e) {
-        // A database the user tried to open may be named in its own error message.
-        const tried = op === 'db:open' || op === 'db:unlock' ? (input as { path?: unknown } | null)?.path : undefined;
-        return failure(e, typeof tried === 'string' ? [...shown(), path.resolve(tried)] : shown(), deps.log, op);
+        return failure(e, [...shown(), ...triedTarget(op, valid)], deps.log, op);
       }
     };
   }

@@ -4,8 +4,10 @@
  * never leave main, and paths other than the ones the user chose (their database, their granted
  * export destination) are redacted from messages.
  */
+import * as path from 'node:path';
 import { InputError } from '../app/contract/validate.js';
-import type { BridgeErrorCode, Result, ResultCode } from '../app/contract/operations.js';
+import type { BridgeErrorCode, OpInput, OpName, Result, ResultCode } from '../app/contract/operations.js';
+import { redactedUrl } from '../app/db/postgres/target.js';
 import { isLandscapeError } from '../app/errors.js';
 
 /** A failure raised by the bridge itself (not the core). */
@@ -48,6 +50,18 @@ export function redactPaths(message: string, shown: Iterable<string>): string {
     }
   }
   return parts.map((s, i) => (i % 2 === 0 ? s.replace(PATHISH, '<path>') : s)).join('');
+}
+
+/**
+ * The database the user tried to open with `op`, which its own error message may name: a file's
+ * path, or a server's URL without password (else its `//user@host…` part would read as a path and
+ * be redacted). Nothing for other operations or for an input that did not validate (null).
+ */
+export function triedTarget(op: OpName, valid: unknown): string[] {
+  if (valid === null) return [];
+  if (op === 'db:open' || op === 'db:unlock') return [path.resolve((valid as OpInput<'db:open'>).path)];
+  if (op === 'db:connect') return [redactedUrl((valid as OpInput<'db:connect'>).connection)];
+  return [];
 }
 
 const MAX_MESSAGE = 600;

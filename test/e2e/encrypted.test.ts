@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 import { PassphrasePage, RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
-import { buildRenderer, launchApp, type App } from './support.js';
+import { buildRenderer, launchApp, lastViewFile, waitForLastView, type App } from './support.js';
 
 const PASS = `Grüße "aus" 'der' Prüfung 🔐`;
 
@@ -96,16 +96,8 @@ describe('an encrypted database end to end', { timeout: 240_000 }, () => {
     noConsoleErrors();
   });
 
-  /** Waits until main has stored `want` as the last view (the app saves it shortly after a change). */
-  async function lastViewSaved(want: { runId: string; tab: string }): Promise<string> {
-    const file = path.join(app.harness.userDataDir, 'last-view.json');
-    for (;;) {
-      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-      const v = text ? (JSON.parse(text) as { dbPath?: string; runId?: string; tab?: string } | null) : null;
-      if (v?.dbPath === fx.path && v.runId === want.runId && v.tab === want.tab) return text;
-      await app.page.waitForTimeout(50);
-    }
-  }
+  /** Waits until main has stored `want` as the last view. */
+  const lastViewSaved = (want: { runId: string; tab: string }) => waitForLastView(app, (v) => v['dbPath'] === fx.path && v['runId'] === want.runId && v['tab'] === want.tab);
 
   test('a restart asks for the passphrase to restore the last view; a quit at the prompt keeps it; cancel goes to the start screen', async () => {
     await app.page.getByRole('button', { name: '← Back' }).click();
@@ -139,7 +131,7 @@ describe('an encrypted database end to end', { timeout: 240_000 }, () => {
     try {
       await new PassphrasePage(again.page).waitFor();
       await again.page.waitForTimeout(400);
-      assert.equal(fs.readFileSync(path.join(userDataDir, 'last-view.json'), 'utf8'), stored, 'the last view is kept while the prompt waits');
+      assert.equal(fs.readFileSync(lastViewFile(userDataDir), 'utf8'), stored, 'the last view is kept while the prompt waits');
     } finally {
       await again.close();
     }

@@ -343,3 +343,37 @@ export class PassphrasePage {
     await this.page.getByTestId('passphrase-prompt').waitFor({ state: 'detached' });
   }
 }
+
+/** The Connect dialog as it opens at start to restore a last view on a PostgreSQL database. */
+export class ConnectPromptPage {
+  constructor(private readonly page: Page) {}
+
+  async waitFor(): Promise<void> {
+    await this.page.getByTestId('connect-restoring').waitFor();
+  }
+
+  /** The fields as filled in, the password's value and type included. */
+  async fields(): Promise<Record<string, string | null>> {
+    const out: Record<string, string | null> = {};
+    for (const f of ['host', 'port', 'database', 'user', 'sslmode', 'password']) out[f] = await this.page.getByTestId(`pg-${f}`).inputValue();
+    out['passwordType'] = await this.page.getByTestId('pg-password').getAttribute('type');
+    return out;
+  }
+
+  async submit(password: string): Promise<void> {
+    await this.page.getByTestId('pg-password').fill(password);
+    await this.page.getByTestId('pg-connect').click();
+  }
+
+  /** Waits for the failure shown in the dialog; its code. */
+  async errorCode(): Promise<string | null> {
+    const panel = this.page.getByTestId('connect-dialog').locator('.error-panel');
+    await panel.waitFor();
+    return panel.getAttribute('data-code');
+  }
+
+  async cancel(): Promise<void> {
+    await this.page.getByTestId('pg-cancel').click();
+    await this.page.getByTestId('connect-dialog').waitFor({ state: 'detached' });
+  }
+}

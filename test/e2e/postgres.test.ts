@@ -1,8 +1,10 @@
 /**
  * End to end against a real PostgreSQL server: "Connect to PostgreSQL…" with a masked password
  * (a wrong one is refused with its code), the runs of the server database, a signed export from
- * there, whose bytes equal the CLI's export of the same run, and the recent list showing the
- * connection without its password. Fails on any console error.
+ * there, whose bytes equal the CLI's export of the same run, the recent list showing the
+ * connection without its password, an ELSPETH 0.5 database told from its columns, and restarts
+ * restoring the last view on the server: the password asked for again (wrong, then right), given
+ * by PGPASSWORD, and the server gone (shown, view kept, cancel). Fails on any console error.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,14 +15,15 @@ import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
 import { PASSWORDS, PgCluster, READER } from '../helpers/pgCluster.js';
 import { tempDir } from '../helpers/paths.js';
-import { RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
-import { buildRenderer, launchApp, type App } from './support.js';
+import { ConnectPromptPage, RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
+import { buildRenderer, launchApp, lastViewFile, waitForLastView, type App } from './support.js';
 
 describe('Connect to PostgreSQL end to end', { timeout: 240_000 }, () => {
   let app: App;
   let cluster: PgCluster;
   let dir: string;
   let fx: BuildSummary;
+  let fx05: BuildSummary;
   const fields = () => ({ host: '127.0.0.1', port: cluster.port, database: 'landscape', user: READER, sslmode: 'disable', password: PASSWORDS[READER] });
 
   before(async () => {
@@ -31,6 +34,10 @@ describe('Connect to PostgreSQL end to end', { timeout: 240_000 }, () => {
     makePostgresFaithful(fx.path);
     await cluster.createDatabase('landscape');
     await loadIntoPostgres(cluster, 'landscape', fx.path);
+    fx05 = buildLandscape(path.join(dir, 'audit05.db'), { shape: 'epoch6', runs: 1, rowsPerRun: 12, seed: 17 });
+    makePostgresFaithful(fx05.path);
+    await cluster.createDatabase('landscape05');
+    await loadIntoPostgres(cluster, 'landscape05', fx05.path, 'epoch6');
     app = await launchApp({});
   });
 
@@ -98,5 +105,101 @@ describe('Connect to PostgreSQL end to end', { timeout: 240_000 }, () => {
     const stored = fs.readFileSync(path.join(app.harness.userDataDir, 'recent.json'), 'utf8');
     assert.ok(!stored.includes(PASSWORDS[READER]) && !stored.includes(encodeURIComponent(PASSWORDS[READER])));
     await app.shot('41-postgres-recent');
+  });
+
+  test('an ELSPETH 0.5 database on the server: the writer line told from its columns, 0.5-only node fields in the records grid', async () => {
+    await new StartPage(app.page).connectPostgres({ ...fields(), database: 'landscape05' });
+    await new RunsPage(app.page).waitForRuns(fx05.runs.length);
+    assert.match(await app.page.getByTestId('statusbar').innerText(), /Written by\s+ELSPETH 0\.5 \(detected from columns\)/);
+    const run = await new RunsPage(app.page).openRun(fx05.runs[0]!.runId);
+    await run.tab('Records');
+    await run.chooseRecordType('node');
+    // The 0.5 line's node record adds source_file_hash and registered_at (docs/format.md §5.5).
+    await app.page.locator('[data-testid="records-grid"] [data-column="registered_at"]').first().waitFor();
+    const headers = await run.columnHeaders();
+    assert.ok(headers.includes('registered_at') && headers.includes('source_file_hash'), headers.join(', '));
+    await app.shot('43-postgres-05-records');
+    assert.deepEqual(app.errors, [], 'console errors');
+  });
+
+  /** The last view on the 0.5 server database, as main stored it. */
+  const lastViewOn05 = () => waitForLastView(app, (v) => v['runId'] === fx05.runs[0]!.runId && v['tab'] === 'Records' && v['recordType'] === 'node');
+
+  /** A restart restored the 0.5 database's run, on its Records tab showing nodes. */
+  async function assertRestored(again: App): Promise<void> {
+    await again.page.locator('#run-title').waitFor();
+    assert.equal(await again.page.locator('#run-title').innerText(), fx05.runs[0]!.runId);
+    assert.equal(await new RunPage(again.page).selectedTab(), 'Records');
+    assert.equal(await again.page.getByTestId('record-type').inputValue(), 'node');
+  }
+
+  test('a restart asks for the password to restore the last view: pre-filled, masked, a wrong one inline, the right one reopens run and tab', async () => {
+    const stored = await lastViewOn05();
+    assert.ok(!stored.includes(PASSWORDS[READER]) && !stored.includes(encodeURIComponent(PASSWORDS[READER])), 'no password in the last view');
+    const again = await launchApp({}, { userDataDir: app.harness.userDataDir });
+    try {
+      const prompt = new ConnectPromptPage(again.page);
+      await prompt.waitFor();
+      assert.deepEqual(await prompt.fields(), { host: '127.0.0.1', port: String(cluster.port), database: 'landscape05', user: READER, sslmode: 'disable', password: '', passwordType: 'password' });
+      assert.equal(await again.page.getByTestId('connect-dialog').locator('.error-panel').count(), 0, 'the server asking for a password is no error');
+      await again.shot('44-postgres-restore-prompt');
+      await prompt.submit('not the password');
+      assert.equal(await prompt.errorCode(), 'PG_AUTH_FAILED');
+      assert.equal(await again.page.getByTestId('pg-password').inputValue(), '', 'the typed password is cleared');
+      assert.equal(fs.readFileSync(lastViewFile(app.harness.userDataDir), 'utf8'), stored, 'the last view is kept while the dialog waits');
+      await again.shot('45-postgres-restore-wrong');
+      await prompt.submit(PASSWORDS[READER]);
+      await assertRestored(again);
+      await again.shot('46-postgres-restored');
+      assert.deepEqual(again.errors, []);
+    } finally {
+      await again.close();
+    }
+  });
+
+  test('with the password in PGPASSWORD a restart restores the last view at once', async () => {
+    await lastViewOn05();
+    const again = await launchApp({ PGPASSWORD: PASSWORDS[READER] }, { userDataDir: app.harness.userDataDir });
+    try {
+      await assertRestored(again);
+      assert.equal(await again.page.getByTestId('connect-dialog').count(), 0);
+      assert.deepEqual(again.errors, []);
+    } finally {
+      await again.close();
+    }
+  });
+
+  // Stops the server: the last test of this file.
+  test('the server gone: the dialog says so, the view is kept across a quit; Cancel leaves the start screen with the recent list', async () => {
+    const userDataDir = app.harness.userDataDir;
+    const stored = await lastViewOn05();
+    cluster.stop();
+    let again = await launchApp({}, { userDataDir });
+    try {
+      const prompt = new ConnectPromptPage(again.page);
+      await prompt.waitFor();
+      assert.equal(await prompt.errorCode(), 'PG_UNREACHABLE');
+      const shown = await again.page.getByTestId('connect-dialog').locator('.error-panel').innerText();
+      assert.match(shown, /Server not reachable/);
+      assert.ok(shown.includes(`postgresql://${READER}@127.0.0.1:${cluster.port}/landscape05?sslmode=disable`), `the message names the server: ${shown}`);
+      await again.shot('47-postgres-restore-unreachable');
+      await again.page.waitForTimeout(400);
+    } finally {
+      await again.close();
+    }
+    assert.equal(fs.readFileSync(lastViewFile(userDataDir), 'utf8'), stored, 'the last view is kept while the dialog waits, even across a quit');
+    again = await launchApp({}, { userDataDir });
+    try {
+      const prompt = new ConnectPromptPage(again.page);
+      await prompt.waitFor();
+      await prompt.cancel();
+      assert.equal(await again.page.getByTestId('open-database').isVisible(), true, 'on the start screen');
+      assert.ok((await new StartPage(again.page).recentPaths()).includes(`postgresql://${READER}@127.0.0.1:${cluster.port}/landscape05?sslmode=disable`));
+      assert.match(await again.page.getByTestId('statusbar').innerText(), /No database open/);
+      assert.deepEqual(again.errors, []);
+    } finally {
+      await again.close();
+    }
+    assert.deepEqual(app.errors, [], 'console errors');
   });
 });

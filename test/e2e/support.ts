@@ -85,6 +85,25 @@ async function openPage(harness: Harness, browser: Browser): Promise<App> {
   };
 }
 
+/** The last view main keeps in a user-data folder (see main/windowState.ts). */
+export function lastViewFile(userDataDir: string): string {
+  return path.join(userDataDir, 'last-view.json');
+}
+
+/**
+ * Waits until main has stored a last view `want` accepts (the app saves it shortly after a
+ * change); its text as stored.
+ */
+export async function waitForLastView(app: App, want: (v: Record<string, unknown>) => boolean): Promise<string> {
+  const file = lastViewFile(app.harness.userDataDir);
+  for (;;) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const v = text ? (JSON.parse(text) as Record<string, unknown> | null) : null;
+    if (v && want(v)) return text;
+    await app.page.waitForTimeout(50);
+  }
+}
+
 /** POSTs to the harness like the test seam does (or like a hostile local process would). */
 export async function post(h: Harness, route: string, body: unknown, token: string | null = h.token): Promise<{ status: number; json: unknown }> {
   const r = await fetch(`${h.origin}${route}`, {

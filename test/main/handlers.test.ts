@@ -10,7 +10,7 @@ import type { ExportStatus, Result } from '../../app/contract/operations.js';
 import { LandscapeError } from '../../app/errors.js';
 import { createHandlers, disposeHandlers, type HandlerDeps, type Handlers } from '../../main/handlers.js';
 import { fileRecentStore } from '../../main/recent.js';
-import { redactPaths } from '../../main/results.js';
+import { redactPaths, triedTarget } from '../../main/results.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -227,4 +227,15 @@ describe('redactPaths', () => {
     ['/home/u/a.db.receipt.json exists', ['/home/u/a.db'], '/home/u/a.db.receipt.json exists'],
   ];
   for (const [msg, shown, want] of table) test(JSON.stringify(msg), () => assert.equal(redactPaths(msg, shown), want));
+});
+
+describe('triedTarget: what a failed open may name', () => {
+  const conn = { host: '127.0.0.1', port: 5433, database: 'landscape', user: 'reader', sslmode: 'disable' as const };
+  const table: Array<[Parameters<typeof triedTarget>[0], unknown, string, string]> = [
+    ['db:connect', { connection: conn, password: 'pw' }, 'postgresql://reader@127.0.0.1:5433/landscape?sslmode=disable: the server refused the login', 'postgresql://reader@127.0.0.1:5433/landscape?sslmode=disable: the server refused the login'],
+    ['db:open', { path: '/home/u/a.db' }, 'no such file: /home/u/a.db', 'no such file: /home/u/a.db'],
+    ['db:connect', null, 'postgresql://reader@127.0.0.1:5433/landscape?sslmode=disable: refused', 'postgresq<path> refused'],
+    ['runs:list', { handle: 'h' }, 'no such file: /home/u/a.db', 'no such file: <path>'],
+  ];
+  for (const [op, valid, msg, want] of table) test(`${op} ${JSON.stringify(msg)}`, () => assert.equal(redactPaths(msg, triedTarget(op, valid)), want));
 });
