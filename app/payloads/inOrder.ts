@@ -17,7 +17,11 @@ export async function inOrder<I, R>(items: Iterable<I>, limit: number, start: (i
   const pending: Array<{ item: I; result: Promise<R> }> = [];
   try {
     for (const item of items) {
-      pending.push({ item, result: start(item) });
+      const result = start(item);
+      // A later task may fail while an earlier one is still awaited: observe it now, so its
+      // rejection is never "unhandled" (which ends a worker thread); it is rethrown in its turn.
+      result.catch(() => undefined);
+      pending.push({ item, result });
       if (pending.length >= limit) {
         const head = pending.shift()!;
         await settle(head.item, await head.result);

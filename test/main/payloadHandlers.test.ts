@@ -160,7 +160,7 @@ describe('payload handlers', () => {
     for (;;) {
       const s = value(await h['payloads:auditStatus']({ jobId }));
       if (s.state !== 'running') {
-        assert.equal(s.state, 'cancelled');
+        assert.equal(s.state, 'cancelled', JSON.stringify(s));
         break;
       }
       await new Promise((r) => setTimeout(r, 10));
