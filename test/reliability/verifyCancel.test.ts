@@ -136,6 +136,8 @@ test('worker thread: progress up to the total and the core\'s report; cancel mid
   const leftovers = () => [...snapshotDirs()].filter((d) => !snaps.has(d));
   while ((threadCount() > threadsBefore || fdCount() > fds || leftovers().length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   assert.ok(threadCount() <= threadsBefore, `threads ${threadCount()} > ${threadsBefore}`);
-  assert.equal(fdCount(), fds, 'no fd leaked');
+  // The baseline can still count descriptors of the complete runs' workers while they exit, so
+  // fewer afterwards is fine; more would be a leak.
+  assert.ok(fdCount() <= fds, `descriptors ${fdCount()} > ${fds}: one leaked`);
   assert.deepEqual(leftovers(), [], 'every database snapshot removed');
 });
