@@ -417,22 +417,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     };
   }
   const result = handlers as Handlers;
+  const cancelAll = () => {
+    jobs.cancelAll();
+    verifications.cancelAll();
+    payloads.cancelAll();
+  };
   controls.set(result, {
     running: () => ({ exports: jobs.runningCount(), verifications: verifications.runningCount() }),
     // A payload audit only reads: quitting cancels it without asking, and waits for it to end.
-    cancelAll: () => {
-      jobs.cancelAll();
-      verifications.cancelAll();
-      payloads.cancelAll();
-    },
+    cancelAll,
     whenIdle: async () => {
       await Promise.all([jobs.whenIdle(), verifications.whenIdle(), payloads.whenIdle()]);
     },
   });
   disposers.set(result, () => {
-    jobs.cancelAll();
-    verifications.cancelAll();
-    payloads.cancelAll();
+    cancelAll();
     session.closeAll();
   });
   return result;

@@ -4,7 +4,7 @@
  * of Electron's MenuItemConstructorOptions (no Electron import here).
  */
 import * as path from 'node:path';
-import type { RecentFile } from '../app/contract/operations.js';
+import { RUN_TABS, type RecentFile } from '../app/contract/operations.js';
 
 export interface MenuItemSpec {
   label?: string;
@@ -46,9 +46,6 @@ export interface MenuActions {
   gotoRecord(): void;
   shortcuts(): void;
 }
-
-/** The run tabs in order, as the View menu lists them (Alt+1 … Alt+7). */
-export const RUN_TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage', 'Payloads'] as const;
 
 /** Longest recent-file label; the full path stays in the action. */
 const MAX_LABEL = 60;

@@ -184,6 +184,9 @@ export interface LastViewInfo {
 export type { PayloadKind, PayloadTable, RefColumn } from './payloadRefs.js';
 export { AUDIT_PROBLEMS_SHOWN, type AuditState, type PayloadAuditStatus, type PayloadStoreView } from './payloadViews.js';
 
+/** The run tabs in order: the View menu, the preload's check of its commands and the renderer's tabs and Alt+N keys. */
+export const RUN_TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage', 'Payloads'] as const;
+
 /** Commands the application menu sends to the renderer. */
 export type MenuCommand =
   | { command: 'open' }

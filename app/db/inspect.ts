@@ -9,7 +9,7 @@ import { LandscapeError } from '../errors.js';
 import { SQLITE_DIALECT } from './dialect.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
-import { detectWriter, LINE_EPOCH, LINE_OPENS_EPOCHS, type ForeignKeyDescription, type TableDescription } from './writer.js';
+import { detectWriter, LINE_EPOCH, LINE_OPENS_EPOCHS, type ForeignKeyDescription, type TableDescription, type WriterInfo } from './writer.js';
 
 /** The newest schema epoch this version of the core knows (the 0.5 line's, docs/format.md §1.3). */
 export const KNOWN_EPOCH = LINE_EPOCH['0.5'];
@@ -19,6 +19,25 @@ export type OpenWarningCode = 'NEWER_SCHEMA' | 'OLDER_SCHEMA' | 'EPOCH_REJECTED_
 export interface OpenWarning {
   code: OpenWarningCode;
   message: string;
+}
+
+/** Whether the runs table has the columns every Landscape's runs table has (SQLite or PostgreSQL). */
+export function hasRunsShape(schema: SchemaInfo): boolean {
+  const runs = schema.columns('runs');
+  return ['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c));
+}
+
+/** The warnings of a schema's shape on either storage: the writer detection's notes, then absent tables. */
+export function shapeWarnings(schema: SchemaInfo, writer: WriterInfo): OpenWarning[] {
+  const warnings: OpenWarning[] = writer.notes.map((note) => ({ code: 'UNEXPECTED_SCHEMA', message: `${writer.label}: ${note}` }));
+  const missing = schema.missingTables();
+  if (missing.length > 0) {
+    warnings.push({
+      code: 'OLDER_SCHEMA',
+      message: `older schema: ${missing.length} Landscape table(s) absent (${missing.join(', ')}); they read as empty`,
+    });
+  }
+  return warnings;
 }
 
 /** A table's foreign keys from `PRAGMA foreign_key_list`, composite keys gathered in column order. */
@@ -55,8 +74,7 @@ export function inspect(conn: Database.Database, file: string, snap: SnapshotFil
   }
   const userVersion = Number(conn.pragma('user_version', { simple: true }));
   const schema = new SchemaInfo(tables, SQLITE_DIALECT, userVersion);
-  const runs = schema.columns('runs');
-  if (!['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c))) {
+  if (!hasRunsShape(schema)) {
     throw new LandscapeError(
       'DB_NOT_LANDSCAPE',
       `${path.basename(file)} is a SQLite database but not an ELSPETH Landscape database (it has no runs table of the expected shape)`,
@@ -76,14 +94,7 @@ export function inspect(conn: Database.Database, file: string, snap: SnapshotFil
       message: `schema epoch ${userVersion} is one ELSPETH ${writer.line} (epoch ${own}) refuses to open; it is shown as stored`,
     });
   }
-  for (const note of writer.notes) warnings.push({ code: 'UNEXPECTED_SCHEMA', message: `${writer.label}: ${note}` });
-  const missing = schema.missingTables();
-  if (missing.length > 0) {
-    warnings.push({
-      code: 'OLDER_SCHEMA',
-      message: `older schema: ${missing.length} Landscape table(s) absent (${missing.join(', ')}); they read as empty`,
-    });
-  }
+  warnings.push(...shapeWarnings(schema, writer));
   if (snap.walSize > 0) {
     warnings.push({
       code: 'WAL_PRESENT',

@@ -89,7 +89,6 @@ function* attempts(dbPath: string, dir: string, method: SnapshotMethod): Generat
     const walSize = fs.statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
     if (walSize > 0) wal = yield { src: `${dbPath}-wal`, dst: `${copy}-wal` };
     if (walBefore === walHeader(`${dbPath}-wal`)) {
-      for (let i = 1; i < attempt; i++) fs.rmSync(path.join(dir, `snapshot-${i}.db`), { force: true });
       return { dir, dbPath: copy, method, sha256: main.sha256, size: main.size, walSha256: wal?.sha256 ?? null, walSize: wal?.size ?? 0 };
     }
     fs.rmSync(copy, { force: true });

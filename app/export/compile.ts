@@ -126,18 +126,9 @@ function compileRecord(layout: RecordLayout, schema: SchemaInfo, enums: EnumTabl
   return make(...Object.values(CONVERSIONS), ...p.values);
 }
 
-const compiled = new WeakMap<LineLayout, WeakMap<SchemaInfo, Builders>>();
-
-/** The builders of every record type for one line and one file's schema (derived once, then cached). */
+/** The builders of every record type for one line and one file's schema (exportPlan keeps them per schema and line). */
 export function compileBuilders(layout: LineLayout, schema: SchemaInfo): Builders {
-  let bySchema = compiled.get(layout);
-  if (!bySchema) compiled.set(layout, (bySchema = new WeakMap()));
-  let builders = bySchema.get(schema);
-  if (!builders) {
-    const out = {} as Record<ElspethRecordType, Builder>;
-    for (const [type, rec] of Object.entries(layout.records) as [ElspethRecordType, RecordLayout][]) out[type] = compileRecord(rec, schema, layout.enums);
-    builders = out;
-    bySchema.set(schema, builders);
-  }
-  return builders;
+  const out = {} as Record<ElspethRecordType, Builder>;
+  for (const [type, rec] of Object.entries(layout.records) as [ElspethRecordType, RecordLayout][]) out[type] = compileRecord(rec, schema, layout.enums);
+  return out;
 }

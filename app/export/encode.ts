@@ -144,7 +144,8 @@ export class BatchEncoder {
     // JSON text and canonical JSON from one pass; the signature is the last key (docs/format.md §6.2).
     const body = this.texts.encode(record, key !== null);
     // Signing has refused non-finite numbers already (canonical JSON); 0.5's JSON sink refuses them too.
-    if (this.refuseNonFinite && key === null) refuseNonFinite(record);
+    // They can only be in the text as NaN, Infinity or -Infinity: only such a text is walked for one.
+    if (this.refuseNonFinite && key === null && (body.includes('NaN') || body.includes('Infinity'))) refuseNonFinite(record);
     if (key) {
       const signature = hmacHex(key, this.texts.canonical);
       b.signatures += signature;

@@ -48,10 +48,10 @@ const cache = new WeakMap<Landscape, Map<string, PositionIndex>>();
 
 /**
  * The position index of the list `key` names on `db` (built by `sql` on first use, unless `build`
- * is false: then only one built earlier), or null where there is none or row ids are not stable
- * (PostgreSQL).
+ * says no: then only one built earlier), or null where there is none or row ids are not stable
+ * (PostgreSQL). `build` may be a function: it is asked only when no index is kept for `key`.
  */
-export function positionIndex(db: Landscape, key: string, sql: string, params: Record<string, unknown>, build = true): PositionIndex | null {
+export function positionIndex(db: Landscape, key: string, sql: string, params: Record<string, unknown>, build: boolean | (() => boolean) = true): PositionIndex | null {
   if (db.kind !== 'sqlite') return null;
   let byKey = cache.get(db);
   if (!byKey) cache.set(db, (byKey = new Map()));
@@ -60,7 +60,7 @@ export function positionIndex(db: Landscape, key: string, sql: string, params: R
     // Most recently used last.
     byKey.delete(key);
   } else {
-    if (!build) return null;
+    if (!(typeof build === 'function' ? build() : build)) return null;
     index = PositionIndex.build(db, sql, params);
     if (byKey.size >= KEEP) byKey.delete(byKey.keys().next().value!);
   }

@@ -159,8 +159,8 @@ export function recordPage(db: Landscape, runId: string, type: DataRecordType, o
   const query = opts.query ?? EMPTY_QUERY;
   const plan = exportPlan(db, opts.line);
   return db.read(() => {
-    loadRunRow(db, runId);
-    if (!isPagedType(type)) return wholeTypePage(db, plan, runId, type, opts, query);
+    const runRow = loadRunRow(db, runId);
+    if (!isPagedType(type)) return wholeTypePage(db, plan, runId, runRow, type, opts, query);
     if (!db.schema.hasTable(PAGED_TABLES[type].table)) return { recordType: type, records: [], nextCursor: null, prevCursor: null, index: opts.at === 'end' ? 0 : (opts.at ?? 0) };
     const spec = pagedTypes(plan, db)[type];
     const q = compileQuery(db.schema, type, query, { keyOrder: opts.keyOrder ?? false, line: plan.line });
@@ -261,7 +261,8 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
   const sql = `SELECT ${table}.rowid ${spec.from}${q.where} ORDER BY ${orderBy(q, q.dir)}`;
   // The list is named by its statement and values, so another line's or query's list is another index.
   const key = JSON.stringify([sql, Object.entries(params).map(([k, v]) => [k, typeof v === 'bigint' ? `${v}n` : v])]);
-  const build = Boolean(cursor) || (typeof opts.at === 'number' && opts.at > 0) || sortsWholeList(db, sql, params);
+  // The query plan is asked only when no index of this list is kept already.
+  const build = Boolean(cursor) || (typeof opts.at === 'number' && opts.at > 0) || (() => sortsWholeList(db, sql, params));
   const list = positionIndex(db, key, sql, params, build);
   if (!list) return null;
   if (at < 0) at = Math.max(0, list.length - limit);
@@ -293,8 +294,8 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
 export function recordCount(db: Landscape, runId: string, type: DataRecordType, query: RecordQuery = EMPTY_QUERY, line?: ElspethLine): number {
   const plan = exportPlan(db, line);
   return db.read(() => {
-    loadRunRow(db, runId);
-    if (!isPagedType(type)) return wholeTypeRecords(db, plan, runId, type, query).length;
+    const runRow = loadRunRow(db, runId);
+    if (!isPagedType(type)) return wholeTypeRecords(db, plan, runId, runRow, type, query).length;
     if (!db.schema.hasTable(PAGED_TABLES[type].table)) return 0;
     const q = compileQuery(db.schema, type, query, { line: plan.line });
     return Number(db.value(`SELECT count(*) ${pagedTypes(plan, db)[type].from}${q.where}`, { ...q.params, run: runId }));
@@ -317,17 +318,16 @@ function selectList(q: ExportQueries, table: LandscapeTable): string {
 }
 
 /** Types with at most a handful of records per run; they are listed whole and not filtered. */
-function wholeTypeRecords(db: Landscape, plan: ExportPlan, runId: string, type: DataRecordType, query: RecordQuery): ExportRecord[] {
+function wholeTypeRecords(db: Landscape, plan: ExportPlan, runId: string, runRow: Row, type: DataRecordType, query: RecordQuery): ExportRecord[] {
   if (query.filters.length > 0 || (query.search ?? '') !== '' || query.sort) throw badFilter(query.filters[0]?.field ?? query.sort?.field ?? 'search', `${type} records cannot be filtered or sorted`);
-  const runRow = loadRunRow(db, runId);
   if (type === 'run') return [plan.build.run(runRow, runId)];
   if (type === 'source_schema') return [...sourceSchemaRecords(runId, runRow)];
   if (type === 'schema_contract') return [...schemaContractRecords(db, runId, runRow)];
   throw new LandscapeError('RECORD_TYPE_UNKNOWN', `unknown record type ${type}`);
 }
 
-function wholeTypePage(db: Landscape, plan: ExportPlan, runId: string, type: DataRecordType, opts: PageOptions, query: RecordQuery): RecordPage {
-  const all = wholeTypeRecords(db, plan, runId, type, query);
+function wholeTypePage(db: Landscape, plan: ExportPlan, runId: string, runRow: Row, type: DataRecordType, opts: PageOptions, query: RecordQuery): RecordPage {
+  const all = wholeTypeRecords(db, plan, runId, runRow, type, query);
   const first = opts.after || opts.before || (typeof opts.at === 'number' && opts.at > 0) ? [] : all;
   return { recordType: type, records: first, nextCursor: null, prevCursor: null, index: first.length > 0 ? 0 : null };
 }

@@ -4,6 +4,7 @@
  * table feeds the `?` overlay, so what is listed is what works.
  */
 import { useEffect, useRef } from 'react';
+import { RUN_TABS } from '../../app/contract/operations.js';
 
 export type Command = { kind: 'tab'; index: number } | { kind: 'find' } | { kind: 'goto' } | { kind: 'shortcuts' };
 
@@ -30,7 +31,7 @@ export function useCommands(handler: Listener): void {
 
 /** Every shortcut, as the overlay and the menu show it. */
 export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
-  { keys: 'Alt+1 … Alt+7', what: 'Run tabs: Overview, Records, Export, Schema, Diff, Lineage, Payloads' },
+  { keys: `Alt+1 … Alt+${RUN_TABS.length}`, what: `Run tabs: ${RUN_TABS.join(', ')}` },
   { keys: 'Ctrl+F or /', what: 'Search the records (or the runs)' },
   { keys: 'Ctrl+G', what: 'Go to record number…' },
   { keys: '?', what: 'This list of shortcuts' },

@@ -6,6 +6,7 @@
  * reported by table name before any export starts.
  */
 import { LandscapeError } from '../../errors.js';
+import { hasRunsShape, shapeWarnings } from '../inspect.js';
 import type { OpenWarning } from '../open.js';
 import { POSTGRES_DIALECT } from '../dialect.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from '../schemaInfo.js';
@@ -112,15 +113,10 @@ export function readCatalog(query: Query, info: PgServerInfo, where: string): Ca
   }
   for (const r of query(INDEXES_SQL, { oids })) tables.get(String(r['table_name']))?.indexes.push(String(r['index_name']));
   const schema = new SchemaInfo(tables, POSTGRES_DIALECT);
-  const runs = schema.columns('runs');
-  if (!['run_id', 'status', 'started_at', 'settings_json'].every((c) => runs.includes(c))) {
+  if (!hasRunsShape(schema)) {
     throw new LandscapeError('DB_NOT_LANDSCAPE', `${where}: the runs table of database ${JSON.stringify(info.database)} does not have the shape of an ELSPETH Landscape`);
   }
   const writer = detectWriter(schema.describe());
-  const warnings: OpenWarning[] = writer.notes.map((note) => ({ code: 'UNEXPECTED_SCHEMA' as const, message: `${writer.label}: ${note}` }));
-  const missing = schema.missingTables();
-  if (missing.length > 0) {
-    warnings.push({ code: 'OLDER_SCHEMA', message: `older schema: ${missing.length} Landscape table(s) absent (${missing.join(', ')}); they read as empty` });
-  }
+  const warnings: OpenWarning[] = shapeWarnings(schema, writer);
   return { schema, tables, writer, warnings };
 }

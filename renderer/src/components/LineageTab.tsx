@@ -12,6 +12,7 @@ import type { LineageKey, LineageRequest } from '../navigation.js';
 import ErrorPanel from './ErrorPanel.js';
 import TokenTimeline from './TokenTimeline.js';
 import PayloadPanel from './PayloadPanel.js';
+import { targetsOf } from '../payloadTargets.js';
 import type { PayloadStoreState } from '../usePayloadStore.js';
 
 const KIND_WORDS: Record<string, string> = { row_index: 'row index', row_id: 'row id', token_id: 'token id', state_id: 'node state id' };
@@ -129,7 +130,7 @@ export default function LineageTab(props: { db: DbInfo; runId: string; request?:
             </span>
           </div>
           {props.store && (
-            <PayloadPanel handle={props.db.handle} target={{ table: 'rows', column: 'source_data_ref', id: lineage.row.row_id, label: 'Source row' }} storeKey={props.store.key} onChooseStore={() => void props.store?.choose()} />
+            <PayloadPanel handle={props.db.handle} target={targetsOf('rows', lineage.row.row_id)[0]!} storeKey={props.store.key} onChooseStore={() => void props.store?.choose()} />
           )}
           {lineage.truncated && <p className="warning">This row fans out into more tokens than are shown.</p>}
           <div className="tokens">

@@ -1,6 +1,6 @@
 /** One run: its detail and audit summary are loaded once and shared by the tabs. */
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import type { AppInfo, DbInfo, RunAuditSummaryView, RunDetailView } from '../../../app/contract/operations.js';
+import { RUN_TABS, type AppInfo, type DbInfo, type RunAuditSummaryView, type RunDetailView } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import { useCommands } from '../commands.js';
 import type { LineageKey, LineageRequest, RecordsRequest } from '../navigation.js';
@@ -17,7 +17,7 @@ import SchemaTab from './SchemaTab.js';
 import StatusBadge from './StatusBadge.js';
 import UnavailableTab from './UnavailableTab.js';
 
-const TABS = ['Overview', 'Records', 'Export', 'Schema', 'Diff', 'Lineage', 'Payloads'] as const;
+const TABS = RUN_TABS;
 type Tab = (typeof TABS)[number];
 
 const isTab = (t: string): t is Tab => (TABS as readonly string[]).includes(t);
