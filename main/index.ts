@@ -200,8 +200,9 @@ function createWindow(): void {
       if (!trusted) return { ok: false, code: 'FORBIDDEN_SENDER', message: 'request refused' };
       const result = await handlers[op](input);
       // The menu follows the open database and the recent list.
-      if (result.ok && (op === 'db:open' || op === 'db:close')) {
-        hasDatabase = op === 'db:open';
+      const opens = op === 'db:open' || op === 'db:unlock' || op === 'db:connect';
+      if (result.ok && (opens || op === 'db:close')) {
+        hasDatabase = opens;
         refreshMenu();
       }
       return result;

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
 import { parsePyJson } from '../json/parse.js';
+import { RUNS_NEWEST_FIRST } from '../query/runs.js';
 import { distinctRefsSql, scopeParams } from './refColumns.js';
 import { LandscapeError } from '../errors.js';
 import { PayloadStore, REF_PATTERN } from './store.js';
@@ -29,7 +30,7 @@ const PROBE_REFS = 16;
 /** `payload_store.base_path` from a run's stored settings, or null. */
 function settingsBasePath(db: Landscape, runId: string | null): string | null {
   const row = runId === null
-    ? db.get<{ s: unknown }>('SELECT runs.settings_json AS s FROM runs ORDER BY runs.started_at DESC, runs.run_id DESC LIMIT 1')
+    ? db.get<{ s: unknown }>(`SELECT runs.settings_json AS s FROM runs ORDER BY ${RUNS_NEWEST_FIRST} LIMIT 1`)
     : db.get<{ s: unknown }>('SELECT runs.settings_json AS s FROM runs WHERE runs.run_id = :run', { run: runId });
   if (typeof row?.s !== 'string') return null;
   try {

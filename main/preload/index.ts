@@ -4,7 +4,7 @@
  * its own IPC channel. The raw ipcRenderer never crosses into the page.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { bridgeFnName, OP_NAMES, type LandscapeBridge, type MenuCommand, type OpName } from '../../app/contract/operations.js';
+import { bridgeFnName, OP_NAMES, RUN_TABS, type LandscapeBridge, type MenuCommand, type OpName } from '../../app/contract/operations.js';
 
 const MENU_COMMANDS = new Set(['open', 'openPath', 'openSample', 'export', 'verify', 'history', 'close', 'tab', 'find', 'goto', 'shortcuts']);
 
@@ -19,7 +19,7 @@ function menuCommand(v: unknown): MenuCommand | null {
   }
   if (c === 'tab') {
     const i = (v as { index?: unknown }).index;
-    return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < 6 ? { command: 'tab', index: i } : null;
+    return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < RUN_TABS.length ? { command: 'tab', index: i } : null;
   }
   return { command: c } as MenuCommand;
 }

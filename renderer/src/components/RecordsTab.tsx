@@ -25,7 +25,9 @@ import RecordsGrid, { type CellPos, type GridColumn } from './RecordsGrid.js';
 import RecordsToolbar from './RecordsToolbar.js';
 
 const WIDTH: Record<RecordFieldView['kind'], number> = { text: 200, json: 240, enum: 110, integer: 96, real: 110, time: 220, boolean: 96 };
+/** Fields per open database and record type (they follow the line that wrote the database). */
 const fieldCache = new Map<string, { fields: RecordFieldView[]; defaultOrder: string | null }>();
+const fieldKey = (handle: string, type: string) => `${handle}|${type}`;
 /** Requests already applied: coming back to the tab keeps what the reviewer changed since. */
 const applied = new WeakSet<RecordsRequest>();
 
@@ -59,7 +61,7 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; s
   const saved = runState(db.path, runId);
   const [type, setType] = useState(() => (saved.recordType && types.includes(saved.recordType) ? saved.recordType : (types.find((t) => t === 'row') ?? types[0] ?? 'run')));
   const [view, setView] = useState<TypeState>(() => ({ ...typeState(saved, type) }));
-  const [meta, setMeta] = useState(() => fieldCache.get(type) ?? null);
+  const [meta, setMeta] = useState(() => fieldCache.get(fieldKey(db.handle, type)) ?? null);
   const [active, setActive] = useState<CellPos>(() => ({ row: view.row, col: 0 }));
   const [anchor, setAnchor] = useState<CellPos | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -89,13 +91,13 @@ export default function RecordsTab(props: { db: DbInfo; detail: RunDetailView; s
 
   useEffect(() => {
     let live = true;
-    const cached = fieldCache.get(type);
+    const cached = fieldCache.get(fieldKey(db.handle, type));
     if (cached) setMeta(cached);
     else {
       setMeta(null);
       call(bridge().recordsFields({ handle: db.handle, recordType: type })).then(
         (m) => {
-          fieldCache.set(type, m);
+          fieldCache.set(fieldKey(db.handle, type), m);
           if (live) setMeta(m);
         },
         (e: unknown) => live && setFailure(failureOf(e)),
