@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OP_NAMES, type ExportFormatName, type MenuCommand, type Result } from '../app/contract/operations.js';
 import { sweepSnapshots } from '../app/db/snapshot.js';
+import { boundHeapGrowth } from '../app/heap.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { createHandlers, disposeHandlers, jobControl, type Handlers } from './handlers.js';
 import { openJournal, type Journal } from './journal.js';
@@ -254,6 +255,8 @@ app.on('second-instance', () => {
 });
 
 app.enableSandbox();
+// Exports and verifications run in worker threads of this process: the same heap growth as the CLI's.
+boundHeapGrowth();
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url, appUrl)) e.preventDefault();

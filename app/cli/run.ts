@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** Process entry of the `landscape-desk` command (plain Node). */
+import { boundHeapGrowth } from '../heap.js';
 import { defaultIo, main } from './main.js';
+
+boundHeapGrowth();
 
 /**
  * TEST HOOK, not a feature: with `LANDSCAPE_DESK_TEST_PAUSE_AT=<point>` (`export:write`,

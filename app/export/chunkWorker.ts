@@ -41,6 +41,8 @@ if (port) {
       } catch (e) {
         fail(-1, e);
       }
+    } else if (m.type === 'recycle') {
+      encoder?.recycleBuffers(m.buffers);
     } else if (m.type === 'ties') {
       ties = new Map(m.ties);
     } else if (m.type === 'chunk') {
@@ -48,8 +50,8 @@ if (port) {
       try {
         for (const record of chunkRecords(db, plan, runId, m.rows, ties)) encoder.add(record);
         const batch = encoder.take();
-        // The encoded bytes move to the writer's thread instead of being copied.
-        port.postMessage({ type: 'batch', seq: m.seq, batch } satisfies WorkerReply, [batch.bytes.buffer as ArrayBuffer, ...batch.csv.map((b) => b.lines.buffer as ArrayBuffer)]);
+        // The encoded bytes move to the writer's thread instead of being copied (and come back once written).
+        port.postMessage({ type: 'batch', seq: m.seq, batch } satisfies WorkerReply, BatchEncoder.buffersOf(batch));
       } catch (e) {
         encoder.take();
         fail(m.seq, e);

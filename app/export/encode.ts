@@ -13,6 +13,7 @@ import type { ExportRecord } from './compile.js';
 import type { ElspethLine } from '../db/writer.js';
 import { csvHeader, csvLine, flattenRecord, neutraliseFormula, type EmptyObjects } from './csv.js';
 import { csvHeaderOf } from './plan.js';
+import { BufferPool } from './bufferPool.js';
 import { refuseNonFinite } from './nonFinite.js';
 import type { ExportFormat } from './receipt.js';
 import { hmacHex } from './sign.js';
@@ -88,9 +89,10 @@ class ByteSink {
     this.used += this.buf.write(text, this.used, 'utf8');
   }
 
-  /** The bytes so far, in their own buffer (transferable); the sink starts empty again. */
-  take(): Uint8Array {
-    const out = new Uint8Array(this.used);
+  /** The bytes so far, in a buffer of their own from `pool` (transferable); the sink starts empty again. */
+  take(pool: BufferPool): Uint8Array {
+    if (this.used === 0) return EMPTY;
+    const out = pool.get(this.used);
     out.set(this.buf.subarray(0, this.used));
     this.used = 0;
     return out;
@@ -101,6 +103,8 @@ export class BatchEncoder {
   private batch!: EncodedBatch;
   private readonly json = new ByteSink();
   private readonly texts = new RecordTexts();
+  /** Buffers of taken batches, given back by {@link recycle} once written. */
+  private readonly buffers = new BufferPool();
   /** This batch's block of each record type. */
   private readonly csvBlocks = new Map<string, CsvBlock>();
   /**
@@ -163,10 +167,28 @@ export class BatchEncoder {
   /** The batch so far; the encoder starts a new one. */
   take(): EncodedBatch {
     const b = this.batch;
-    b.bytes = this.json.take();
-    for (const block of this.csvBlocks.values()) block.lines = this.csvSinks.get(block.type)!.take();
+    b.bytes = this.json.take(this.buffers);
+    for (const block of this.csvBlocks.values()) block.lines = this.csvSinks.get(block.type)!.take(this.buffers);
     this.reset();
     return b;
+  }
+
+  /**
+   * Gives a batch's buffers back once its bytes are written (a batch from this encoder, or one
+   * from another thread's encoder that was transferred here); the batch must not be read again.
+   */
+  recycle(batch: EncodedBatch): void {
+    this.recycleBuffers(BatchEncoder.buffersOf(batch));
+  }
+
+  /** Gives back buffers of written batches (transferred back from the writing thread). */
+  recycleBuffers(buffers: readonly ArrayBuffer[]): void {
+    for (const b of buffers) this.buffers.put(b);
+  }
+
+  /** The buffers of a written batch, to transfer back to the thread whose encoder made them. */
+  static buffersOf(batch: EncodedBatch): ArrayBuffer[] {
+    return [batch.bytes, ...batch.csv.map((b) => b.lines)].map((v) => v.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
   }
 
   private reset(): void {

@@ -174,6 +174,7 @@ async function buildChunksWith(
   chunks: Iterator<Row[]>,
   encodeChunk: (chunk: Row[]) => EncodedBatch,
   emit: (batch: EncodedBatch, rowCount: number) => Promise<void>,
+  recycle: (batch: EncodedBatch) => void,
 ): Promise<void> {
   const queue: Array<{ rows: number; seq: number } | { rows: number; batch: EncodedBatch }> = [];
   let queuedBytes = 0;
@@ -202,8 +203,15 @@ async function buildChunksWith(
       continue;
     }
     queue.shift();
-    if ('batch' in head) queuedBytes -= batchBytes(head.batch);
-    await emit('seq' in head ? await pool.take(head.seq) : head.batch, head.rows);
+    if ('batch' in head) {
+      queuedBytes -= batchBytes(head.batch);
+      await emit(head.batch, head.rows);
+      recycle(head.batch);
+    } else {
+      const batch = await pool.take(head.seq);
+      await emit(batch, head.rows);
+      pool.recycle(head.seq, batch);
+    }
   }
 }
 
@@ -269,12 +277,17 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
         checkCancelled(opts.signal);
       }
     };
+    /** Emits a batch of this thread's encoder; once written, its buffers serve the next batches. */
+    const emitOwn = async (batch: EncodedBatch) => {
+      await emit(batch);
+      encoder.recycle(batch);
+    };
     const encodeAll = async (records: Iterable<ExportRecord>) => {
       for (const record of records) {
         encoder.add(record);
-        if (encoder.size >= BATCH) await emit(encoder.take());
+        if (encoder.size >= BATCH) await emitOwn(encoder.take());
       }
-      await emit(encoder.take());
+      await emitOwn(encoder.take());
     };
 
     // Workers (if any) start now and open their readers while this thread does the head.
@@ -288,17 +301,23 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
     };
     if (pool) {
       pool.setTies(ties);
-      await buildChunksWith(pool, rowChunks(db, runId), encodeChunk, async (batch, rowCount) => {
-        await emit(batch);
-        rows.rowsDone += rowCount;
-        await chunkWritten();
-      });
+      await buildChunksWith(
+        pool,
+        rowChunks(db, runId),
+        encodeChunk,
+        async (batch, rowCount) => {
+          await emit(batch);
+          rows.rowsDone += rowCount;
+          await chunkWritten();
+        },
+        (batch) => encoder.recycle(batch),
+      );
       await pool.close();
     } else {
       for (const chunk of rowChunks(db, runId)) {
         const batch = encodeChunk(chunk);
         rows.rowsDone += chunk.length;
-        await emit(batch);
+        await emitOwn(batch);
         await chunkWritten();
       }
     }
@@ -307,7 +326,7 @@ export async function exportRun(db: Landscape, opts: ExportOptions): Promise<Exp
       const { record, finalHash } = signer.manifest(runId, exportedAt);
       summary.finalHash = finalHash;
       encoder.addManifest(record);
-      await emit(encoder.take());
+      await emitOwn(encoder.take());
     }
     const files = writer.finish();
     checkCancelled(opts.signal);

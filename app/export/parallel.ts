@@ -17,7 +17,7 @@ import type { ElspethLine } from '../db/writer.js';
 import { ERROR_CODES, LandscapeError, type ErrorCode } from '../errors.js';
 import { startWorker } from '../worker.js';
 import type { Row } from './convert.js';
-import type { EncodedBatch } from './encode.js';
+import { BatchEncoder, type EncodedBatch } from './encode.js';
 import type { ExportFormat } from './receipt.js';
 import type { TieOrder } from './stream.js';
 
@@ -25,6 +25,7 @@ export type ChunkMessage =
   | { type: 'init'; handle: ReaderHandle; runId: string; format: ExportFormat; key: Uint8Array | null; spreadsheetSafe: boolean; line: ElspethLine }
   | { type: 'ties'; ties: Array<[string, string[]]> }
   | { type: 'chunk'; seq: number; rows: Row[] }
+  | { type: 'recycle'; buffers: ArrayBuffer[] }
   | { type: 'close' };
 
 export type WorkerReply =
@@ -50,7 +51,7 @@ const IN_FLIGHT_PER_WORKER = 3;
 /**
  * Memory an export may use by default, in MiB: the default thread count is as many threads as fit
  * in it, up to the machine's cores. 150 MiB is the project's memory target; two threads peak at
- * 160–205 MiB, so the default is one thread and `--memory-budget 256` buys the second one's speed
+ * 145–163 MiB, so the default is one thread and `--memory-budget 164` buys the second one's speed
  * (docs/performance.md, "Memory and threads", has both measured).
  */
 export const DEFAULT_MEMORY_BUDGET_MB = 150;
@@ -58,15 +59,16 @@ export const DEFAULT_MEMORY_BUDGET_MB = 150;
 /**
  * Peak memory of a one-thread export, and what each further thread adds (its V8 isolate with an
  * {@link WORKER_YOUNG_MB} young generation, its SQLite connection and page cache, its allocator
- * arena, the chunks in flight), in MiB, as measured on the 50,000-row fixture with the defaults.
+ * arena, the chunks in flight), in MiB, as measured on the 50,000-row fixture with the defaults
+ * (the CLI's heap growth, app/heap.ts, and reused batch buffers, bufferPool.ts).
  */
-const ONE_THREAD_MB = 126;
-const PER_THREAD_MB = 70;
+const ONE_THREAD_MB = 124;
+const PER_THREAD_MB = 40;
 
 /**
  * Threads that build chunks by default (the exporting thread and its workers): the machine's
  * cores, as far as they fit in `budgetMb` (never fewer than one). With the default budget that is
- * one thread; `--memory-budget 196` allows two and `--memory-budget 266` three.
+ * one thread; `--memory-budget 164` allows two and `--memory-budget 204` three.
  */
 export function defaultThreads(budgetMb: number = DEFAULT_MEMORY_BUDGET_MB): number {
   const fit = 1 + Math.floor((budgetMb - ONE_THREAD_MB) / PER_THREAD_MB);
@@ -178,6 +180,16 @@ export class ChunkPool {
     this.taken++;
     if ('error' in outcome) throw outcome.error;
     return outcome.batch;
+  }
+
+  /**
+   * Gives chunk `seq`'s batch buffers back to the worker that encoded it, once the batch is
+   * written, so each worker reuses a few buffers instead of allocating one per batch.
+   */
+  recycle(seq: number, batch: EncodedBatch): void {
+    if (this.closed) return;
+    const buffers = BatchEncoder.buffersOf(batch);
+    if (buffers.length > 0) this.workers[seq % this.workers.length]!.postMessage({ type: 'recycle', buffers } satisfies ChunkMessage, buffers);
   }
 
   /** Stops the workers and releases the shared state; never throws. */

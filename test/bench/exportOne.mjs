@@ -4,12 +4,17 @@
  * JSON line: records, threads, seconds to open (private snapshot, and for an encrypted file the
  * key derivation; passphrase from ELSPETH_AUDIT_KEY), seconds to export, CPU seconds of the whole
  * process (user + system, every thread; open included), peak RSS MiB. <db> is a file or a
- * PostgreSQL URL (opening then connects and reads the catalogs).
+ * PostgreSQL URL (opening then connects and reads the catalogs). The process's heap is set up as the
+ * CLI's entry sets it up (app/heap.ts).
  * Usage: exportOne.mjs <db> <runId> <json|jsonl|csv> <signed|plain> <out> [threads]
  */
 import { envPassphrase } from '../../dist/app/db/cipher.js';
 import { openTargetAsync } from '../../dist/app/db/openTarget.js';
 import { exportRun } from '../../dist/app/export/exportRun.js';
+import { boundHeapGrowth } from '../../dist/app/heap.js';
+
+// As the CLI's entry does (app/cli/run.ts).
+boundHeapGrowth();
 
 const [dbPath, runId, format, mode, out, threads] = process.argv.slice(2);
 const c0 = process.cpuUsage();
