@@ -6,26 +6,25 @@
  * key, forwards or backwards, so a page deep in a run costs the same as the first. On SQLite a
  * page at a position (first, N, last) reads its row ids from the list's position index
  * (positionIndex.ts), built once per list: filtered, searched and sorted lists each get their own,
- * named by their statement and values. Elsewhere a page at position N first finds the keys of
+ * named by their statement and values (recordLists.ts). Elsewhere a page at position N first finds the keys of
  * record N with the same predicate and order (reading only the order's columns), then reads the
  * page by keyset.
  */
 import type { RecordQuery } from '../contract/recordQuery.js';
 import { EMPTY_QUERY } from '../contract/recordQuery.js';
 import type { Landscape } from '../db/landscape.js';
-import type { LandscapeTable } from '../db/schemaInfo.js';
 import type { ElspethLine } from '../db/writer.js';
 import { LandscapeError } from '../errors.js';
-import type { Builders, ExportRecord } from '../export/compile.js';
+import type { ExportRecord } from '../export/compile.js';
 import type { Row } from '../export/convert.js';
-import { extraRecord } from '../export/extras.js';
 import { exportPlan, type ExportPlan } from '../export/plan.js';
-import { memberRun, type ExportQueries } from '../export/queries.js';
-import { RECORD_FIELDS, type DataRecordType } from '../export/recordTypes.js';
+import type { DataRecordType } from '../export/recordTypes.js';
 import { loadRunRow, schemaContractRecords, sourceSchemaRecords } from '../export/stream.js';
+import { pagedTypes, selectList, type PagedType } from './pagedTypes.js';
+import { indexCache, positionIndex } from './positionIndex.js';
 import { badFilter, compileQuery, type CompiledQuery } from './recordFilter.js';
-import { positionIndex } from './positionIndex.js';
 import { isPagedType, PAGED_TABLES, type PagedRecordType } from './recordFields.js';
+import { listStatement, orderBy, sortsWholeList, type ListStatement } from './recordLists.js';
 
 export const MAX_PAGE = 1000;
 
@@ -53,46 +52,6 @@ export interface PageOptions {
   keyOrder?: boolean;
   /** The ELSPETH line whose records to show (default: the line that wrote the file). */
   line?: ElspethLine;
-}
-
-interface PagedType {
-  /** FROM … WHERE … (without the keyset condition) selecting the run's rows. */
-  from: string;
-  build: (r: Row, runId: string) => ExportRecord;
-}
-
-const VIA_TOKENS = 'JOIN tokens ON %T.token_id = tokens.token_id JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = :run';
-const VIA_STATES = 'JOIN node_states ON %T.state_id = node_states.state_id WHERE node_states.run_id = :run';
-
-/** How each type is paged with a plan's builders; batch members join on run_id too on the 0.5 line. */
-function pagedTypes(plan: ExportPlan, db: Landscape): Record<PagedRecordType, PagedType> {
-  const B: Builders = plan.build;
-  const memberJoin = memberRun(db.schema, plan.line, 'batches.run_id');
-  const simple = (table: LandscapeTable, build: PagedType['build']): PagedType => ({ from: `FROM ${table} WHERE ${table}.run_id = :run`, build });
-  const F = RECORD_FIELDS;
-  return {
-    secret_resolution: simple('secret_resolutions', B.secret_resolution),
-    node: simple('nodes', B.node),
-    edge: simple('edges', B.edge),
-    operation: simple('operations', B.operation),
-    call: {
-      from: 'FROM calls LEFT JOIN node_states ON calls.state_id = node_states.state_id LEFT JOIN operations ON calls.operation_id = operations.operation_id WHERE (node_states.run_id = :run OR operations.run_id = :run)',
-      build: (r, runId) => B.call(r, runId, r['state_id'] !== null ? 'state' : 'operation'),
-    },
-    row: simple('rows', B.row),
-    token: { from: `FROM tokens ${VIA_TOKENS.replace('JOIN tokens ON %T.token_id = tokens.token_id ', '')}`, build: B.token },
-    token_parent: { from: `FROM token_parents ${VIA_TOKENS.replace('%T', 'token_parents')}`, build: B.token_parent },
-    token_outcome: { from: `FROM token_outcomes ${VIA_TOKENS.replace('%T', 'token_outcomes')}`, build: B.token_outcome },
-    node_state: { from: `FROM node_states ${VIA_TOKENS.replace('%T', 'node_states')}`, build: B.node_state },
-    routing_event: { from: `FROM routing_events ${VIA_STATES.replace('%T', 'routing_events')}`, build: B.routing_event },
-    batch: simple('batches', B.batch),
-    batch_member: { from: `FROM batch_members JOIN batches ON batch_members.batch_id = batches.batch_id${memberJoin} WHERE batches.run_id = :run`, build: B.batch_member },
-    artifact: simple('artifacts', B.artifact),
-    validation_error: simple('validation_errors', (r, id) => extraRecord('validation_error', F.validation_error, 'validation_errors', 'error_id', r, id)),
-    transform_error: simple('transform_errors', (r, id) => extraRecord('transform_error', F.transform_error, 'transform_errors', 'error_id', r, id)),
-    checkpoint: simple('checkpoints', (r, id) => extraRecord('checkpoint', F.checkpoint, 'checkpoints', 'checkpoint_id', r, id)),
-    preflight_result: simple('preflight_results', (r, id) => extraRecord('preflight_result', F.preflight_result, 'preflight_results', 'result_id', r, id)),
-  };
 }
 
 type CursorValue = string | bigint | number | null;
@@ -141,16 +100,6 @@ function keysetCondition(q: CompiledQuery, values: CursorValue[], dir: 'asc' | '
   params['c0'] = v;
   const past = `${sort.expr} ${gt} :c0${dir === 'desc' ? ` OR ${sort.expr} IS NULL` : ''}`;
   return `(${past} OR (${sort.expr} = :c0 AND ${keyCmp}))`;
-}
-
-/**
- * The ORDER BY in direction `dir`. NULLs of the sort column come first ascending and last
- * descending, said explicitly: SQLite's default, which the keyset conditions above assume, and
- * the opposite of PostgreSQL's.
- */
-function orderBy(q: CompiledQuery, dir: 'asc' | 'desc'): string {
-  const nulls = dir === 'asc' ? ' NULLS FIRST' : ' NULLS LAST';
-  return q.order.map((t) => `${t.expr} ${dir.toUpperCase()}${t.nullable ? nulls : ''}`).join(', ');
 }
 
 /** One page of records of `type` for `runId`. */
@@ -208,12 +157,6 @@ export function recordPage(db: Landscape, runId: string, type: DataRecordType, o
   });
 }
 
-/** Whether SQLite sorts the rows of `sql` itself (no index gives its ORDER BY), from its query plan. */
-function sortsWholeList(db: Landscape, sql: string, params: Record<string, unknown>): boolean {
-  if (db.kind !== 'sqlite') return false;
-  return db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params).some((r) => /TEMP B-TREE FOR .*ORDER BY/.test(r.detail));
-}
-
 /** A position cursor's payload: `[<signature>#at, position]`. */
 function decodePosition(cursor: string, signature: string): number | null {
   let parsed: unknown;
@@ -230,18 +173,27 @@ function decodePosition(cursor: string, signature: string): number | null {
   return at;
 }
 
+/** Where a page would come from a list's position index: the list, the slice, whether to build it. */
+interface IndexedSlice {
+  list: ListStatement;
+  posSignature: string;
+  /** First position (-1: the last page) and how many records. */
+  at: number;
+  count: number;
+  /** Whether to build the index when none is kept (a function: asked only then). */
+  build: boolean | (() => boolean);
+}
+
 /**
- * A page served from the list's position index (positionIndex.ts): the list's row ids in order,
- * read once, so a page at any position (first, N, last, or continuing a page served this way)
- * reads just its own rows. Its cursors carry positions. A page at a position past the first (or
- * continuing one) builds the index. The first and the last page build it only when SQLite would
- * sort the whole list for them anyway (no index of the file gives its order: sorting row ids is
- * cheaper than sorting whole rows, and every page after it is then a lookup); in an order an index
- * gives, they are cheaper by keyset and use an index only when one was built already. Null where
- * there is no index (PostgreSQL, or not built) or the request continues a keyset cursor or a find
- * by key, which keep the keyset path.
+ * A page's slice of its list's position index (positionIndex.ts). A page at a position past the
+ * first (or continuing a page served this way) builds the index. The first and the last page build
+ * it only when SQLite would sort the whole list for them anyway (no index of the file gives its
+ * order: sorting row ids is cheaper than sorting whole rows, and every page after it is then a
+ * lookup); in an order an index gives, they are cheaper by keyset and use an index only when one
+ * was built already. Null where the request continues a keyset cursor or a find by key, which keep
+ * the keyset path.
  */
-function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: PagedType, q: CompiledQuery, select: string, limit: number, opts: PageOptions): RecordPage | null {
+function indexedSlice(db: Landscape, runId: string, type: PagedRecordType, spec: PagedType, q: CompiledQuery, limit: number, opts: PageOptions): IndexedSlice | null {
   const posSignature = `${q.signature}#at`;
   let at: number;
   let count = limit;
@@ -256,17 +208,26 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
   } else {
     at = opts.at === 'end' ? -1 : (opts.at ?? 0);
   }
-  const table = PAGED_TABLES[type].table;
-  const params = { ...q.params, run: runId };
-  const sql = `SELECT ${table}.rowid ${spec.from}${q.where} ORDER BY ${orderBy(q, q.dir)}`;
-  // The list is named by its statement and values, so another line's or query's list is another index.
-  const key = JSON.stringify([sql, Object.entries(params).map(([k, v]) => [k, typeof v === 'bigint' ? `${v}n` : v])]);
-  // The query plan is asked only when no index of this list is kept already.
-  const build = Boolean(cursor) || (typeof opts.at === 'number' && opts.at > 0) || (() => sortsWholeList(db, sql, params));
-  const list = positionIndex(db, key, sql, params, build);
+  const list = listStatement(runId, type, spec, q);
+  const build = Boolean(cursor) || (typeof opts.at === 'number' && opts.at > 0) || (() => sortsWholeList(db, list));
+  return { list, posSignature, at, count, build };
+}
+
+/**
+ * A page served from the list's position index: the list's row ids in order, read once, so a page
+ * at any position (first, N, last, or continuing a page served this way) reads just its own rows.
+ * Its cursors carry positions. Null where there is no index (PostgreSQL, or none built and
+ * {@link indexedSlice} says not to build one) or the request keeps the keyset path.
+ */
+function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: PagedType, q: CompiledQuery, select: string, limit: number, opts: PageOptions): RecordPage | null {
+  const slice = indexedSlice(db, runId, type, spec, q, limit, opts);
+  if (!slice) return null;
+  const { list: stmt, posSignature, count } = slice;
+  const list = positionIndex(db, stmt.key, stmt.sql, stmt.params, slice.build);
   if (!list) return null;
-  if (at < 0) at = Math.max(0, list.length - limit);
+  const at = slice.at < 0 ? Math.max(0, list.length - limit) : slice.at;
   const ids = list.slice(at, count);
+  const table = PAGED_TABLES[type].table;
   let page: Row[] = [];
   if (ids.length > 0) {
     // The page's row ids drive the query (CROSS JOIN fixes SQLite's join order): each is one
@@ -275,7 +236,7 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
     const driven = spec.from.startsWith(head);
     const from = driven ? `FROM json_each(:ids) AS "ids " CROSS JOIN ${table}${spec.from.slice(head.length)}` : spec.from;
     const pick = driven ? `${table}.rowid = "ids ".value` : `${table}.rowid IN (SELECT value FROM json_each(:ids))`;
-    const rows = db.all<Row>(`SELECT ${select}, ${table}.rowid AS "rowid " ${from}${q.where} AND ${pick}`, { ...params, ids: JSON.stringify(ids) });
+    const rows = db.all<Row>(`SELECT ${select}, ${table}.rowid AS "rowid " ${from}${q.where} AND ${pick}`, { ...stmt.params, ids: JSON.stringify(ids) });
     const byId = new Map(rows.map((r) => [Number(r['rowid ']), r]));
     page = ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
     if (page.length !== ids.length) throw new LandscapeError('INTERNAL', `the position index of ${type} lost rows`);
@@ -290,7 +251,31 @@ function indexedPage(db: Landscape, runId: string, type: PagedRecordType, spec: 
   };
 }
 
-/** How many records of `type` for `runId` match `query` (the whole ordered list a page is part of), as `line` shows them. */
+/**
+ * The list whose position index {@link recordPage} with these options would build now (none is
+ * kept and the page wants one), or null. The desktop app builds it off the main thread first, so
+ * the page is then a lookup. Throws what the page would (RUN_NOT_FOUND, BAD_FILTER, BAD_CURSOR).
+ */
+export function pageListWanted(db: Landscape, runId: string, type: DataRecordType, opts: PageOptions = {}): ListStatement | null {
+  const cache = indexCache(db);
+  if (!cache || !isPagedType(type)) return null;
+  const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(opts.limit ?? 100)));
+  const plan = exportPlan(db, opts.line);
+  return db.read(() => {
+    loadRunRow(db, runId);
+    if (!db.schema.hasTable(PAGED_TABLES[type].table)) return null;
+    const spec = pagedTypes(plan, db)[type];
+    const q = compileQuery(db.schema, type, opts.query ?? EMPTY_QUERY, { keyOrder: opts.keyOrder ?? false, line: plan.line });
+    const slice = indexedSlice(db, runId, type, spec, q, limit, opts);
+    if (!slice || cache.has(slice.list.key)) return null;
+    return (typeof slice.build === 'function' ? slice.build() : slice.build) ? slice.list : null;
+  });
+}
+
+/**
+ * How many records of `type` for `runId` match `query` (the whole ordered list a page is part of),
+ * as `line` shows them: the length of the list's position index when one is kept, else counted.
+ */
 export function recordCount(db: Landscape, runId: string, type: DataRecordType, query: RecordQuery = EMPTY_QUERY, line?: ElspethLine): number {
   const plan = exportPlan(db, line);
   return db.read(() => {
@@ -298,23 +283,11 @@ export function recordCount(db: Landscape, runId: string, type: DataRecordType, 
     if (!isPagedType(type)) return wholeTypeRecords(db, plan, runId, runRow, type, query).length;
     if (!db.schema.hasTable(PAGED_TABLES[type].table)) return 0;
     const q = compileQuery(db.schema, type, query, { line: plan.line });
-    return Number(db.value(`SELECT count(*) ${pagedTypes(plan, db)[type].from}${q.where}`, { ...q.params, run: runId }));
+    const spec = pagedTypes(plan, db)[type];
+    const kept = indexCache(db)?.get(listStatement(runId, type, spec, q).key);
+    if (kept) return kept.length;
+    return Number(db.value(`SELECT count(*) ${spec.from}${q.where}`, { ...q.params, run: runId }));
   });
-}
-
-/** The exporter's SELECT list of a table (all its columns, absent ones as NULL). */
-function selectList(q: ExportQueries, table: LandscapeTable): string {
-  const source: Partial<Record<LandscapeTable, string | null>> = {
-    secret_resolutions: q.secretResolutions, nodes: q.nodes, edges: q.edges, operations: q.operations,
-    calls: q.stateCalls, rows: q.rowsChunk, tokens: q.tokens, token_parents: q.tokenParents,
-    token_outcomes: q.tokenOutcomes, node_states: q.nodeStates, routing_events: q.routingEvents,
-    batches: q.batchesChunk.first, batch_members: q.batchMembers, artifacts: q.artifactsChunk.first,
-    validation_errors: q.validationErrors?.first ?? null, transform_errors: q.transformErrors?.first ?? null, checkpoints: q.checkpoints,
-    preflight_results: q.preflightResults,
-  };
-  const sql = source[table];
-  if (!sql) throw new LandscapeError('INTERNAL', `no select list for ${table}`);
-  return sql.slice('SELECT '.length, sql.indexOf(' FROM '));
 }
 
 /** Types with at most a handful of records per run; they are listed whole and not filtered. */

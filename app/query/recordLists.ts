@@ -1,0 +1,108 @@
+/**
+ * A records list (record type, run, filters, search, order, as one ELSPETH line shows them) named
+ * once: the statement yielding its row ids in its order, and the key its position index
+ * (positionIndex.ts) is kept under. The page path (records.ts), counts, and the desktop app's
+ * background builds (main/recordIndexes.ts) all name a list here, so they agree on which list an
+ * index is of. Also which lists are worth building ahead: those whose first page SQLite would
+ * otherwise sort whole (no index of the file gives their order).
+ */
+import type { RecordQuery } from '../contract/recordQuery.js';
+import { EMPTY_QUERY } from '../contract/recordQuery.js';
+import type { Landscape } from '../db/landscape.js';
+import type { ElspethLine } from '../db/writer.js';
+import { exportPlan } from '../export/plan.js';
+import { loadRunRow } from '../export/stream.js';
+import { pagedTypes, type PagedType } from './pagedTypes.js';
+import { indexCache } from './positionIndex.js';
+import { compileQuery, type CompiledQuery } from './recordFilter.js';
+import { isPagedType, PAGED_TABLES, type PagedRecordType } from './recordFields.js';
+
+/** One ordered list's row-id statement and the key its position index is kept under. */
+export interface ListStatement {
+  /** Names the list by its statement and values: another line's or query's list is another index. */
+  key: string;
+  /** `SELECT <table>.rowid … ORDER BY …`: the list's row ids, in its order. */
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The ORDER BY in direction `dir`. NULLs of the sort column come first ascending and last
+ * descending, said explicitly: SQLite's default, which the keyset conditions of records.ts
+ * assume, and the opposite of PostgreSQL's.
+ */
+export function orderBy(q: CompiledQuery, dir: 'asc' | 'desc'): string {
+  const nulls = dir === 'asc' ? ' NULLS FIRST' : ' NULLS LAST';
+  return q.order.map((t) => `${t.expr} ${dir.toUpperCase()}${t.nullable ? nulls : ''}`).join(', ');
+}
+
+/** The list of `type` records of `runId` that `spec` reads and `q` filters and orders. */
+export function listStatement(runId: string, type: PagedRecordType, spec: PagedType, q: CompiledQuery): ListStatement {
+  const params = { ...q.params, run: runId };
+  const sql = `SELECT ${PAGED_TABLES[type].table}.rowid ${spec.from}${q.where} ORDER BY ${orderBy(q, q.dir)}`;
+  const key = JSON.stringify([sql, Object.entries(params).map(([k, v]) => [k, typeof v === 'bigint' ? `${v}n` : v])]);
+  return { key, sql, params };
+}
+
+/** Whether SQLite sorts the rows of `list` itself (no index gives its ORDER BY), from its query plan. */
+export function sortsWholeList(db: Landscape, list: ListStatement): boolean {
+  if (db.kind !== 'sqlite') return false;
+  return db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${list.sql}`, list.params).some((r) => /TEMP B-TREE FOR .*ORDER BY/.test(r.detail));
+}
+
+/**
+ * The list of `type` records of `runId` matching `query` as `line` shows them, or null when no
+ * position index can be kept for it (PostgreSQL; a type listed whole; a table the file lacks).
+ * Throws RUN_NOT_FOUND and BAD_FILTER as a page of it would.
+ */
+export function recordList(db: Landscape, runId: string, type: string, query: RecordQuery = EMPTY_QUERY, line?: ElspethLine): ListStatement | null {
+  if (db.kind !== 'sqlite' || !isPagedType(type)) return null;
+  const plan = exportPlan(db, line);
+  return db.read(() => {
+    loadRunRow(db, runId);
+    if (!db.schema.hasTable(PAGED_TABLES[type].table)) return null;
+    const q = compileQuery(db.schema, type, query, { line: plan.line });
+    return listStatement(runId, type, pagedTypes(plan, db)[type], q);
+  });
+}
+
+/**
+ * The list a count (or the first page) of `query` would want an index of, when none is kept and
+ * SQLite would sort the whole list for it; else null. The desktop app builds it in the background
+ * and then counts and pages from it.
+ */
+export function listWanted(db: Landscape, runId: string, type: string, query: RecordQuery = EMPTY_QUERY, line?: ElspethLine): ListStatement | null {
+  const list = recordList(db, runId, type, query, line);
+  if (!list || indexCache(db)?.has(list.key)) return null;
+  return db.read(() => (sortsWholeList(db, list) ? list : null));
+}
+
+/** A list worth building ahead, with its size (the run's record count of its type). */
+export interface PrebuildList extends ListStatement {
+  type: PagedRecordType;
+  records: number;
+}
+
+/**
+ * The default-order lists (no query) of a run worth building ahead of any request: each paged type
+ * with at least `min` records (`counts`, the run's record counts by type) whose first page SQLite
+ * would sort whole and that has no index yet, largest first, as many as fit in `budget` bytes
+ * (8 a record). Empty on PostgreSQL.
+ */
+export function prebuildLists(db: Landscape, runId: string, counts: Readonly<Record<string, number>>, opts: { min: number; budget: number }): PrebuildList[] {
+  const cache = indexCache(db);
+  if (!cache) return [];
+  const sized = Object.entries(counts)
+    .filter(([type, n]) => isPagedType(type) && n >= opts.min)
+    .sort(([ta, a], [tb, b]) => b - a || ta.localeCompare(tb)) as Array<[PagedRecordType, number]>;
+  const out: PrebuildList[] = [];
+  let bytes = 0;
+  for (const [type, records] of sized) {
+    if (bytes + records * 8 > opts.budget) continue;
+    const list = recordList(db, runId, type);
+    if (!list || cache.has(list.key) || !db.read(() => sortsWholeList(db, list))) continue;
+    out.push({ ...list, type, records });
+    bytes += records * 8;
+  }
+  return out;
+}
