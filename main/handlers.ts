@@ -43,6 +43,8 @@ import type { JobControl } from './shutdown.js';
 import type { VerifyFn } from './workerVerify.js';
 import { PayloadDesk } from './payloadDesk.js';
 import { inProcessAudit, type AuditFn } from './workerAudit.js';
+import { RecordIndexes } from './recordIndexes.js';
+import type { IndexThreads } from './workerIndex.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
@@ -64,6 +66,8 @@ export interface Core {
   verify: VerifyFn;
   /** Runs a payload audit (in the app and harness: a worker thread per audit). */
   audit: AuditFn;
+  /** Builds records lists' position indexes off this thread (the app and harness); null: in the page call. */
+  indexThreads: IndexThreads | null;
 }
 
 export interface HandlerDeps {
@@ -140,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ...(r.signal ? { signal: r.signal } : {}),
       }),
     audit: inProcessAudit,
+    indexThreads: null,
     ...deps.core,
   };
   const session = new Session(newId);
@@ -147,6 +152,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const jobs = new ExportJobs({ newId, now, log: deps.log, exportRun: core.exportRun });
   const verifications = new VerifyJobs({ newId, now, log: deps.log, verify: core.verify });
   const payloads = new PayloadDesk({ recent: deps.recent, audit: core.audit, newId, now, log: deps.log });
+  const indexes = new RecordIndexes({ threads: core.indexThreads, log: deps.log });
   const shown = () => [...session.shownPaths(), ...payloads.storePaths()];
 
   type Impl = { [K in OpName]: (input: ReturnType<typeof validateInput<K>>) => Promise<OpResult<K>> | OpResult<K> };
@@ -188,15 +194,30 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (e.activeExport) jobs.cancel(e.activeExport);
       verifications.cancelUsing(handle);
       payloads.close(handle);
+      indexes.close(e.db);
       return { closed: session.close(handle) };
     },
-    'runs:list': ({ handle }) => ({ runs: core.listRuns(session.get(handle).db, { counts: true }) }),
-    'runs:detail': ({ handle, runId }) => core.runDetail(session.get(handle).db, runId),
+    'runs:list': ({ handle }) => {
+      const { db } = session.get(handle);
+      // Right after opening, the newest run's big lists are built ahead for the Records tab; the
+      // index thread starts while the runs are counted.
+      indexes.warm(db);
+      const runs = core.listRuns(db, { counts: true });
+      if (runs[0]) indexes.prebuild(db, runs[0].run_id, runs[0].record_counts);
+      return { runs };
+    },
+    'runs:detail': ({ handle, runId }) => {
+      const { db } = session.get(handle);
+      const detail = core.runDetail(db, runId);
+      indexes.prebuild(db, runId, detail.record_counts, true);
+      return detail;
+    },
     'runs:summary': ({ handle, runId }) => core.runAuditSummary(session.get(handle).db, runId),
-    'records:page': ({ handle, runId, recordType, limit, after, before, at, query }) => {
-      const page = core.recordPage(session.get(handle).db, runId, recordType as DataRecordType, {
-        limit, after, before: before ?? null, ...(at !== null && at !== undefined ? { at } : {}), ...(query ? { query } : {}),
-      });
+    'records:page': async ({ handle, runId, recordType, limit, after, before, at, query }) => {
+      const opts = { limit, after, before: before ?? null, ...(at !== null && at !== undefined ? { at } : {}), ...(query ? { query } : {}) };
+      // A list wanting an index not built yet gets it in the background; the page is then a lookup.
+      await indexes.beforePage(session.get(handle).db, runId, recordType as DataRecordType, opts);
+      const page = core.recordPage(session.get(handle).db, runId, recordType as DataRecordType, opts);
       return {
         records: page.records.map((r) => toPlain(r as Record<string, PyValue>) as Record<string, unknown>),
         nextCursor: page.nextCursor,
@@ -204,7 +225,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         index: page.index,
       };
     },
-    'records:count': ({ handle, runId, recordType, query }) => ({ count: core.recordCount(session.get(handle).db, runId, recordType as DataRecordType, query) }),
+    'records:count': async ({ handle, runId, recordType, query }) => {
+      await indexes.beforeCount(session.get(handle).db, runId, recordType as DataRecordType, query);
+      return { count: core.recordCount(session.get(handle).db, runId, recordType as DataRecordType, query) };
+    },
     'records:fields': ({ handle, recordType }) => {
       const { db } = session.get(handle);
       if (!isPagedType(recordType)) return { fields: [], defaultOrder: null };
@@ -421,13 +445,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     jobs.cancelAll();
     verifications.cancelAll();
     payloads.cancelAll();
+    indexes.cancelAll();
   };
   controls.set(result, {
     running: () => ({ exports: jobs.runningCount(), verifications: verifications.runningCount() }),
     // A payload audit only reads: quitting cancels it without asking, and waits for it to end.
     cancelAll,
     whenIdle: async () => {
-      await Promise.all([jobs.whenIdle(), verifications.whenIdle(), payloads.whenIdle()]);
+      await Promise.all([jobs.whenIdle(), verifications.whenIdle(), payloads.whenIdle(), indexes.whenIdle()]);
     },
   });
   disposers.set(result, () => {

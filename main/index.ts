@@ -22,6 +22,7 @@ import { fileRecentStore, type RecentStore } from './recent.js';
 import { workerExport } from './workerExport.js';
 import { workerVerify } from './workerVerify.js';
 import { workerAudit } from './workerAudit.js';
+import { workerIndex } from './workerIndex.js';
 import type { Logger } from './results.js';
 import { contentSecurityPolicy, isAllowedNavigation, isSafeExternalUrl, isTrustedSender, mainWindowOptions } from './security.js';
 import { Shutdown } from './shutdown.js';
@@ -187,6 +188,7 @@ function createWindow(): void {
       exportRun: workerExport(path.join(__dirname, 'exportWorker.cjs'), log, path.join(__dirname, 'chunkWorker.cjs')),
       verify: workerVerify(path.join(__dirname, 'verifyWorker.cjs'), log),
       audit: workerAudit(path.join(__dirname, 'auditWorker.cjs'), log),
+      indexThreads: workerIndex(path.join(__dirname, 'indexWorker.cjs'), log),
     },
     ...(journal ? { journal } : {}),
     samplePath: samplePath(),

@@ -20,6 +20,7 @@ import { fileRecentStore } from '../main/recent.js';
 import { workerExport } from '../main/workerExport.js';
 import { workerVerify } from '../main/workerVerify.js';
 import { workerAudit } from '../main/workerAudit.js';
+import { workerIndex } from '../main/workerIndex.js';
 import { contentSecurityPolicy } from '../main/security.js';
 import { Shutdown, type JobControl } from '../main/shutdown.js';
 import { fileLastViewStore } from '../main/windowState.js';
@@ -101,6 +102,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       exportRun: workerExport(path.join(ROOT, 'main', 'exportWorker.ts'), log),
       verify: workerVerify(path.join(ROOT, 'main', 'verifyWorker.ts'), log),
       audit: workerAudit(path.join(ROOT, 'main', 'auditWorker.ts'), log),
+      indexThreads: workerIndex(path.join(ROOT, 'main', 'indexWorker.ts'), log),
     },
     dialogs: {
       openDatabase: async () => (dialogQueue.length > 0 ? next() : (fb?.database ?? null)),

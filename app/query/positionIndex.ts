@@ -26,7 +26,7 @@ export const INDEX_BUDGET_BYTES = 64 * 1024 * 1024;
  * Reads the row ids `sql` yields (its first column), in order, into an array of exactly their
  * number (its own buffer, so it can be transferred to another thread).
  */
-export function readRowIds(db: Landscape, sql: string, params: Record<string, unknown>): Float64Array {
+export function readRowIds(db: Landscape, sql: string, params: Record<string, unknown>): Float64Array<ArrayBuffer> {
   let ids = new Float64Array(1 << 12);
   let n = 0;
   for (const r of db.iterateArrays(sql, params).rows) {

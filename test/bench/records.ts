@@ -1,15 +1,29 @@
 /**
- * `npm run bench` records rows: the Records tab's queries on a run. For each large record type,
- * 100-record pages in the default order, right after opening: the first page (which orders the
- * list once, into its position index, positionIndex.ts, unless an index of the file gives the
- * order), the last page and the first jump to the middle (at N/2), then the middle page again, the
- * last and the page after the middle one (its cursor), each the best of three; then node states
- * filtered (status = failed: count and first page) and a quick search. Milliseconds.
+ * `npm run bench` records rows: the Records tab's queries on a run. Two parts, each on a fresh open:
+ * - the core alone, as the CLI pages: for each large record type, 100-record pages in the default
+ *   order, right after opening: the first page (which orders the list once, into its position
+ *   index, positionIndex.ts, on this thread, unless an index of the file gives the order), the last
+ *   page and the first jump to the middle (at N/2), then the middle page again, the last and the
+ *   page after the middle one (its cursor), each the best of three; then node states filtered
+ *   (status = failed: count and first page) and a quick search;
+ * - as the desktop app pages (main/recordIndexes.ts, the bundled index worker): the run list is
+ *   read right after opening, which builds the newest run's big default lists ahead in a worker;
+ *   the time from opening until each list is ready and until all are; a first page asked at once
+ *   (it waits for its list's build, not for the others); then, once everything is built, the
+ *   count and the first, last, middle and next pages of each type, each the median of three.
+ * Milliseconds.
  */
+import * as fs from 'node:fs';
 import { LandscapeDb } from '../../app/db/open.js';
 import type { RecordQuery } from '../../app/contract/recordQuery.js';
 import type { DataRecordType } from '../../app/export/recordTypes.js';
-import { recordCount, recordPage } from '../../app/query/records.js';
+import { indexCache } from '../../app/query/positionIndex.js';
+import { recordList } from '../../app/query/recordLists.js';
+import { recordCount, recordPage, type PageOptions } from '../../app/query/records.js';
+import { listRuns } from '../../app/query/runs.js';
+import { RecordIndexes } from '../../main/recordIndexes.js';
+import { workerIndex } from '../../main/workerIndex.js';
+import { bundleWorkers } from '../reliability/mainBundle.js';
 
 function time(fn: () => unknown): number {
   const t = process.hrtime.bigint();
@@ -23,19 +37,37 @@ function best(fn: () => unknown): number {
 
 const TYPES: DataRecordType[] = ['node_state', 'token_outcome', 'token', 'routing_event', 'call', 'row'];
 const LIMIT = 100;
+const cell = (ms: number) => ms.toFixed(1).padStart(9);
 
-/** Slowest pages of one run, in ms: any page after a list's first; and a list's first page. */
+/** Slowest figures of one run, in ms. */
 export interface PagingFigures {
+  /** Any page after a list's first, the core alone. */
   worst: number;
+  /** A list's first page, the core alone (sorting it on this thread). */
   firstPage: number;
+  /** From opening until every list built ahead was ready (desktop). */
+  prebuilt: number;
+  /** Any page or count once they were (desktop). */
+  afterPrebuild: number;
 }
 
 /** Prints the records rows for one run of one database. */
-export function benchRecords(dbPath: string, runId: string): PagingFigures {
-  console.log(`\nrecord pages of ${LIMIT} (ms; first, last and the first jump to the middle right after opening, in that order; the rest best of 3):`);
+export async function benchRecords(dbPath: string, runId: string): Promise<PagingFigures> {
+  const got = { ...coreOnly(dbPath, runId), prebuilt: 0, afterPrebuild: 0 };
+  const bundles = await bundleWorkers('bench-index', ['index']);
+  try {
+    Object.assign(got, await desktop(dbPath, runId, `${bundles}/indexWorker.cjs`));
+  } finally {
+    fs.rmSync(bundles, { recursive: true, force: true });
+  }
+  return got;
+}
+
+function coreOnly(dbPath: string, runId: string): Pick<PagingFigures, 'worst' | 'firstPage'> {
+  console.log(`\nrecord pages of ${LIMIT}, the core alone (ms; first, last and the first jump to the middle right after opening, in that order; the rest best of 3):`);
   console.log(['type'.padEnd(16), ...['records', 'first', 'last', 'mid jump', 'middle', 'last', 'next'].map((h) => h.padStart(9))].join(' '));
   const db = LandscapeDb.open(dbPath);
-  const got: PagingFigures = { worst: 0, firstPage: 0 };
+  const got = { worst: 0, firstPage: 0 };
   try {
     for (const type of TYPES) {
       const first = time(() => recordPage(db, runId, type, { limit: LIMIT }));
@@ -54,18 +86,98 @@ export function benchRecords(dbPath: string, runId: string): PagingFigures {
       ];
       got.worst = Math.max(got.worst, ...cells.slice(1));
       got.firstPage = Math.max(got.firstPage, first);
-      console.log([type.padEnd(16), String(n).padStart(9), ...cells.map((c) => c.toFixed(1).padStart(9))].join(' '));
+      console.log([type.padEnd(16), String(n).padStart(9), ...cells.map(cell)].join(' '));
     }
     const failed: RecordQuery = { filters: [{ field: 'status', op: 'eq', value: 'failed' }], search: null, sort: null };
+    const fresh = LandscapeDb.open(dbPath);
     const rows: Array<[string, number]> = [
-      ['node_state count', best(() => recordCount(db, runId, 'node_state'))],
+      ['node_state count (SQL)', best(() => recordCount(fresh, runId, 'node_state'))],
+      ['node_state count (index kept)', best(() => recordCount(db, runId, 'node_state'))],
       ['status=failed first page', time(() => recordPage(db, runId, 'node_state', { limit: LIMIT, query: failed }))],
       ['status=failed count', best(() => recordCount(db, runId, 'node_state', failed))],
       ['search "timeout" first page', time(() => recordPage(db, runId, 'node_state', { limit: LIMIT, query: { filters: [], search: 'timeout', sort: null } }))],
     ];
+    fresh.close();
     for (const [what, ms] of rows) console.log(`  ${what.padEnd(30)}${ms.toFixed(1).padStart(10)}`);
   } finally {
     db.close();
   }
   return got;
+}
+
+/** Milliseconds since `t0`. */
+const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+async function desktop(dbPath: string, runId: string, entry: string): Promise<Pick<PagingFigures, 'prebuilt' | 'afterPrebuild'>> {
+  const log = { error: (m: string, e?: unknown) => console.error(m, e), info: () => undefined };
+  const indexes = new RecordIndexes({ threads: workerIndex(entry, log), log });
+  const page = async (db: LandscapeDb, type: DataRecordType, opts: PageOptions) => {
+    await indexes.beforePage(db, runId, type, opts);
+    return recordPage(db, runId, type, opts);
+  };
+  const timed = async (fn: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await fn();
+    return since(t);
+  };
+
+  // 1. Built ahead: what the app does when a database opens (the run list read, the newest run's lists queued).
+  let db = LandscapeDb.open(dbPath);
+  let t0 = process.hrtime.bigint();
+  indexes.warm(db);
+  const runs = listRuns(db, { counts: true });
+  const listed = since(t0);
+  const run = runs.find((r) => r.run_id === runId)!;
+  indexes.prebuild(db, runId, run.record_counts);
+  const lists = TYPES.map((type) => ({ type, key: recordList(db, runId, type)!.key }));
+  const ready = new Map<DataRecordType, number>();
+  const cache = indexCache(db)!;
+  while (ready.size < lists.length) {
+    for (const l of lists) if (!ready.has(l.type) && cache.has(l.key)) ready.set(l.type, since(t0));
+    // Lists not built ahead (their order is given by an index of the file) are never waited for.
+    if (indexes.pending(db) === 0 || since(t0) > 600_000) break;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const prebuilt = since(t0);
+  console.log(`\nbuilt ahead in a worker after opening (ms from the open; the run list with counts took ${listed.toFixed(0)}):`);
+  for (const l of lists) console.log(`  ${l.type.padEnd(16)}${(ready.has(l.type) ? ready.get(l.type)!.toFixed(0) : 'not built ahead').padStart(16)}`);
+  console.log(`  ${'all'.padEnd(16)}${prebuilt.toFixed(0).padStart(16)}   (${(cache.bytes / 2 ** 20).toFixed(1)} MiB of indexes)`);
+
+  // 2. Pages once everything was built ahead, as the app asks them: the worst of three each.
+  console.log(`\nrecord pages of ${LIMIT} once built ahead (ms, median of 3):`);
+  console.log(['type'.padEnd(16), ...['records', 'count', 'first', 'last', 'middle', 'next'].map((h) => h.padStart(9))].join(' '));
+  let afterPrebuild = 0;
+  const median3 = async (fn: () => Promise<unknown>) => [await timed(fn), await timed(fn), await timed(fn)].sort((a, b) => a - b)[1]!;
+  for (const type of TYPES) {
+    const n = recordCount(db, runId, type);
+    const mid = Math.floor(n / 2);
+    const cursor = (await page(db, type, { limit: LIMIT, at: mid })).nextCursor;
+    const cells = [
+      await median3(async () => {
+        await indexes.beforeCount(db, runId, type, undefined);
+        recordCount(db, runId, type);
+      }),
+      await median3(() => page(db, type, { limit: LIMIT })),
+      await median3(() => page(db, type, { limit: LIMIT, at: 'end' })),
+      await median3(() => page(db, type, { limit: LIMIT, at: mid })),
+      await median3(() => page(db, type, { limit: LIMIT, after: cursor })),
+    ];
+    afterPrebuild = Math.max(afterPrebuild, ...cells);
+    console.log([type.padEnd(16), String(n).padStart(9), ...cells.map(cell)].join(' '));
+  }
+  indexes.close(db);
+  db.close();
+
+  // 3. A first page asked at once after opening, while the lists are being built ahead.
+  db = LandscapeDb.open(dbPath);
+  t0 = process.hrtime.bigint();
+  indexes.warm(db);
+  indexes.prebuild(db, runId, listRuns(db, { counts: true }).find((r) => r.run_id === runId)!.record_counts);
+  const askedAt = since(t0);
+  const first = await timed(() => page(db, 'node_state', { limit: LIMIT }));
+  console.log(`\n  node_state first page asked right after the run list (${askedAt.toFixed(0)} ms after opening): ready ${first.toFixed(0)} ms later (waits for its own list's build only)`);
+  indexes.close(db);
+  db.close();
+  await indexes.whenIdle();
+  return { prebuilt, afterPrebuild };
 }

@@ -6,7 +6,7 @@
  * TimeZone is checked against hand-computed values. Schema reconstruction, diff, resume check,
  * record pages (with the records grid's filters, search and sorts, in any session TimeZone),
  * lineage, the run overview's summary and the lineage box's typed lookups read the same from both
- * storages.
+ * storages; PostgreSQL pages keep their keyset cursors (no position indexes, none built ahead).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -19,7 +19,12 @@ import { exportRun } from '../../../app/export/exportRun.js';
 import { rowLineage } from '../../../app/query/lineage.js';
 import { resolveLineageKey } from '../../../app/query/lineageKey.js';
 import { runAuditSummary } from '../../../app/query/summary.js';
-import { recordCount, recordPage } from '../../../app/query/records.js';
+import { recordCount, pageListWanted, recordPage } from '../../../app/query/records.js';
+import { indexCache } from '../../../app/query/positionIndex.js';
+import { prebuildLists, recordList } from '../../../app/query/recordLists.js';
+import { recordCounts } from '../../../app/export/counts.js';
+import { RecordIndexes } from '../../../main/recordIndexes.js';
+import { workerIndex } from '../../../main/workerIndex.js';
 import type { RecordQuery } from '../../../app/contract/recordQuery.js';
 import { diffSchemas } from '../../../app/schema/diff.js';
 import { loadRunSchema } from '../../../app/schema/fromDb.js';
@@ -30,7 +35,7 @@ import { buildLandscape, type BuildSummary } from '../../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../../fixtures/pgLoad.js';
 import { PgCluster, READER, SUPERUSER } from '../../helpers/pgCluster.js';
 import { jsonOfJsonl, offsetJsonl, offsetSignedJsonl, pgCsvFile, resignedHashes, serverOutcomeOrder, tieOrderedJsonl } from '../../helpers/pgExpect.js';
-import { tempDir } from '../../helpers/paths.js';
+import { REPO_ROOT, tempDir } from '../../helpers/paths.js';
 
 const KEY = 'k€y for PostgreSQL';
 /** The server's text of a UTC timestamp (`… 09:00:01.5+00`) in SQLite's stored form (`… 09:00:01.500000`), docs/format.md §3.3. */
@@ -249,6 +254,29 @@ test('the records grid lists the same records from PostgreSQL, in any session Ti
   } finally {
     kol.close();
   }
+});
+
+test('PostgreSQL keeps its keyset pages: no list gets a position index, nothing is built ahead or for a page, no index thread starts', async () => {
+  const runId = built.runs[0]!.runId;
+  const log = { error: () => undefined, info: () => undefined };
+  const real = workerIndex(path.join(REPO_ROOT, 'main', 'indexWorker.ts'), log);
+  let made = 0;
+  const indexes = new RecordIndexes({ threads: (db) => (made++, real(db)), log, min: 1 });
+  const counts = recordCounts(pg, runId, 'complete');
+  assert.ok(counts['node_state']! > 0);
+  indexes.warm(pg);
+  indexes.prebuild(pg, runId, counts, true);
+  await indexes.beforePage(pg, runId, 'node_state', { at: 5, limit: 5 });
+  await indexes.beforeCount(pg, runId, 'node_state', undefined);
+  assert.equal(made, 0, 'no index thread');
+  assert.equal(indexes.pending(pg), 0);
+  assert.equal(indexCache(pg), null);
+  assert.equal(recordList(pg, runId, 'node_state'), null);
+  assert.deepEqual(prebuildLists(pg, runId, counts, { min: 1, budget: 1 << 30 }), []);
+  assert.equal(pageListWanted(pg, runId, 'node_state', { at: 5 }), null);
+  // Its pages still carry keyset cursors (key values, not positions).
+  const [signature] = JSON.parse(Buffer.from(recordPage(pg, runId, 'node_state', { at: 5, limit: 5 }).nextCursor!, 'base64url').toString('utf8')) as [string];
+  assert.doesNotMatch(signature, /#at$/);
 });
 
 test('the run overview and the lineage box answer the same from PostgreSQL: failures, outcome counts, typed ids and prefixes', () => {
