@@ -199,15 +199,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'runs:list': ({ handle }) => {
       const { db } = session.get(handle);
-      // Right after opening, the newest run's big lists are built ahead for the Records tab; the
-      // index thread starts while the runs are counted.
-      indexes.warm(db);
+      // Right after opening, the newest run's big lists are built ahead for the Records tab: they
+      // start while the runs are counted, and are chosen again once they are.
+      const newest = core.listRuns(db)[0];
+      if (newest) indexes.prebuild(db, newest.run_id, null);
       const runs = core.listRuns(db, { counts: true });
       if (runs[0]) indexes.prebuild(db, runs[0].run_id, runs[0].record_counts);
       return { runs };
     },
     'runs:detail': ({ handle, runId }) => {
       const { db } = session.get(handle);
+      // The run the user looks at has its big lists built ahead first, starting while it is counted.
+      indexes.prebuild(db, runId, null, true);
       const detail = core.runDetail(db, runId);
       indexes.prebuild(db, runId, detail.record_counts, true);
       return detail;

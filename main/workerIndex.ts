@@ -1,7 +1,7 @@
 /**
  * One index worker thread (indexWorker.ts) reading lists' row ids for one open database, for
- * recordIndexes.ts: builds are answered in the order they were asked, each with its ids as a
- * transferred Float64Array, or a coded error. The worker reads the session's private snapshot
+ * recordIndexes.ts: each build is answered with its ids as a transferred Float64Array, or a coded
+ * error; the worker orders them (asked ones first, then the ones built ahead). The worker reads the session's private snapshot
  * under a lease, released only once the thread has exited, so closing the database while a build
  * runs leaves neither a thread nor a snapshot behind.
  */
@@ -35,6 +35,8 @@ export class IndexThread {
   constructor(entry: string, db: Landscape, private readonly log: Logger) {
     const { handle, release, wipe } = sharedState(db);
     this.worker = startWorker(entry);
+    // Indexes only save time later: an index thread never keeps the process from exiting.
+    this.worker.unref();
     this.exited = new Promise((resolve) => {
       this.worker.on('exit', () => {
         this.gone = true;
@@ -61,20 +63,30 @@ export class IndexThread {
     return !this.stopping && !this.gone;
   }
 
-  /** Builds waiting or running. */
-  get load(): number {
-    return this.pending.size;
+  /**
+   * The row ids of `list`: asked for by a request (read after the lists asked before it and the one
+   * being read), or built `ahead` (after every asked one). `id` names the build for
+   * {@link promote} and {@link front}.
+   */
+  build(list: ListStatement, ahead = false): { id: number; ids: Promise<Float64Array> } {
+    const id = this.nextId++;
+    if (this.stopping) return { id, ids: Promise.reject(new LandscapeError('CANCELLED', 'the index build was cancelled')) };
+    if (this.gone) return { id, ids: Promise.reject(new LandscapeError('INTERNAL', 'the index worker stopped unexpectedly')) };
+    const ids = new Promise<Float64Array>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'build', id, sql: list.sql, params: list.params, ahead });
+    });
+    return { id, ids };
   }
 
-  /** The row ids of `list`, read by the worker after the builds asked before it. */
-  build(list: ListStatement): Promise<Float64Array> {
-    if (this.stopping) return Promise.reject(new LandscapeError('CANCELLED', 'the index build was cancelled'));
-    if (this.gone) return Promise.reject(new LandscapeError('INTERNAL', 'the index worker stopped unexpectedly'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'build', id, sql: list.sql, params: list.params });
-    });
+  /** A build queued ahead is now asked for: it goes after the asked ones, before the other lists built ahead. */
+  promote(id: number): void {
+    if (this.alive) this.worker.postMessage({ type: 'promote', id });
+  }
+
+  /** These builds queued ahead go before the other ones queued ahead, in this order. */
+  front(ids: number[]): void {
+    if (this.alive && ids.length > 0) this.worker.postMessage({ type: 'front', ids });
   }
 
   /**

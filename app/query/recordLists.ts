@@ -77,32 +77,39 @@ export function listWanted(db: Landscape, runId: string, type: string, query: Re
   return db.read(() => (sortsWholeList(db, list) ? list : null));
 }
 
-/** A list worth building ahead, with its size (the run's record count of its type). */
+/** A list worth building ahead, with its size. */
 export interface PrebuildList extends ListStatement {
+  runId: string;
   type: PagedRecordType;
+  /** The run's records of its type, or while they are not counted, the rows of its table (an upper bound). */
   records: number;
 }
 
 /**
  * The default-order lists (no query) of a run worth building ahead of any request: each paged type
- * with at least `min` records (`counts`, the run's record counts by type) whose first page SQLite
- * would sort whole and that has no index yet, largest first, as many as fit in `budget` bytes
- * (8 a record). Empty on PostgreSQL.
+ * with at least `min` records whose first page SQLite would sort whole and that has no index yet,
+ * largest first, as many as fit in `budget` bytes (8 a record). `counts` are the run's record
+ * counts by type; without them (counting a big run takes seconds) each type's size is estimated by
+ * its table's largest row id (every run's rows: an upper bound, read from the table's b-tree at
+ * once). Empty on PostgreSQL.
  */
-export function prebuildLists(db: Landscape, runId: string, counts: Readonly<Record<string, number>>, opts: { min: number; budget: number }): PrebuildList[] {
+export function prebuildLists(db: Landscape, runId: string, counts: Readonly<Record<string, number>> | null, opts: { min: number; budget: number }): PrebuildList[] {
   const cache = indexCache(db);
   if (!cache) return [];
-  const sized = Object.entries(counts)
-    .filter(([type, n]) => isPagedType(type) && n >= opts.min)
-    .sort(([ta, a], [tb, b]) => b - a || ta.localeCompare(tb)) as Array<[PagedRecordType, number]>;
+  const sized: PrebuildList[] = [];
+  for (const type of Object.keys(PAGED_TABLES) as PagedRecordType[]) {
+    const list = recordList(db, runId, type);
+    if (!list || cache.has(list.key)) continue;
+    const records = counts ? (counts[type] ?? 0) : Number(db.value(`SELECT max(rowid) FROM ${PAGED_TABLES[type].table}`) ?? 0);
+    if (records >= opts.min) sized.push({ ...list, runId, type, records });
+  }
+  sized.sort((a, b) => b.records - a.records || a.type.localeCompare(b.type));
   const out: PrebuildList[] = [];
   let bytes = 0;
-  for (const [type, records] of sized) {
-    if (bytes + records * 8 > opts.budget) continue;
-    const list = recordList(db, runId, type);
-    if (!list || cache.has(list.key) || !db.read(() => sortsWholeList(db, list))) continue;
-    out.push({ ...list, type, records });
-    bytes += records * 8;
+  for (const list of sized) {
+    if (bytes + list.records * 8 > opts.budget || !db.read(() => sortsWholeList(db, list))) continue;
+    out.push(list);
+    bytes += list.records * 8;
   }
   return out;
 }

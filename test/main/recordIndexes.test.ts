@@ -17,7 +17,7 @@ import type { ElspethLine } from '../../app/db/writer.js';
 import { recordCounts } from '../../app/export/counts.js';
 import { indexCache } from '../../app/query/positionIndex.js';
 import { PAGED_TABLES, type PagedRecordType } from '../../app/query/recordFields.js';
-import { recordList } from '../../app/query/recordLists.js';
+import { prebuildLists, recordList } from '../../app/query/recordLists.js';
 import { recordPage, type PageOptions, type RecordPage } from '../../app/query/records.js';
 import { createHandlers, disposeHandlers, jobControl, type Handlers } from '../../main/handlers.js';
 import { fileRecentStore } from '../../main/recent.js';
@@ -34,22 +34,25 @@ let dir: string;
 let v04: BuildSummary;
 let v05: BuildSummary;
 
-/** Index threads of the bundled worker, with every build they are asked for and every thread made. */
-function observed(): { threads: IndexThreads; builds: string[]; made: IndexThread[] } {
+/** Index threads of the bundled worker, with every build they are handed, every build settled (in order) and every thread made. */
+function observed(): { threads: IndexThreads; builds: string[]; settled: string[]; made: IndexThread[] } {
   const real = workerIndex(path.join(bundles, 'indexWorker.cjs'), log);
   const builds: string[] = [];
+  const settled: string[] = [];
   const made: IndexThread[] = [];
   const threads: IndexThreads = (db) => {
     const t = real(db);
     made.push(t);
     const build = t.build.bind(t);
-    t.build = (list) => {
+    t.build = (list, ahead) => {
       builds.push(list.key);
-      return build(list);
+      const got = build(list, ahead);
+      got.ids.then(() => settled.push(list.key), () => settled.push(list.key));
+      return got;
     };
     return t;
   };
-  return { threads, builds, made };
+  return { threads, builds, settled, made };
 }
 
 function value<T>(r: Result<T>): T {
@@ -119,22 +122,24 @@ test('lists built by the index worker page exactly as lists built on this thread
   assert.equal(indexes.threadCount, 0);
 });
 
-test('a request for a list queued to be built ahead builds it at once, once; every list is built once', async () => {
-  const { threads, builds } = observed();
+test('a request for a list queued to be built ahead moves it before the others; every list is built once', async () => {
+  const { threads, builds, settled } = observed();
   const indexes = new RecordIndexes({ threads, log, min: 1 });
   const db = LandscapeDb.open(v04.path);
   try {
     const runId = v04.runs[0]!.runId;
-    indexes.prebuild(db, runId, recordCounts(db, runId, 'complete'), true);
-    const queued = indexes.pending(db);
-    assert.ok(queued >= 4, `${queued} lists built ahead`);
-    await indexes.beforePage(db, runId, 'call', { limit: 5 });
-    const call = recordList(db, runId, 'call')!.key;
-    assert.ok(indexCache(db)!.has(call));
+    const counts = recordCounts(db, runId, 'complete');
+    const queued = prebuildLists(db, runId, counts, { min: 1, budget: 1 << 30 });
+    assert.ok(queued.length >= 4, `${queued.length} lists built ahead`);
+    indexes.prebuild(db, runId, counts, true);
+    assert.equal(indexes.pending(db), queued.length);
+    // The last list queued is asked for: it is built before the one queued just before it.
+    const [before, last] = [queued.at(-2)!, queued.at(-1)!];
+    await indexes.beforePage(db, runId, last.type, { limit: 5 });
+    assert.ok(indexCache(db)!.has(last.key));
     while (indexes.pending(db) > 0) await new Promise((r) => setTimeout(r, 5));
-    assert.equal(builds.filter((k) => k === call).length, 1);
-    assert.equal(new Set(builds).size, builds.length, 'no list built twice');
-    assert.equal(builds.length, queued);
+    assert.ok(settled.indexOf(last.key) < settled.indexOf(before.key), `${last.type} asked for, built before ${before.type}`);
+    assert.deepEqual([...builds].sort(), queued.map((l) => l.key).sort(), 'each list built once');
   } finally {
     indexes.close(db);
     db.close();

@@ -264,7 +264,7 @@ test('PostgreSQL keeps its keyset pages: no list gets a position index, nothing 
   const indexes = new RecordIndexes({ threads: (db) => (made++, real(db)), log, min: 1 });
   const counts = recordCounts(pg, runId, 'complete');
   assert.ok(counts['node_state']! > 0);
-  indexes.warm(pg);
+  indexes.prebuild(pg, runId, null);
   indexes.prebuild(pg, runId, counts, true);
   await indexes.beforePage(pg, runId, 'node_state', { at: 5, limit: 5 });
   await indexes.beforeCount(pg, runId, 'node_state', undefined);
@@ -273,6 +273,7 @@ test('PostgreSQL keeps its keyset pages: no list gets a position index, nothing 
   assert.equal(indexCache(pg), null);
   assert.equal(recordList(pg, runId, 'node_state'), null);
   assert.deepEqual(prebuildLists(pg, runId, counts, { min: 1, budget: 1 << 30 }), []);
+  assert.deepEqual(prebuildLists(pg, runId, null, { min: 1, budget: 1 << 30 }), []);
   assert.equal(pageListWanted(pg, runId, 'node_state', { at: 5 }), null);
   // Its pages still carry keyset cursors (key values, not positions).
   const [signature] = JSON.parse(Buffer.from(recordPage(pg, runId, 'node_state', { at: 5, limit: 5 }).nextCursor!, 'base64url').toString('utf8')) as [string];

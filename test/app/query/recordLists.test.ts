@@ -114,6 +114,10 @@ test('the lists built ahead: the run’s big types SQLite would sort whole, larg
   const fits = prebuildLists(db, runId, counts, { min: 1, budget });
   assert.equal(fits[0]!.type, all[1]!.type, 'the largest does not fit: skipped');
   assert.ok(fits.reduce((n, l) => n + l.records * 8, 0) <= budget);
+  // Before the run is counted, sizes are estimated from the tables: at least the run's counts, the same lists.
+  const estimated = prebuildLists(db, runId, null, { min: 1, budget: 1 << 30 });
+  assert.deepEqual(estimated.map((l) => l.key).sort(), all.map((l) => l.key).sort());
+  for (const l of estimated) assert.ok(l.records >= counts[l.type]!, `${l.type}: ${l.records} < ${counts[l.type]}`);
   // Once a list is kept it is not built again.
   recordPage(db, runId, 'node_state', { at: 1 });
   assert.equal(prebuildLists(db, runId, counts, { min: 1, budget: 1 << 30 }).some((l) => l.type === 'node_state'), false);
