@@ -8,7 +8,8 @@
  *
  * When a run is looked at (its detail; the newest run when the run list is read after opening),
  * the default-order lists of its big record types are built ahead (recordLists.ts
- * `prebuildLists`), largest first, one list at a time, behind every list a request asks for: a
+ * `prebuildLists`: those SQLite would sort whole first, largest first), one list at a time, behind
+ * every list a request asks for: a
  * request waits for the rest of the list being built (when that is its own list, for nothing
  * more), then for its own. The lists are handed to the thread at once, so it goes on while the main
  * thread is busy (counting the run, for instance): they are first chosen by the sizes of their

@@ -6,12 +6,13 @@
  *   page and the first jump to the middle (at N/2), then the middle page again, the last and the
  *   page after the middle one (its cursor), each the best of three; then node states filtered
  *   (status = failed: count and first page) and a quick search;
- * - as the desktop app pages (main/recordIndexes.ts, the bundled index worker): right after
- *   opening, the run list is read (which starts building the newest run's big default lists ahead
- *   in a worker, while the runs are counted) and the run's detail; the time from opening until each
- *   list is ready and until all are; a first page asked at once after the run list (it waits for
- *   its list's build, not for the others); then, once everything is built, the
- *   count and the first, last, middle and next pages of each type, each the median of three.
+ * - as the desktop app pages (main/recordIndexes.ts, the bundled index worker): the run's big
+ *   default lists built ahead in a worker, the time from opening until each list is ready and
+ *   until all are, with the main thread idle and as the app does it (right after opening the run
+ *   list is read, which starts building the newest run's lists while the runs are counted, then
+ *   the run's detail); then, once everything is built, the
+ *   count and the first, last, middle and next pages of each type, each the median of three; and
+ *   a first page asked at once after the run list (it waits for its own list's build only).
  * Milliseconds.
  */
 import * as fs from 'node:fs';
@@ -122,34 +123,50 @@ async function desktop(dbPath: string, runId: string, entry: string): Promise<Pi
     return since(t);
   };
 
-  // 1. Built ahead: what the app does when a database opens (the run list read, the newest run's lists queued).
+  /** Waits until every list built ahead is kept; when each was (ms since `t0`), and in all. */
+  const readiness = async (db: LandscapeDb, t0: bigint) => {
+    const lists = TYPES.map((type) => ({ type, key: recordList(db, runId, type)!.key }));
+    const ready = new Map<DataRecordType, number>();
+    const cache = indexCache(db)!;
+    while (ready.size < lists.length) {
+      for (const l of lists) if (!ready.has(l.type) && cache.has(l.key)) ready.set(l.type, since(t0));
+      // Lists not built ahead (their order is given by an index of the file) are never waited for.
+      if (indexes.pending(db) === 0 || since(t0) > 600_000) break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return { ready, all: since(t0), lists, mib: cache.bytes / 2 ** 20 };
+  };
+
+  // 1. The worker's own time: the run's lists handed over right after opening, the main thread idle.
   let db = LandscapeDb.open(dbPath);
   let t0 = process.hrtime.bigint();
+  indexes.prebuild(db, runId, null, true);
+  const alone = await readiness(db, t0);
+  indexes.close(db);
+  db.close();
+
+  // 2. What the app does: the run list read right after opening (the newest run's lists handed
+  // over first, while the runs are counted), then the user picks the run (its lists go first,
+  // while its detail counts it again). A list is ready when the main thread has installed it,
+  // which it can do only between its own tasks.
+  db = LandscapeDb.open(dbPath);
+  t0 = process.hrtime.bigint();
   indexes.prebuild(db, listRuns(db)[0]!.run_id, null);
   const runs = listRuns(db, { counts: true });
   const listed = since(t0);
   indexes.prebuild(db, runs[0]!.run_id, runs[0]!.record_counts);
-  // Then the user picks the run: its lists go first, and are chosen again once its detail has counted it.
   indexes.prebuild(db, runId, null, true);
   const detail = runDetail(db, runId);
   const detailed = since(t0) - listed;
   indexes.prebuild(db, runId, detail.record_counts, true);
-  const lists = TYPES.map((type) => ({ type, key: recordList(db, runId, type)!.key }));
-  const ready = new Map<DataRecordType, number>();
-  const cache = indexCache(db)!;
-  while (ready.size < lists.length) {
-    for (const l of lists) if (!ready.has(l.type) && cache.has(l.key)) ready.set(l.type, since(t0));
-    // Lists not built ahead (their order is given by an index of the file) are never waited for.
-    if (indexes.pending(db) === 0 || since(t0) > 600_000) break;
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  const prebuilt = since(t0);
-  // A list is ready when the main thread has installed it, which it can do only between its own tasks.
-  console.log(`\nbuilt ahead in a worker after opening (ms from the open until the main thread has the index; the main thread meanwhile read the run list with counts, ${listed.toFixed(0)}, then the run's detail, ${detailed.toFixed(0)}):`);
-  for (const l of lists) console.log(`  ${l.type.padEnd(16)}${(ready.has(l.type) ? ready.get(l.type)!.toFixed(0) : 'not built ahead').padStart(16)}`);
-  console.log(`  ${'all'.padEnd(16)}${prebuilt.toFixed(0).padStart(16)}   (${(cache.bytes / 2 ** 20).toFixed(1)} MiB of indexes)`);
+  const app = await readiness(db, t0);
+  const prebuilt = app.all;
+  console.log(`\nbuilt ahead in a worker after opening (ms from the open until the main thread has the index): with the main thread idle; as the app does it, the main thread reading the run list with counts (${listed.toFixed(0)}) and then the run's detail (${detailed.toFixed(0)}) meanwhile:`);
+  const at = (r: typeof app, type: DataRecordType) => (r.ready.has(type) ? r.ready.get(type)!.toFixed(0) : 'not built ahead');
+  for (const { type } of app.lists) console.log(`  ${type.padEnd(16)}${at(alone, type).padStart(16)}${at(app, type).padStart(16)}`);
+  console.log(`  ${'all'.padEnd(16)}${alone.all.toFixed(0).padStart(16)}${app.all.toFixed(0).padStart(16)}   (${app.mib.toFixed(1)} MiB of indexes)`);
 
-  // 2. Pages once everything was built ahead, as the app asks them: the median of three each.
+  // 3. Pages once everything was built ahead, as the app asks them: the median of three each.
   console.log(`\nrecord pages of ${LIMIT} once built ahead (ms, median of 3):`);
   console.log(['type'.padEnd(16), ...['records', 'count', 'first', 'last', 'middle', 'next'].map((h) => h.padStart(9))].join(' '));
   let afterPrebuild = 0;
@@ -174,7 +191,7 @@ async function desktop(dbPath: string, runId: string, entry: string): Promise<Pi
   indexes.close(db);
   db.close();
 
-  // 3. A first page asked at once after opening, while the lists are being built ahead.
+  // 4. A first page asked at once after the run list, while the lists are being built ahead.
   db = LandscapeDb.open(dbPath);
   t0 = process.hrtime.bigint();
   indexes.prebuild(db, listRuns(db)[0]!.run_id, null);

@@ -135,7 +135,7 @@ test('a request for a list queued to be built ahead moves it before the others; 
     assert.equal(indexes.pending(db), queued.length);
     // The last list queued is asked for: it is built before the one queued just before it.
     const [before, last] = [queued.at(-2)!, queued.at(-1)!];
-    await indexes.beforePage(db, runId, last.type, { limit: 5 });
+    await indexes.beforePage(db, runId, last.type, { at: 1, limit: 5 });
     assert.ok(indexCache(db)!.has(last.key));
     while (indexes.pending(db) > 0) await new Promise((r) => setTimeout(r, 5));
     assert.ok(settled.indexOf(last.key) < settled.indexOf(before.key), `${last.type} asked for, built before ${before.type}`);
