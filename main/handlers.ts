@@ -11,7 +11,6 @@ import type { ExportFormatName, ExportStatus, LastViewInfo, OpName, OpResult, Re
 import { validateInput } from '../app/contract/validate.js';
 import { typedPassphrase, type PassphraseSource } from '../app/db/cipher.js';
 import type { Landscape } from '../app/db/landscape.js';
-import { LandscapeDb } from '../app/db/open.js';
 import type { DbInfo } from '../app/contract/operations.js';
 import { openTargetAsync } from '../app/db/openTarget.js';
 import { PgLandscape } from '../app/db/postgres/pgLandscape.js';
@@ -29,7 +28,6 @@ import { recordCount, recordPage } from '../app/query/records.js';
 import { DEFAULT_ORDER, isPagedType, recordFields } from '../app/query/recordFields.js';
 import { listRuns, runDetail } from '../app/query/runs.js';
 import { TOOL_VERSION } from '../app/version.js';
-import { verifyExport } from '../app/verify/verify.js';
 import { ExportJobs, type ExportFn } from './exportJobs.js';
 import { VerifyJobs } from './verifyJobs.js';
 import { writeJournalCsv, type Journal } from './journal.js';
@@ -40,7 +38,7 @@ import { diffFile, diffRuns, schemaView } from './schemaViews.js';
 import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
 import type { JobControl } from './shutdown.js';
-import type { VerifyFn } from './workerVerify.js';
+import { inProcessVerify, type VerifyFn } from './workerVerify.js';
 import { PayloadDesk } from './payloadDesk.js';
 import { inProcessAudit, type AuditFn } from './workerAudit.js';
 import { RecordIndexes } from './recordIndexes.js';
@@ -135,14 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     resolveLineageKey,
     schemaView,
     exportRun,
-    verify: (r) =>
-      verifyExport(r.path, {
-        key: r.key,
-        ...(r.publicKey !== null ? { publicKey: r.publicKey } : {}),
-        ...(r.dbHandle ? { dbHandle: r.dbHandle } : r.dbPath !== null ? { dbPath: r.dbPath, ...(r.dbKey ? { dbKey: { fileKey: r.dbKey } } : {}) } : {}),
-        ...(r.onProgress ? { onProgress: r.onProgress } : {}),
-        ...(r.signal ? { signal: r.signal } : {}),
-      }),
+    verify: inProcessVerify,
     audit: inProcessAudit,
     indexThreads: null,
     ...deps.core,
@@ -288,12 +279,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       if (publicKey !== null && !session.isReadGranted(publicKey)) throw new BridgeError('FILE_NOT_GRANTED', 'choose the public key file with its Choose… button first');
       const hmac = key.mode === 'none' ? null : key.mode === 'env' ? signingKeyFromEnv(DEFAULT_KEY_ENV, env) : Buffer.from(key.key, 'utf8');
+      // The run is re-exported from the state the session reads, shared as exports share it.
       const db = handle === null ? null : session.get(handle).db;
-      const file = db instanceof LandscapeDb ? db : null;
-      // A server database is verified over a new connection of its own (same target, password in memory).
-      const dbHandle = db?.kind === 'postgresql' && db.share ? db.share().handle : null;
       session.grantRead(target);
-      const request = { path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), dbPath: file?.path ?? null, dbKey: file?.fileKeyCopy() ?? null, dbHandle };
+      const request = { path: path.resolve(target), key: hmac, publicKey: publicKey === null ? null : path.resolve(publicKey), db };
       return { jobId: verifications.start(request, handle, () => session.shownPaths()) };
     },
     'verify:status': ({ jobId }) => verifications.status(jobId),

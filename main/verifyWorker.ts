@@ -1,7 +1,7 @@
 /**
  * Verify worker (runs in a Node worker thread, started by workerVerify.ts). Verification hashes
  * whole files and may re-export a run from the database, so it runs here and never blocks the
- * main process. Messages in: {type:'start', path, key, publicKey, dbPath, dbKey}, then optionally
+ * main process. Messages in: {type:'start', path, key, publicKey, handle, cancel}, then optionally
  * {type:'cancel'}. Messages out: progress (phase, bytes done and total), then done (the report)
  * or error (code and message only; the stack as detail for main's log).
  */
@@ -15,11 +15,10 @@ interface StartMessage {
   path: string;
   key: Uint8Array | null;
   publicKey: string | null;
-  dbPath: string | null;
-  /** File key of an encrypted database (from the session that opened it). */
-  dbKey: Uint8Array | null;
-  /** A PostgreSQL database the session has open (its connection details, password in memory). */
-  dbHandle: ReaderHandle | null;
+  /** The session's database state to compare with (an encrypted snapshot's key in memory), or null. */
+  handle: ReaderHandle | null;
+  /** Set by a cancel: stops a PostgreSQL statement this thread is blocked in (the abort below cannot). */
+  cancel: Int32Array | null;
 }
 
 type InMessage = StartMessage | { type: 'cancel' };
@@ -44,14 +43,14 @@ if (port) {
         onProgress: (progress) => port?.postMessage({ type: 'progress', progress }),
       };
       if (m.publicKey !== null) opts.publicKey = m.publicKey;
-      if (m.dbHandle) opts.dbHandle = m.dbHandle;
-      else if (m.dbPath !== null) opts.dbPath = m.dbPath;
-      if (m.dbKey !== null) opts.dbKey = { fileKey: m.dbKey };
+      if (m.handle) opts.dbHandle = m.handle;
+      if (m.cancel) opts.dbCancel = m.cancel;
       const report = await verifyExport(m.path, opts);
       port?.postMessage({ type: 'done', report });
     } catch (e) {
       port?.postMessage(errorMessage(e, 'verification'));
     } finally {
+      m.handle?.key?.fill(0);
       port?.close();
     }
   }

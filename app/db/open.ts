@@ -39,11 +39,6 @@ export interface OpenOptions {
    * Without one, an encrypted file fails with DB_ENCRYPTED.
    */
   passphrase?: PassphraseSource;
-  /**
-   * The file key of an earlier open of the same file ({@link LandscapeDb.fileKeyCopy}), for a
-   * worker that opens it again; used instead of a passphrase.
-   */
-  fileKey?: Uint8Array;
   /** Cancels the snapshot copy between chunks ({@link LandscapeDb.openAsync} only): CANCELLED. */
   signal?: AbortSignal;
 }
@@ -59,8 +54,8 @@ interface Prepared {
 function prepare(file: string, opts: OpenOptions): Prepared {
   const abs = path.resolve(file);
   const { size, encrypted } = classifyFile(abs);
-  const passphrase = encrypted && !opts.fileKey ? opts.passphrase?.read() : undefined;
-  if (encrypted && !opts.fileKey && passphrase === undefined) {
+  const passphrase = encrypted ? opts.passphrase?.read() : undefined;
+  if (encrypted && passphrase === undefined) {
     const how = opts.passphrase?.howToSet ?? 'open it with its passphrase';
     throw new LandscapeError('DB_ENCRYPTED', `${abs} is encrypted (SQLCipher): ${how}`, { source: opts.passphrase?.label ?? null });
   }
@@ -78,9 +73,8 @@ function progress(opts: OpenOptions, size: number): SnapshotOptions {
   };
 }
 
-/** The file key of an encrypted file: given, or derived from the passphrase and the snapshot's salt. */
-function keyFor(file: string, snap: SnapshotFiles, passphrase: string | undefined, given: Uint8Array | undefined): Uint8Array {
-  if (given) return new Uint8Array(given);
+/** The file key of an encrypted file, derived from the passphrase and the snapshot's salt. */
+function keyFor(file: string, snap: SnapshotFiles, passphrase: string | undefined): Uint8Array {
   const salt = Buffer.alloc(SQLCIPHER4_KDF.saltBytes);
   const fd = fs.openSync(snap.dbPath, 'r');
   try {
@@ -180,8 +174,7 @@ export class LandscapeDb implements Landscape {
   }
 
   /**
-   * Opens a private snapshot of `file`. An encrypted file needs `opts.passphrase` (or
-   * `opts.fileKey`): the passphrase is read, turned into the file's key and dropped before SQLite
+   * Opens a private snapshot of `file`. An encrypted file needs `opts.passphrase`: the passphrase is read, turned into the file's key and dropped before SQLite
    * sees the snapshot, which stays encrypted. A copy blocks the thread; see {@link openAsync}.
    */
   static open(file: string, opts: OpenOptions = {}): LandscapeDb {
@@ -201,13 +194,12 @@ export class LandscapeDb implements Landscape {
   private static keyed(pre: Prepared, snap: SnapshotFiles, opts: OpenOptions): LandscapeDb {
     let key: Uint8Array | null = null;
     try {
-      key = pre.encrypted ? keyFor(pre.abs, snap, pre.passphrase, opts.fileKey) : null;
+      key = pre.encrypted ? keyFor(pre.abs, snap, pre.passphrase) : null;
     } catch (e) {
       removeSnapshot(snap.dir);
       throw e;
     }
-    const source = opts.fileKey ? 'the key of the database opened earlier' : (opts.passphrase?.label ?? '');
-    return LandscapeDb.connect(pre.abs, snap, true, key, source);
+    return LandscapeDb.connect(pre.abs, snap, true, key, opts.passphrase?.label ?? '');
   }
 
   /**
@@ -258,8 +250,8 @@ export class LandscapeDb implements Landscape {
   }
 
   /**
-   * A copy of the encrypted file's key (null for a plain file), for a worker that opens the same
-   * file again ({@link OpenOptions.fileKey}); the receiver wipes it once it is open.
+   * A copy of the encrypted file's key (null for a plain file), for a worker that attaches to the
+   * same snapshot ({@link share}); the receiver wipes it once it is open.
    */
   fileKeyCopy(): Uint8Array | null {
     this.ensureOpen();

@@ -36,10 +36,18 @@ export interface VerifyOptions {
   publicKey?: KeyObject | string;
   /** Landscape database (a file or a PostgreSQL URL) to re-export the run from and compare record by record. */
   dbPath?: string;
-  /** How to open `dbPath` if it is encrypted: its passphrase's source, or a file key from an earlier open. */
-  dbKey?: Pick<OpenOptions, 'passphrase' | 'fileKey'>;
-  /** Or a database another thread has open (the desktop's PostgreSQL connection, password in memory). */
+  /** How to open `dbPath` if it is encrypted: its passphrase's source. */
+  dbKey?: Pick<OpenOptions, 'passphrase'>;
+  /**
+   * Or the state of a database another thread has open (`Landscape.share()`): the desktop session's
+   * snapshot, or its PostgreSQL target with the password in memory.
+   */
   dbHandle?: ReaderHandle;
+  /**
+   * With a PostgreSQL `dbHandle`: the shared cancel word (postgres/bridge.ts). This thread is
+   * blocked while a statement runs, so another thread's Cancel stops the statement through it.
+   */
+  dbCancel?: Int32Array;
   /**
    * The ELSPETH line whose exporter the re-export reproduces. Default: the line the receipt records
    * (`export_format.elspeth_line`), else the line that wrote the database.
@@ -212,7 +220,7 @@ export async function verifyExport(input: string, opts: VerifyOptions = {}): Pro
   let db: Landscape | null = null;
   if (opts.dbHandle !== undefined) {
     progress.begin('database');
-    db = openShared(opts.dbHandle);
+    db = openShared(opts.dbHandle, opts.dbCancel ? { cancel: opts.dbCancel } : {});
   } else if (opts.dbPath !== undefined) {
     progress.begin('database');
     // A copied snapshot is cancelled between chunks, like the rest of the verification.

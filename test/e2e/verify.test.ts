@@ -144,11 +144,12 @@ describe('Landscape Desk verify and history end to end', { timeout: 240_000 }, (
     await verify.typeKey(KEY);
     await verify.useDatabase();
     const step = await verify.startAndWaitForProgress();
-    assert.match(step, /^(Starting…|Checking the files listed in the receipt|Copying the database for the comparison|Checking the records against the database)$/);
+    assert.match(step, /^(Starting…|Checking the files listed in the receipt|Opening the database for the comparison|Checking the records against the database)$/);
     await app.page.getByTestId('cancel-verify').waitFor();
     await app.page.waitForFunction(() => Number(document.querySelector('[data-testid="verify-progress"] [role="progressbar"]')?.getAttribute('aria-valuenow')) > 0);
     const [done, total] = await verify.progressValues();
-    assert.ok(done > 0 && done <= total && total > 2 * fs.statSync(bigOut).size, `progress ${done} of ${total}`);
+    // The export is read twice (its hash, then its records); the open database's snapshot is shared, not copied again.
+    assert.ok(done > 0 && done <= total && total >= 2 * fs.statSync(bigOut).size, `progress ${done} of ${total}`);
     await app.shot('33-verify-progress');
     assert.equal(await verify.waitForVerdict(), 'pass');
     assert.equal(await app.page.getByTestId('verify-progress').count(), 0, 'the bar gives way to the report');

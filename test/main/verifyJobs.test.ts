@@ -10,10 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import type { OpInput, Result, VerifyStatus } from '../../app/contract/operations.js';
 import { LandscapeDb } from '../../app/db/open.js';
 import { exportRun } from '../../app/export/exportRun.js';
-import { verifyExport } from '../../app/verify/verify.js';
 import { createHandlers, disposeHandlers, type Handlers } from '../../main/handlers.js';
 import { MAX_RUNNING, MAX_UNREAD } from '../../main/verifyJobs.js';
-import type { VerifyFn } from '../../main/workerVerify.js';
+import { inProcessVerify, type VerifyFn } from '../../main/workerVerify.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -38,9 +37,7 @@ describe('verification jobs', () => {
 
   /** The core's verifier, in-process, with each call's end observed (not replaced). */
   const verify: VerifyFn = (r) => {
-    const p = verifyExport(r.path, {
-      key: r.key, ...(r.dbPath !== null ? { dbPath: r.dbPath } : {}), ...(r.onProgress ? { onProgress: r.onProgress } : {}), ...(r.signal ? { signal: r.signal } : {}),
-    });
+    const p = inProcessVerify(r);
     ends.push(p.then((rep) => rep.verdict, (e: { code?: string }) => e.code ?? 'uncoded'));
     return p;
   };

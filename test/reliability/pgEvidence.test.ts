@@ -5,7 +5,9 @@
  *   exports in every format and verification against the database;
  * - a live writer (another client, the owner role) commits whole rows to the run being exported
  *   while the export runs: the export holds the quiesced export's records plus a prefix of whole
- *   written rows, and leaves out rows committed after it began.
+ *   written rows, and leaves out rows committed after it began;
+ * - cancelling a desktop verification (its worker thread) while its re-export waits on the server
+ *   stops the statement there at once, and leaves no connection, thread or file behind.
  */
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
@@ -25,9 +27,14 @@ import { resumeReadiness } from '../../app/schema/resume.js';
 import { verifyExport } from '../../app/verify/verify.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
-import { OWNER, PgCluster, READER } from '../helpers/pgCluster.js';
-import { tempDir } from '../helpers/paths.js';
+import type { Result } from '../../app/contract/operations.js';
+import { createHandlers, disposeHandlers } from '../../main/handlers.js';
+import { fileRecentStore } from '../../main/recent.js';
+import { workerVerify } from '../../main/workerVerify.js';
+import { OWNER, PASSWORDS, PgCluster, READER, SUPERUSER } from '../helpers/pgCluster.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { LIVE_PREFIX } from './pgWriter.js';
+
 
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pgWriter.ts');
 const KEY = Buffer.from('evidence key', 'utf8');
@@ -49,6 +56,14 @@ before(async () => {
 });
 
 after(() => cluster?.stop());
+
+/** This process's threads (support.ts has the same, but importing it moves TMPDIR where the postgres user cannot read). */
+const threadCount = () => fs.readdirSync('/proc/self/task').length;
+
+function ok<T>(r: Result<T>): T {
+  if (!r.ok) assert.fail(`expected ok, got ${r.code}: ${r.message}`);
+  return r.value;
+}
 
 test('the database is unchanged by every operation (a data dump before and after each)', async () => {
   const url = cluster.url(READER, 'evidence');
@@ -148,5 +163,80 @@ test('cancelling an export through the cancel word: CANCELLED, nothing partial, 
   }
   assert.ok(!fs.existsSync(out) && !fs.existsSync(`${out}.receipt.json`));
   assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('cancelled') || n.endsWith('.partial')), []);
+  assert.equal(cluster.dump('evidence'), before);
+});
+
+test('cancelling a desktop verification held up in a server statement ends it at once: cancelled, nothing left behind', async () => {
+  const url = cluster.url(READER, 'evidence');
+  const db = openTarget(url);
+  let target: string;
+  try {
+    target = (await exportRun(db, { runId: built.runs[0]!.runId, format: 'jsonl', out: path.join(dir, 'verify-cancel.jsonl'), key: KEY, env })).target;
+  } finally {
+    db.close();
+  }
+  const before = cluster.dump('evidence');
+  const log = { error: () => undefined, info: () => undefined };
+  const none = async () => null;
+  const h = createHandlers({
+    // The desktop's verification: a worker thread per job (workerVerify.ts).
+    core: { verify: workerVerify(path.join(REPO_ROOT, 'main', 'verifyWorker.ts'), log) },
+    dialogs: { openDatabase: none, chooseExportDestination: none, openSchemaFile: none, openExport: async () => target },
+    openExternal: async () => undefined,
+    recent: fileRecentStore(path.join(dir, 'userData')),
+    log,
+  });
+  // ELSPETH (the owner) holds a lock that makes the verification's re-export wait on the server.
+  const owner = await cluster.client(OWNER, 'evidence');
+  const admin = await cluster.client(SUPERUSER, 'evidence');
+  let lockHeld = false;
+  const release = async () => {
+    if (!lockHeld) return;
+    lockHeld = false;
+    await owner.query('ROLLBACK');
+  };
+  try {
+    const connection = { host: '127.0.0.1', port: cluster.port, database: 'evidence', user: READER, sslmode: 'disable' as const };
+    const { handle } = ok(await h['db:connect']({ connection, password: PASSWORDS[READER] }));
+    ok(await h['dialog:openExport']({ kind: 'file' }));
+    const threads = threadCount();
+    const files = fs.readdirSync(dir).sort();
+    await owner.query('BEGIN');
+    await owner.query('LOCK TABLE node_states IN ACCESS EXCLUSIVE MODE');
+    lockHeld = true;
+    // Only a superuser sees another role's wait events.
+    const readers = async (where = '') => Number((await admin.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 ${where}`, [READER])).rows[0].n);
+    const { jobId } = ok(await h['verify:start']({ path: target, key: { mode: 'key', key: KEY.toString() }, publicKey: null, handle }));
+    while ((await readers("AND wait_event_type = 'Lock'")) === 0) {
+      assert.equal(ok(await h['verify:status']({ jobId })).state, 'running', 'the verification reaches the locked table');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    ok(await h['verify:cancel']({ jobId }));
+    // Only a guard against hanging: a cancel that never reaches the server would wait for the lock
+    // forever, so it is released after a while, and the job ending after that fails the test.
+    const guard = setTimeout(() => void release(), 30_000);
+    let s = ok(await h['verify:status']({ jobId }));
+    while (s.state === 'running') {
+      await new Promise((r) => setTimeout(r, 20));
+      s = ok(await h['verify:status']({ jobId }));
+    }
+    const endedWhileLocked = lockHeld;
+    clearTimeout(guard);
+    assert.ok(endedWhileLocked, 'the job ended while the lock still held its statement: the cancel stopped it on the server');
+    assert.equal(s.state, 'cancelled');
+    assert.equal(s.error?.code, 'CANCELLED');
+    // Nothing left: no statement on the server, no connection but the session's own, no thread, no temporary file.
+    const until = Date.now() + 5000;
+    while (((await readers()) > 1 || threadCount() > threads) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await readers("AND wait_event_type = 'Lock'"), 0, 'no statement waits on the server');
+    assert.equal(await readers(), 1, "the verification's connection is closed; the session's stays");
+    assert.ok(threadCount() <= threads, `threads ${threadCount()} > ${threads}`);
+    assert.deepEqual(fs.readdirSync(dir).sort(), files, 'no file left beside the export');
+  } finally {
+    await release();
+    disposeHandlers(h);
+    await owner.end();
+    await admin.end();
+  }
   assert.equal(cluster.dump('evidence'), before);
 });

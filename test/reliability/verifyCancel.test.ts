@@ -1,14 +1,16 @@
 /**
  * Cancelling a verification at seeded-random points (before the start, at a random progress
  * report, after a random delay), in-process and through the worker thread the desktop app uses,
- * for JSON, JSONL and the `--db` comparisons of JSON and CSV: it ends with CANCELLED soon after
- * the signal, and no file descriptor, database snapshot or thread outlives it. The worker path
+ * for JSON, JSONL and the `--db` comparisons of JSON and CSV (the worker's with the snapshot of an
+ * open database, as the desktop's): it ends with CANCELLED soon after the signal, and no file
+ * descriptor, database snapshot or thread outlives it. The worker path
  * also reports progress up to its total and returns the same report as the core.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { LandscapeDb } from '../../app/db/open.js';
 import { exportRun } from '../../app/export/exportRun.js';
 import type { VerifyProgress } from '../../app/verify/progress.js';
 import type { VerifyReport } from '../../app/verify/report.js';
@@ -104,9 +106,11 @@ test('in-process: cancelled before the start, at a random report, or after a ran
 
 test('worker thread: progress up to the total and the core\'s report; cancel mid-way leaves no worker, fd or snapshot', async () => {
   const verify = workerVerify(path.join(REPO_ROOT, 'main', 'verifyWorker.ts'), { error: () => undefined, info: () => undefined });
-  const request = (c: Case, extra: { onProgress?: (p: VerifyProgress) => void; signal?: AbortSignal } = {}) =>
-    verify({ path: c.target, key: KEY, publicKey: null, dbPath: c.dbPath, ...extra });
   const snaps = snapshotDirs();
+  // The desktop compares with the database its session has open: the worker reads its snapshot.
+  const session = LandscapeDb.open(cases.find((c) => c.dbPath)!.dbPath!);
+  const request = (c: Case, extra: { onProgress?: (p: VerifyProgress) => void; signal?: AbortSignal } = {}) =>
+    verify({ path: c.target, key: KEY, publicKey: null, db: c.dbPath ? session : null, ...extra });
   // The first worker thread of a process opens one descriptor for the process's life (see
   // cancel.test.ts), so complete runs come before the baselines.
   const reportsOf = new Map<string, number>();
@@ -131,6 +135,7 @@ test('worker thread: progress up to the total and the core\'s report; cancel mid
   const pre = new AbortController();
   pre.abort();
   assert.deepEqual(await settle(request(cases[0]!, { signal: pre.signal })), { code: 'CANCELLED' }, 'pre-aborted: no worker started');
+  session.close();
   // Worker threads exit asynchronously after their last message.
   const until = Date.now() + 5000;
   const leftovers = () => [...snapshotDirs()].filter((d) => !snaps.has(d));

@@ -22,7 +22,7 @@ function stepText(phase: VerifyPhase | null, withDb: boolean): string {
     case 'files':
       return 'Checking the files listed in the receipt';
     case 'database':
-      return 'Copying the database for the comparison';
+      return 'Opening the database for the comparison';
     case 'records':
       return withDb ? 'Checking the records against the database' : 'Checking the records';
   }
