@@ -4,7 +4,8 @@
  * cancelled one is journalled by the handlers), "Verify again" pre-fills the Verify view, and the
  * journal exports as CSV. A long verification against the open database shows its progress,
  * step by step, before the report, and can be cancelled with a calm note instead of an error.
- * Every step also fails on console errors.
+ * Leaving the Export tab while an export runs stops its polling, even with a status request in
+ * flight, and the export goes on. Every step also fails on console errors.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -168,6 +169,48 @@ describe('Landscape Desk verify and history end to end', { timeout: 240_000 }, (
     assert.equal(await app.page.locator('.error-panel').count(), 0, 'no error panel');
     assert.equal(await app.page.getByTestId('verify-report').count(), 0, 'no report');
     assert.equal(await app.page.getByTestId('verify-run').isEnabled(), true, 'Verify can be pressed again');
+    noConsoleErrors();
+  });
+
+  // Last in the suite: it leaves the page's clock installed.
+  test('leaving the Export tab stops its polling, even with a status request in flight; the export runs on', async () => {
+    const page = app.page;
+    await page.getByRole('button', { name: '← Back' }).click();
+    const bigRun = await new RunsPage(page).openRun(big.runs[0]!.runId);
+    await bigRun.tab('Export');
+    app.harness.queueDialog(path.join(dir, 'left-behind.json'));
+    await bigRun.chooseDestination();
+    // Every status request is counted; the first one's answer is held until released. It comes
+    // back as an object whose body is already read, so everything after the release runs at once.
+    // (A script in a string: functions the test's compiler names would not exist in the page.)
+    await page.evaluate(`(() => {
+      const real = window.fetch.bind(window);
+      window.polled = { calls: 0, jobId: null, state: null, release: null };
+      window.fetch = async (input, init) => {
+        if (!/\\/rpc\\/export(:|%3A)status$/.test(String(input))) return real(input, init);
+        const first = window.polled.calls++ === 0;
+        const body = await (await real(input, init)).json();
+        if (first) await new Promise((resolve) => Object.assign(window.polled, { jobId: body.value.jobId, state: body.value.state, release: resolve }));
+        return { json: () => Promise.resolve(body) };
+      };
+    })()`);
+    await bigRun.startExport();
+    await page.waitForFunction(() => (window as unknown as { polled: { release: unknown } }).polled.release !== null);
+    const held = await page.evaluate(() => (window as unknown as { polled: { jobId: string; state: string } }).polled);
+    assert.equal(held.state, 'running', 'the held answer says the export runs');
+    // The page's timers only fire when the test moves its clock: no waiting for a poll that should not come.
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1000);
+    await bigRun.tab('Overview');
+    await page.getByTestId('start-export').waitFor({ state: 'detached' });
+    await page.evaluate(() => (window as unknown as { polled: { release: () => void } }).polled.release());
+    await page.clock.runFor(20 * 150);
+    assert.equal(await page.evaluate(() => (window as unknown as { polled: { calls: number } }).polled.calls), 1, 'no status request after the tab was left');
+    // The export went on in main, and nobody read its end.
+    await app.harness.jobs.whenIdle();
+    const end = await page.evaluate((jobId) => (window as unknown as { landscape: { exportStatus(i: { jobId: string }): Promise<{ ok: boolean; value?: { state: string } }> } }).landscape.exportStatus({ jobId }), held.jobId);
+    assert.equal(end.value?.state, 'succeeded', JSON.stringify(end));
+    await page.clock.resume();
     noConsoleErrors();
   });
 });

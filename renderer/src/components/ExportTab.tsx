@@ -3,7 +3,7 @@
  * progress with cancel and the receipt. A typed signing key stays in this component's state only
  * until the export starts; it is never stored.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { AppInfo, DbInfo, ExportFormatName, ExportStatus, ProfileName, RunDetailView, SigningChoice } from '../../../app/contract/operations.js';
 import { EXTRA_RECORD_TYPES } from '../../../app/export/recordTypes.js';
 import { bridge, call, failureOf } from '../bridge.js';
@@ -12,6 +12,7 @@ import ErrorPanel from './ErrorPanel.js';
 import ProgressBar from './ProgressBar.js';
 import ReceiptPanel from './ReceiptPanel.js';
 import type { PayloadStoreState } from '../usePayloadStore.js';
+import { usePolledJob } from '../usePolledJob.js';
 
 /** Record types only the `complete` profile contains (docs/format.md §5.4). */
 const COMPLETE_ONLY: ReadonlySet<string> = new Set(EXTRA_RECORD_TYPES);
@@ -23,7 +24,6 @@ const UNFINISHED: Record<string, string> = {
   interrupted:
     'This run was interrupted. The export holds the records up to the interruption; if the run is resumed, the resumed part will not be in this export.',
 };
-const POLL_MS = 150;
 
 export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: RunDetailView; store?: PayloadStoreState; onVerify?: (path: string) => void }) {
   const [format, setFormat] = useState<ExportFormatName>('json');
@@ -33,13 +33,12 @@ export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: Ru
   const [destination, setDestination] = useState<string | null>(null);
   const [force, setForce] = useState(false);
   const [withPayloads, setWithPayloads] = useState(false);
-  const [status, setStatus] = useState<ExportStatus | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
-  const timer = useRef<number | null>(null);
-
-  useEffect(() => () => {
-    if (timer.current !== null) window.clearTimeout(timer.current);
-  }, []);
+  // Leaving the tab stops the polling, not the export: its end is journalled and shown in History.
+  const { status, follow } = usePolledJob<ExportStatus>((jobId) => bridge().exportStatus({ jobId }), {
+    onEnd: (s) => s.error && setError(s.error),
+    onFailure: setError,
+  });
 
   const counts = props.detail.record_counts;
   const total = Object.entries(counts).reduce((n, [t, c]) => (profile === 'complete' || !COMPLETE_ONLY.has(t) ? n + c : n), 0);
@@ -55,19 +54,6 @@ export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: Ru
     }
   }
 
-  function poll(jobId: string) {
-    timer.current = window.setTimeout(() => {
-      call(bridge().exportStatus({ jobId })).then(
-        (s) => {
-          setStatus(s);
-          if (s.state === 'running') poll(jobId);
-          else if (s.error) setError(s.error);
-        },
-        (e: unknown) => setError(failureOf(e)),
-      );
-    }, POLL_MS);
-  }
-
   async function start() {
     if (!destination) return;
     setError(null);
@@ -75,8 +61,7 @@ export default function ExportTab(props: { db: DbInfo; info: AppInfo; detail: Ru
     setKey('');
     try {
       const { jobId } = await call(bridge().exportStart({ handle: props.db.handle, runId: props.detail.run_id, format, profile, destination, signing, force, withPayloads }));
-      setStatus({ jobId, state: 'running', done: 0, total, rate: 0, etaMs: null });
-      poll(jobId);
+      follow({ jobId, state: 'running', done: 0, total, rate: 0, etaMs: null });
     } catch (e) {
       setError(failureOf(e));
     }

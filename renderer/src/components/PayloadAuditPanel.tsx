@@ -3,46 +3,31 @@
  * then the counts of distinct refs, the problems (each a referencing row) and, for every run,
  * the store's unreferenced files and entries that are not payloads; the problems export as CSV.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { AuditReport, PayloadAuditStatus } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
 import { bytes, count } from '../format.js';
 import type { PayloadStoreState } from '../usePayloadStore.js';
+import { usePolledJob } from '../usePolledJob.js';
 import ErrorPanel from './ErrorPanel.js';
 import ProgressBar from './ProgressBar.js';
 import StoreBar from './StoreBar.js';
 
-const POLL_MS = 150;
-
 export default function PayloadAuditPanel(props: { handle: string; runId: string; store: PayloadStoreState }) {
   const [allRuns, setAllRuns] = useState(false);
-  const [status, setStatus] = useState<PayloadAuditStatus | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
-
-  async function poll(jobId: string) {
-    try {
-      const s = await call(bridge().payloadsAuditStatus({ jobId }));
-      setStatus(s);
-      if (s.state === 'running') timer.current = setTimeout(() => void poll(jobId), POLL_MS);
-      else if (s.error) setError(s.error);
-    } catch (e) {
-      setError(failureOf(e));
-    }
-  }
+  const { status, follow } = usePolledJob<PayloadAuditStatus>((jobId) => bridge().payloadsAuditStatus({ jobId }), {
+    onEnd: (s) => s.error && setError(s.error),
+    onFailure: setError,
+  });
 
   async function start() {
     setError(null);
     setSaved(null);
     try {
       const { jobId } = await call(bridge().payloadsAuditStart({ handle: props.handle, runId: allRuns ? null : props.runId }));
-      setStatus({ jobId, state: 'running', done: 0, total: 0, rate: 0, etaMs: null });
-      void poll(jobId);
+      follow({ jobId, state: 'running', done: 0, total: 0, rate: 0, etaMs: null });
     } catch (e) {
       setError(failureOf(e));
     }

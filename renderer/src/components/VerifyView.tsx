@@ -5,14 +5,13 @@
  * runs as a job in a worker thread in main; this view polls its progress, can cancel it, and
  * shows the report. Leaving the view cancels a verification still running.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { AppInfo, DbInfo, VerifyKeyChoice, VerifyPhase, VerifyReport, VerifyStatus } from '../../../app/contract/operations.js';
 import { bridge, call, failureOf } from '../bridge.js';
+import { usePolledJob } from '../usePolledJob.js';
 import ErrorPanel from './ErrorPanel.js';
 import ProgressBar from './ProgressBar.js';
 import VerifyReportPanel from './VerifyReportPanel.js';
-
-const POLL_MS = 150;
 
 /** What the progress bar says the verification is doing. */
 function stepText(phase: VerifyPhase | null, withDb: boolean): string {
@@ -35,22 +34,18 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
   const [publicKey, setPublicKey] = useState<string | null>(null);
   const [useDb, setUseDb] = useState(false);
   const [starting, setStarting] = useState(false);
-  const [status, setStatus] = useState<VerifyStatus | null>(null);
   const [withDb, setWithDb] = useState(false);
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [error, setError] = useState<ReturnType<typeof failureOf> | null>(null);
-  const timer = useRef<number | null>(null);
-  /** The job still running, cancelled if the view goes away. */
-  const activeJob = useRef<string | null>(null);
-
-  useEffect(
-    () => () => {
-      if (timer.current !== null) window.clearTimeout(timer.current);
-      const jobId = activeJob.current;
-      if (jobId !== null) void bridge().verifyCancel({ jobId });
+  const { status, follow, clear } = usePolledJob<VerifyStatus>((jobId) => bridge().verifyStatus({ jobId }), {
+    onEnd: (s) => {
+      if (s.state === 'done' && s.report) setReport(s.report);
+      else if (s.state === 'failed' && s.error) setError(s.error);
     },
-    [],
-  );
+    onFailure: (f) => (clear(), setError(f)),
+    // A verification nobody watches any more is cancelled.
+    onLeave: (jobId) => void bridge().verifyCancel({ jobId }),
+  });
 
   const running = starting || status?.state === 'running';
 
@@ -58,7 +53,7 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
     setError(null);
     try {
       const r = await call(bridge().dialogOpenExport({ kind }));
-      if (r.path) (setTarget(r.path), setReport(null), setStatus(null));
+      if (r.path) (setTarget(r.path), setReport(null), clear());
     } catch (e) {
       setError(failureOf(e));
     }
@@ -74,25 +69,6 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
     }
   }
 
-  function poll(jobId: string) {
-    timer.current = window.setTimeout(() => {
-      call(bridge().verifyStatus({ jobId })).then(
-        (s) => {
-          setStatus(s);
-          if (s.state === 'running') return poll(jobId);
-          activeJob.current = null;
-          if (s.state === 'done' && s.report) setReport(s.report);
-          else if (s.state === 'failed' && s.error) setError(s.error);
-        },
-        (e: unknown) => {
-          activeJob.current = null;
-          setStatus(null);
-          setError(failureOf(e));
-        },
-      );
-    }, POLL_MS);
-  }
-
   async function run() {
     if (!target) return;
     const choice: VerifyKeyChoice = keyMode === 'key' ? { mode: 'key', key } : { mode: keyMode };
@@ -101,15 +77,13 @@ export default function VerifyView(props: { info: AppInfo; db: DbInfo | null; in
     if (keyMode === 'key') setKeyMode('none');
     setError(null);
     setReport(null);
-    setStatus(null);
+    clear();
     setStarting(true);
     const compare = useDb && props.db !== null;
     try {
       const { jobId } = await call(bridge().verifyStart({ path: target, key: choice, publicKey, handle: compare && props.db ? props.db.handle : null }));
-      activeJob.current = jobId;
       setWithDb(compare);
-      setStatus({ jobId, state: 'running', phase: null, done: 0, total: 0, rate: 0, etaMs: null });
-      poll(jobId);
+      follow({ jobId, state: 'running', phase: null, done: 0, total: 0, rate: 0, etaMs: null });
     } catch (e) {
       setError(failureOf(e));
     } finally {
