@@ -53,11 +53,21 @@ function typing(target: EventTarget | null): boolean {
   return el.isContentEditable || el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes((el as HTMLInputElement).type)) || el.tagName === 'SELECT';
 }
 
+/** The run tab a digit names (1 is the first), or null when there is no such tab. */
+function tabOfDigit(digit: string | undefined): number | null {
+  if (digit === undefined || !/^[1-9]$/.test(digit)) return null;
+  const index = Number(digit) - 1;
+  return index < RUN_TABS.length ? index : null;
+}
+
 /** The command of a key press, or null. Plain `/` and `?` only outside text fields. */
 export function commandOfKey(e: { key: string; code?: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; target: EventTarget | null }): Command | null {
   const mod = e.ctrlKey || e.metaKey;
-  if (e.altKey && !mod && /^Digit[1-7]$/.test(e.code ?? '')) return { kind: 'tab', index: Number(e.code!.slice(5)) - 1 };
-  if (e.altKey && !mod && /^[1-7]$/.test(e.key)) return { kind: 'tab', index: Number(e.key) - 1 };
+  if (e.altKey && !mod) {
+    // The physical key first (Alt+digit types another character on some layouts), then the character.
+    const index = tabOfDigit(/^Digit(\d)$/.exec(e.code ?? '')?.[1]) ?? tabOfDigit(e.key);
+    if (index !== null) return { kind: 'tab', index };
+  }
   if (mod && !e.altKey && e.key.toLowerCase() === 'f') return { kind: 'find' };
   if (mod && !e.altKey && e.key.toLowerCase() === 'g') return { kind: 'goto' };
   if (!mod && !e.altKey && !typing(e.target)) {
