@@ -1,114 +1,34 @@
 /**
  * The bridge handlers of one renderer session: each validates its untrusted input against the
  * contract, calls the core, and returns a Result. Electron pieces (dialogs, shell) arrive as
- * injected functions, so the same handlers serve Electron's IPC, the HTTP test harness and unit
- * tests in plain Node.
+ * injected functions (handlerDeps.ts), so the same handlers serve Electron's IPC, the HTTP test
+ * harness and unit tests in plain Node.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import type { ExportFormatName, ExportStatus, LastViewInfo, OpName, OpResult, Result } from '../app/contract/operations.js';
+import type { DbInfo, ExportStatus, OpName, OpResult, Result } from '../app/contract/operations.js';
 import { validateInput } from '../app/contract/validate.js';
-import { typedPassphrase, type PassphraseSource } from '../app/db/cipher.js';
+import { typedPassphrase } from '../app/db/cipher.js';
 import type { Landscape } from '../app/db/landscape.js';
-import type { DbInfo } from '../app/contract/operations.js';
-import { openTargetAsync } from '../app/db/openTarget.js';
-import { PgLandscape } from '../app/db/postgres/pgLandscape.js';
 import { pgTargetFromFields } from '../app/db/postgres/target.js';
 import { writerSummary } from '../app/db/writer.js';
-import { exportRun } from '../app/export/exportRun.js';
 import type { DataRecordType } from '../app/export/recordTypes.js';
 import { DEFAULT_KEY_ENV, signingKeyFromEnv } from '../app/export/sign.js';
 import { toPlain, type PyValue } from '../app/json/value.js';
-import { rowLineage } from '../app/query/lineage.js';
-import { resolveLineageKey } from '../app/query/lineageKey.js';
-import { runAuditSummary } from '../app/query/summary.js';
-import { findRecord } from '../app/query/find.js';
-import { recordCount, recordPage } from '../app/query/records.js';
 import { DEFAULT_ORDER, isPagedType, recordFields } from '../app/query/recordFields.js';
-import { listRuns, runDetail } from '../app/query/runs.js';
 import { TOOL_VERSION } from '../app/version.js';
-import { ExportJobs, type ExportFn } from './exportJobs.js';
-import { VerifyJobs } from './verifyJobs.js';
-import { writeJournalCsv, type Journal } from './journal.js';
-import { Openings, type Tracked } from './openings.js';
-import type { RecentStore } from './recent.js';
-import { BridgeError, failure, triedTarget, type Logger } from './results.js';
-import { diffFile, diffRuns, schemaView } from './schemaViews.js';
+import { ExportJobs } from './exportJobs.js';
+import { defaultCore, type Core, type HandlerDeps } from './handlerDeps.js';
+import { exportEntry, writeJournalCsv, type ExportAsked, type Journal } from './journal.js';
+import { Openings } from './openings.js';
+import { PayloadDesk } from './payloadDesk.js';
+import { BridgeError, failure, triedTarget } from './results.js';
+import { diffFile, diffRuns } from './schemaViews.js';
 import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
 import type { JobControl } from './shutdown.js';
-import { inProcessVerify, type VerifyFn } from './workerVerify.js';
-import { PayloadDesk } from './payloadDesk.js';
-import { inProcessAudit, type AuditFn } from './workerAudit.js';
 import { RecordIndexes } from './recordIndexes.js';
-import type { IndexThreads } from './workerIndex.js';
-
-/** The core functions the handlers call (replaceable in unit tests). */
-export interface Core {
-  /** Opens a database file; an encrypted one needs `passphrase` (else DB_ENCRYPTED); `tracked` shows and cancels its snapshot. */
-  open(path: string, passphrase?: PassphraseSource, tracked?: Pick<Tracked, 'onBytes' | 'signal'>): Landscape | Promise<Landscape>;
-  /** Connects to a PostgreSQL-hosted Landscape (the desktop's Connect dialog). */
-  connect(target: ReturnType<typeof pgTargetFromFields>): Landscape;
-  listRuns: typeof listRuns;
-  runDetail: typeof runDetail;
-  runAuditSummary: typeof runAuditSummary;
-  recordPage: typeof recordPage;
-  recordCount: typeof recordCount;
-  findRecord: typeof findRecord;
-  rowLineage: typeof rowLineage;
-  resolveLineageKey: typeof resolveLineageKey;
-  schemaView: typeof schemaView;
-  exportRun: ExportFn;
-  /** Runs a verification (in the app and harness: a worker thread per call), with progress and cancel. */
-  verify: VerifyFn;
-  /** Runs a payload audit (in the app and harness: a worker thread per audit). */
-  audit: AuditFn;
-  /** Builds records lists' position indexes off this thread (the app and harness); null: in the page call. */
-  indexThreads: IndexThreads | null;
-}
-
-export interface HandlerDeps {
-  dialogs: {
-    /** Shows an open dialog; the chosen path or null. */
-    openDatabase(): Promise<string | null>;
-    /** Shows a save dialog for an export; the chosen path or null. */
-    chooseExportDestination(suggestedName: string, format: ExportFormatName): Promise<string | null>;
-    /** Shows an open dialog for a JSON schema file; the chosen path or null. */
-    openSchemaFile(): Promise<string | null>;
-    /** Shows an open dialog for an export file or a CSV export folder. */
-    openExport?(kind: 'file' | 'folder'): Promise<string | null>;
-    /** Shows an open dialog for an Ed25519 public key (PEM). */
-    openPublicKey?(): Promise<string | null>;
-    /** Shows a save dialog for the export journal as CSV. */
-    chooseJournalCsv?(): Promise<string | null>;
-    /** Shows a folder picker for a database's payload store. */
-    choosePayloadStore?(): Promise<string | null>;
-    /** Shows a save dialog for the problems of a payload audit as CSV. */
-    chooseProblemsCsv?(): Promise<string | null>;
-  };
-  /** Reveals a file in the OS file manager (the single trusted wrapper; paths pre-vetted here). */
-  showInFolder?(target: string): void;
-  /** The export journal; without it exports are not journalled and History is unavailable. */
-  journal?: Journal;
-  /** Bundled sample database, offered on the start screen and in the menu. */
-  samplePath?: string | null;
-  versions?: { electron: string | null; chrome: string | null };
-  /** Opens a vetted http(s) URL in the user's browser (the single trusted wrapper). */
-  openExternal(url: string): Promise<void>;
-  recent: RecentStore;
-  log: Logger;
-  env?: NodeJS.ProcessEnv;
-  newId?: () => string;
-  now?: () => number;
-  core?: Partial<Core>;
-  features?: { verify?: boolean; drop?: boolean };
-  /** Where the last view is remembered across restarts; without it nothing is. */
-  lastView?: { load(): LastViewInfo | null; save(v: LastViewInfo | null): void };
-}
-
-/** In the desktop app an encrypted file's passphrase is asked for (db:unlock), never read from the environment. */
-const PROMPT_FOR_PASSPHRASE: PassphraseSource = { label: 'no passphrase', howToSet: 'enter its passphrase to open it', read: () => undefined };
+import { VerifyJobs } from './verifyJobs.js';
 
 export type Handlers = { [K in OpName]: (input: unknown) => Promise<Result<OpResult<K>>> };
 
@@ -120,24 +40,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const newId = deps.newId ?? (() => randomUUID());
   const now = deps.now ?? (() => Date.now());
   const env = deps.env ?? process.env;
-  const core: Core = {
-    open: (p, passphrase, tracked) => openTargetAsync(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE, ...(tracked ? { onBytes: tracked.onBytes, signal: tracked.signal } : {}) }),
-    connect: (t) => PgLandscape.open(t),
-    listRuns,
-    runDetail,
-    runAuditSummary,
-    recordPage,
-    recordCount,
-    findRecord,
-    rowLineage,
-    resolveLineageKey,
-    schemaView,
-    exportRun,
-    verify: inProcessVerify,
-    audit: inProcessAudit,
-    indexThreads: null,
-    ...deps.core,
-  };
+  const core: Core = { ...defaultCore(), ...deps.core };
   const session = new Session(newId);
   const openings = new Openings(now);
   const jobs = new ExportJobs({ newId, now, log: deps.log, exportRun: core.exportRun });
@@ -393,27 +296,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   /** Records a finished export in the journal; a journal failure never fails the export. */
-  function journalExport(db: Landscape, what: { runId: string; format: ExportFormatName; profile: 'elspeth' | 'complete'; signed: boolean; destination: string }, final: ExportStatus): void {
+  function journalExport(db: Landscape, what: Omit<ExportAsked, 'dbPath' | 'dbSha256'>, final: ExportStatus): void {
     if (!deps.journal) return;
     try {
-      const r = final.result;
-      const receiptSha256 = r ? createHash('sha256').update(fs.readFileSync(r.receiptPath)).digest('hex') : null;
-      deps.journal.record({
-        at: new Date(now()).toISOString(),
-        dbPath: db.path,
-        // A server database has no file hash (its receipt names the snapshot the export read).
-        dbSha256: db.sha256,
-        runId: r?.receipt.run_id ?? what.runId,
-        format: what.format,
-        profile: what.profile,
-        signed: what.signed,
-        destination: r?.target ?? what.destination,
-        receiptPath: r?.receiptPath ?? null,
-        receiptSha256,
-        outcome: final.state === 'succeeded' ? 'success' : final.state === 'cancelled' ? 'cancelled' : 'failed',
-        errorCode: final.error?.code ?? null,
-        errorMessage: final.error?.message ?? null,
-      });
+      // A server database has no file hash (its receipt names the snapshot the export read).
+      deps.journal.record(exportEntry(new Date(now()).toISOString(), { dbPath: db.path, dbSha256: db.sha256, ...what }, final));
     } catch (e) {
       deps.log.error('could not record the export in the journal', e);
     }

@@ -4,10 +4,11 @@
  * its OWN SQLite file in the user-data folder, created and written only by us; the Landscape
  * databases the user opens are never written. Runs in main (plain Node), tested on temp files.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import type { ExportFormatName, JournalEntry, JournalOutcome, ProfileName } from '../app/contract/operations.js';
+import type { ExportFormatName, ExportStatus, JournalEntry, JournalOutcome, ProfileName } from '../app/contract/operations.js';
 import { csvField } from '../app/export/csv.js';
 import { outputError } from '../app/export/outputError.js';
 
@@ -108,6 +109,33 @@ export function openJournal(userDataDir: string): Journal {
     list: (limit = DEFAULT_LIST_LIMIT) => (select.all(limit) as Row[]).map(toEntry),
     hasSuccessfulExport: (target) => succeeded.get(path.resolve(target)) !== undefined,
     close: () => db.close(),
+  };
+}
+
+/** What an export was asked to do, as the journal records it beside its outcome. */
+export interface ExportAsked {
+  dbPath: string;
+  dbSha256: string;
+  runId: string;
+  format: ExportFormatName;
+  profile: ProfileName;
+  signed: boolean;
+  destination: string;
+}
+
+/** The journal entry of a finished export at `at`: what was asked, how it ended, and its receipt's SHA-256. */
+export function exportEntry(at: string, asked: ExportAsked, final: ExportStatus): NewJournalEntry {
+  const r = final.result;
+  return {
+    at,
+    ...asked,
+    runId: r?.receipt.run_id ?? asked.runId,
+    destination: r?.target ?? asked.destination,
+    receiptPath: r?.receiptPath ?? null,
+    receiptSha256: r ? createHash('sha256').update(fs.readFileSync(r.receiptPath)).digest('hex') : null,
+    outcome: final.state === 'succeeded' ? 'success' : final.state === 'cancelled' ? 'cancelled' : 'failed',
+    errorCode: final.error?.code ?? null,
+    errorMessage: final.error?.message ?? null,
   };
 }
 

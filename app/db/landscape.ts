@@ -4,7 +4,7 @@
  * (postgres/pgLandscape.ts); statements are built from `SchemaInfo`, whose dialect holds the few
  * differences in SQL text. Which one is used is decided where a target is opened (openTarget.ts).
  */
-import type { OpenWarning } from './open.js';
+import type { OpenWarning } from './inspect.js';
 import type { SchemaInfo } from './schemaInfo.js';
 import type { SnapshotFiles } from './snapshot.js';
 import type { PgTarget } from './postgres/target.js';

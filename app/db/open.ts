@@ -1,22 +1,20 @@
 /**
- * Opening a Landscape database: classify the file, take a private snapshot (snapshot.ts), open the
- * copy read-only and query-only (keyed first when the file is encrypted, cipher.ts), and learn its
- * shape. Every problem becomes a coded error with a plain message; the user's file is never
- * written, locked or opened by SQLite.
+ * Opening a Landscape database: classify the file (openFile.ts), take a private snapshot
+ * (snapshot.ts), open the copy read-only and query-only (keyed first when the file is encrypted),
+ * and learn its shape. Every problem becomes a coded error with a plain message; the user's file
+ * is never written, locked or opened by SQLite.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LandscapeError } from '../errors.js';
-import { fileKey, keyConnection, SQLCIPHER4_KDF, type PassphraseSource } from './cipher.js';
-import { classifyFile } from './classify.js';
 import { FileDigest } from './fileDigest.js';
-import type { Landscape, ReaderHandle, ReceiptSource, SharedState } from './landscape.js';
+import type { Landscape, ReceiptSource, SharedState } from './landscape.js';
 import { inspect, type OpenWarning } from './inspect.js';
+import { keyFor, prepareOpen, snapshotProgress, unlock, type OpenOptions, type Prepared } from './openFile.js';
 import type { SchemaInfo } from './schemaInfo.js';
 import type { WriterInfo } from './writer.js';
-import { removeSnapshot, takeSnapshot, takeSnapshotAsync, type SnapshotFiles, type SnapshotMethod, type SnapshotOptions } from './snapshot.js';
-import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
+import { removeSnapshot, takeSnapshot, takeSnapshotAsync, type SnapshotFiles, type SnapshotMethod } from './snapshot.js';
+import { mapSqliteError, withSqlite } from './sqliteErrors.js';
 
 /**
  * SQLite's page cache per connection, in KiB (its default is 16 MiB). Every thread of an export
@@ -25,66 +23,6 @@ import { mapSqliteError, sqliteCode, withSqlite } from './sqliteErrors.js';
  * 14 MiB of memory per thread (docs/performance.md). Misses are served from the OS page cache.
  */
 const PAGE_CACHE_KIB = 2048;
-
-export { KNOWN_EPOCH, type OpenWarning, type OpenWarningCode } from './inspect.js';
-
-export interface OpenOptions {
-  /**
-   * Progress of taking the snapshot, in bytes. With {@link LandscapeDb.openAsync} it may return a
-   * promise, which is awaited before the snapshot goes on (the CLI's test pause).
-   */
-  onBytes?: (bytesDone: number, bytesTotal: number) => void | Promise<void>;
-  /**
-   * Where the passphrase comes from if the file turns out to be encrypted (it is read only then).
-   * Without one, an encrypted file fails with DB_ENCRYPTED.
-   */
-  passphrase?: PassphraseSource;
-  /** Cancels the snapshot copy between chunks ({@link LandscapeDb.openAsync} only): CANCELLED. */
-  signal?: AbortSignal;
-}
-
-/** What is known about a file before its snapshot: checked, classified, passphrase read if needed. */
-interface Prepared {
-  abs: string;
-  size: number;
-  encrypted: boolean;
-  passphrase: string | undefined;
-}
-
-function prepare(file: string, opts: OpenOptions): Prepared {
-  const abs = path.resolve(file);
-  const { size, encrypted } = classifyFile(abs);
-  const passphrase = encrypted ? opts.passphrase?.read() : undefined;
-  if (encrypted && passphrase === undefined) {
-    const how = opts.passphrase?.howToSet ?? 'open it with its passphrase';
-    throw new LandscapeError('DB_ENCRYPTED', `${abs} is encrypted (SQLCipher): ${how}`, { source: opts.passphrase?.label ?? null });
-  }
-  return { abs, size, encrypted, passphrase };
-}
-
-function progress(opts: OpenOptions, size: number): SnapshotOptions {
-  let done = 0;
-  return {
-    onBytes: (n) => {
-      done += n;
-      return opts.onBytes?.(done, size);
-    },
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  };
-}
-
-/** The file key of an encrypted file, derived from the passphrase and the snapshot's salt. */
-function keyFor(file: string, snap: SnapshotFiles, passphrase: string | undefined): Uint8Array {
-  const salt = Buffer.alloc(SQLCIPHER4_KDF.saltBytes);
-  const fd = fs.openSync(snap.dbPath, 'r');
-  try {
-    fs.readSync(fd, salt, 0, salt.length, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (passphrase === undefined) throw new LandscapeError('INTERNAL', `no passphrase for ${file}`);
-  return fileKey(passphrase, salt);
-}
 
 /**
  * Parameters as SQLite binds them: a list parameter (a JavaScript array, see dialect.ts `inList`)
@@ -178,8 +116,8 @@ export class LandscapeDb implements Landscape {
    * sees the snapshot, which stays encrypted. A copy blocks the thread; see {@link openAsync}.
    */
   static open(file: string, opts: OpenOptions = {}): LandscapeDb {
-    const pre = prepare(file, opts);
-    return LandscapeDb.keyed(pre, takeSnapshot(pre.abs, progress(opts, pre.size)), opts);
+    const pre = prepareOpen(file, opts);
+    return LandscapeDb.keyed(pre, takeSnapshot(pre.abs, snapshotProgress(opts, pre.size)), opts);
   }
 
   /**
@@ -187,8 +125,8 @@ export class LandscapeDb implements Landscape {
    * progress and is cancelled by `opts.signal` (CANCELLED, nothing left behind).
    */
   static async openAsync(file: string, opts: OpenOptions = {}): Promise<LandscapeDb> {
-    const pre = prepare(file, opts);
-    return LandscapeDb.keyed(pre, await takeSnapshotAsync(pre.abs, progress(opts, pre.size)), opts);
+    const pre = prepareOpen(file, opts);
+    return LandscapeDb.keyed(pre, await takeSnapshotAsync(pre.abs, snapshotProgress(opts, pre.size)), opts);
   }
 
   private static keyed(pre: Prepared, snap: SnapshotFiles, opts: OpenOptions): LandscapeDb {
@@ -405,24 +343,5 @@ export class LandscapeDb implements Landscape {
 
   private ensureOpen(): void {
     if (this.closed) throw new LandscapeError('INTERNAL', 'the database has been closed');
-  }
-}
-
-/**
- * Keys the connection and reads the first page: a key that does not decrypt it fails here, as
- * SQLITE_NOTADB ("file is not a database"), the only signal SQLCipher gives (docs/format.md §1.4).
- */
-function unlock(conn: Database.Database, key: Uint8Array, file: string, source: string): void {
-  try {
-    keyConnection(conn, key);
-    conn.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
-  } catch (e) {
-    if (sqliteCode(e) !== 'SQLITE_NOTADB') throw e;
-    throw new LandscapeError(
-      'DB_WRONG_PASSPHRASE',
-      `${source} does not decrypt ${file}: the passphrase is wrong, or the file is not a SQLCipher 4 database`,
-      {},
-      { cause: e },
-    );
   }
 }

@@ -4,7 +4,8 @@
  * SQLite file. Nothing past this point branches on the storage kind.
  */
 import type { Landscape, ReaderHandle } from './landscape.js';
-import { LandscapeDb, type OpenOptions } from './open.js';
+import { LandscapeDb } from './open.js';
+import type { OpenOptions } from './openFile.js';
 import { PgLandscape } from './postgres/pgLandscape.js';
 import { isPostgresTarget } from './postgres/target.js';
 

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Landscape } from '../db/landscape.js';
-import type { OpenOptions } from '../db/open.js';
+import type { OpenOptions } from '../db/openFile.js';
 import { openShared, openTargetAsync } from '../db/openTarget.js';
 import type { ReaderHandle } from '../db/landscape.js';
 import { isElspethLine, type ElspethLine } from '../db/writer.js';

@@ -7,7 +7,7 @@
  */
 import { LandscapeError } from '../../errors.js';
 import { hasRunsShape, shapeWarnings } from '../inspect.js';
-import type { OpenWarning } from '../open.js';
+import type { OpenWarning } from '../inspect.js';
 import { POSTGRES_DIALECT } from '../dialect.js';
 import { LANDSCAPE_TABLES, SchemaInfo } from '../schemaInfo.js';
 import type { PgServerInfo } from './protocol.js';

@@ -8,7 +8,7 @@
  */
 import { LandscapeError } from '../../errors.js';
 import type { Landscape, ReceiptSource, SharedState } from '../landscape.js';
-import type { OpenWarning } from '../open.js';
+import type { OpenWarning } from '../inspect.js';
 import type { SchemaInfo } from '../schemaInfo.js';
 import { PgBridge } from './bridge.js';
 import { checkServerVersion, readCatalog, type PgTable } from './catalog.js';
