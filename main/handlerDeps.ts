@@ -29,8 +29,8 @@ import type { IndexThreads } from './workerIndex.js';
 export interface Core {
   /** Opens a database file; an encrypted one needs `passphrase` (else DB_ENCRYPTED); `tracked` shows and cancels its snapshot. */
   open(path: string, passphrase?: PassphraseSource, tracked?: Pick<Tracked, 'onBytes' | 'signal'>): Landscape | Promise<Landscape>;
-  /** Connects to a PostgreSQL-hosted Landscape (the desktop's Connect dialog). */
-  connect(target: ReturnType<typeof pgTargetFromFields>): Landscape;
+  /** Connects to a PostgreSQL-hosted Landscape (the desktop's Connect dialog); `tracked.signal` abandons the connect. */
+  connect(target: ReturnType<typeof pgTargetFromFields>, tracked?: Pick<Tracked, 'signal'>): Landscape | Promise<Landscape>;
   listRuns: typeof listRuns;
   runDetail: typeof runDetail;
   runAuditSummary: typeof runAuditSummary;
@@ -95,7 +95,7 @@ const PROMPT_FOR_PASSPHRASE: PassphraseSource = { label: 'no passphrase', howToS
 export function defaultCore(): Core {
   return {
     open: (p, passphrase, tracked) => openTargetAsync(p, { passphrase: passphrase ?? PROMPT_FOR_PASSPHRASE, ...(tracked ? { onBytes: tracked.onBytes, signal: tracked.signal } : {}) }),
-    connect: (t) => PgLandscape.open(t),
+    connect: (t, tracked) => PgLandscape.openAsync(t, tracked ? { signal: tracked.signal } : {}),
     listRuns,
     runDetail,
     runAuditSummary,

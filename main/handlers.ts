@@ -75,10 +75,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'db:unlock': async ({ path: file, passphrase }) => opened(await openings.track(file, (t) => core.open(file, typedPassphrase(passphrase), t))),
     'db:openProgress': () => ({ opening: openings.progress() }),
     'db:openCancel': () => ({ cancelled: openings.cancel() }),
-    'db:connect': ({ connection, password }) => {
+    'db:connect': async ({ connection, password }) => {
       // The password stays in this process's memory with the open connection; the recent list
       // and every message get the connection without it.
-      const db = core.connect(pgTargetFromFields(connection, password === '' ? undefined : password, env));
+      const target = pgTargetFromFields(connection, password === '' ? undefined : password, env);
+      // Tracked like a file's open: db:openCancel abandons a connect still waiting for the server.
+      const db = await openings.track(target.url, (t) => core.connect(target, t));
       remember(() => deps.recent.addConnection?.(connection));
       // The connection (without password) comes back so the last view can reconnect at the next start.
       return { ...dbInfo(db, `${connection.database} on ${connection.host}:${connection.port}`), connection };

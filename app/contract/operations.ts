@@ -215,14 +215,18 @@ export interface Operations {
   'db:open': { input: { path: string }; result: DbInfo };
   /** The opens in flight: how many bytes of each one's private snapshot are taken. */
   'db:openProgress': { input: Record<string, never>; result: { opening: OpenProgress[] } };
-  /** Cancels the opens in flight (their partial snapshots are removed); how many there were. */
+  /** Cancels the opens in flight (their partial snapshots are removed) and connects still waiting for a server; how many there were. */
   'db:openCancel': { input: Record<string, never>; result: { cancelled: number } };
   /**
    * Opens an encrypted database with the passphrase the user typed after `db:open` failed with
    * DB_ENCRYPTED. The passphrase is used for this open only: never stored, logged or returned.
    */
   'db:unlock': { input: { path: string; passphrase: string }; result: DbInfo };
-  /** Connects to a PostgreSQL-hosted Landscape; an empty password means PGPASSWORD or ~/.pgpass. */
+  /**
+   * Connects to a PostgreSQL-hosted Landscape; an empty password means PGPASSWORD or ~/.pgpass.
+   * A server that does not answer is waited for up to the connect timeout; `db:openCancel` stops
+   * waiting (CANCELLED).
+   */
   'db:connect': { input: { connection: PgConnection; password: string }; result: DbInfo };
   'db:close': { input: { handle: string }; result: { closed: boolean } };
   'runs:list': { input: { handle: string }; result: { runs: RunSummaryView[] } };
@@ -371,7 +375,7 @@ export const OP_ERRORS: { readonly [K in OpName]: readonly ResultCode[] } = {
   'db:unlock': ['DB_NOT_FOUND', 'DB_NOT_A_FILE', 'DB_UNREADABLE', 'DB_EMPTY', 'DB_NOT_SQLITE', 'DB_ENCRYPTED', 'DB_WRONG_PASSPHRASE', 'DB_CORRUPT', 'DB_TRUNCATED', 'DB_NOT_LANDSCAPE', 'DB_BUSY', 'CANCELLED'],
   'db:openProgress': [],
   'db:openCancel': [],
-  'db:connect': ['PG_BAD_URL', 'PG_AUTH_FAILED', 'PG_UNREACHABLE', 'PG_TLS_FAILED', 'PG_DB_NOT_FOUND', 'PG_PERMISSION_DENIED', 'PG_VERSION_UNSUPPORTED', 'PG_CONNECTION_LOST', 'DB_NOT_LANDSCAPE', 'DB_UNREADABLE'],
+  'db:connect': ['PG_BAD_URL', 'PG_AUTH_FAILED', 'PG_UNREACHABLE', 'PG_TLS_FAILED', 'PG_DB_NOT_FOUND', 'PG_PERMISSION_DENIED', 'PG_VERSION_UNSUPPORTED', 'PG_CONNECTION_LOST', 'DB_NOT_LANDSCAPE', 'DB_UNREADABLE', 'CANCELLED'],
   'db:close': ['UNKNOWN_HANDLE'],
   'runs:list': ['UNKNOWN_HANDLE', 'CORRUPT_JSON'],
   'runs:detail': ['UNKNOWN_HANDLE', 'RUN_NOT_FOUND'],

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { DbInfo, LastViewInfo, PgConnection } from '../../app/contract/operations.js';
-import { bridge, call, failureOf, type Failure } from './bridge.js';
+import { bridge, call, failureOf } from './bridge.js';
 import { describeFocus, focusView } from './focus.js';
 import { updateRunState } from './runState.js';
 
@@ -35,10 +35,11 @@ export function useViewFocus(viewKey: string, backRef: { current: boolean }): vo
 
 /**
  * A database that cannot open until the user gives what is never stored: an encrypted file's
- * passphrase, or a PostgreSQL connection's password (with why the first try failed, when that was
- * not simply the server asking for a password: an unreachable server, a database gone …).
+ * passphrase, or a PostgreSQL connection's password. A connection is first tried again without
+ * one, in the Connect dialog (ConnectDialog.tsx), which shows at once with Cancel: a server that
+ * does not answer would otherwise keep the window waiting for the connect timeout.
  */
-export type Locked = { kind: 'passphrase'; path: string } | { kind: 'connection'; connection: PgConnection; failure: Failure | null };
+export type Locked = { kind: 'passphrase'; path: string } | { kind: 'connection'; connection: PgConnection };
 
 /**
  * The last view reopened at start: open, or waiting for what is never stored (see {@link Locked}),
@@ -48,8 +49,8 @@ export type RestoredView = { kind: 'opened'; db: DbInfo; runId: string | null } 
 
 /**
  * Reopens the last view once at start (silently: a file gone since is simply not reopened). A
- * PostgreSQL database is reconnected with no typed password first (PGPASSWORD, ~/.pgpass or a
- * server that asks for none); any failure leaves it waiting in the Connect dialog.
+ * PostgreSQL database waits in the Connect dialog, which reconnects with no typed password first
+ * (PGPASSWORD, ~/.pgpass or a server that asks for none).
  */
 export async function reopenLastView(): Promise<RestoredView | null> {
   try {
@@ -62,15 +63,11 @@ export async function reopenLastView(): Promise<RestoredView | null> {
         if (view.recordType) s.recordType = view.recordType;
       });
     }
-    const { connection } = view;
+    if (view.connection) return { kind: 'locked', locked: { kind: 'connection', connection: view.connection }, runId: view.runId };
     try {
-      const db = await call(connection ? bridge().dbConnect({ connection, password: '' }) : bridge().dbOpen({ path: view.dbPath }));
-      return { kind: 'opened', db, runId: view.runId };
+      return { kind: 'opened', db: await call(bridge().dbOpen({ path: view.dbPath })), runId: view.runId };
     } catch (e) {
-      const f = failureOf(e);
-      // The server wanting a password is the expected case: the dialog asks for it, no error shown.
-      if (connection) return { kind: 'locked', locked: { kind: 'connection', connection, failure: f.code === 'PG_AUTH_FAILED' ? null : f }, runId: view.runId };
-      if (f.code === 'DB_ENCRYPTED') return { kind: 'locked', locked: { kind: 'passphrase', path: view.dbPath }, runId: view.runId };
+      if (failureOf(e).code === 'DB_ENCRYPTED') return { kind: 'locked', locked: { kind: 'passphrase', path: view.dbPath }, runId: view.runId };
       throw e;
     }
   } catch {

@@ -348,8 +348,10 @@ export class PassphrasePage {
 export class ConnectPromptPage {
   constructor(private readonly page: Page) {}
 
+  /** Waits for the dialog and for its reconnect without a typed password to have ended. */
   async waitFor(): Promise<void> {
     await this.page.getByTestId('connect-restoring').waitFor();
+    await this.page.getByTestId('connect-reconnecting').waitFor({ state: 'detached' });
   }
 
   /** The fields as filled in, the password's value and type included. */

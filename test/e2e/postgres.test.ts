@@ -4,15 +4,20 @@
  * there, whose bytes equal the CLI's export of the same run, the recent list showing the
  * connection without its password, an ELSPETH 0.5 database told from its columns, and restarts
  * restoring the last view on the server: the password asked for again (wrong, then right), given
- * by PGPASSWORD, and the server gone (shown, view kept, cancel). Fails on any console error.
+ * by PGPASSWORD, a server that never answers (the dialog at once, reconnecting, with a Cancel
+ * that abandons the connect), and the server gone (shown, view kept, cancel). Fails on any
+ * console error.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { main } from '../../app/cli/main.js';
 import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
+import { fileRecentStore } from '../../main/recent.js';
+import { fileLastViewStore } from '../../main/windowState.js';
 import { PASSWORDS, PgCluster, READER } from '../helpers/pgCluster.js';
 import { tempDir } from '../helpers/paths.js';
 import { ConnectPromptPage, RunPage, RunsPage, StartPage, VerifyPage } from './pages.js';
@@ -166,6 +171,47 @@ describe('Connect to PostgreSQL end to end', { timeout: 240_000 }, () => {
       assert.deepEqual(again.errors, []);
     } finally {
       await again.close();
+    }
+  });
+
+  test('a server that never answers: the dialog shows at once, reconnecting, the start screen stays live, and Cancel abandons the connect', async () => {
+    // Accepts the TCP connection and then says nothing. The connect timeout outlasts the suite's
+    // (a connect blocking the harness fails the suite instead of hanging it for long), so only
+    // Cancel can end the wait within this test.
+    const sockets: net.Socket[] = [];
+    const events: string[] = [];
+    const silent = net.createServer((s) => {
+      sockets.push(s);
+      // Read (and drop) what the app sends, so the end of its connection is seen.
+      s.resume();
+      s.on('close', () => void events.push('socket closed'));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const connection = { host: '127.0.0.1', port, database: 'landscape', user: READER, sslmode: 'disable' as const };
+    const url = `postgresql://${READER}@127.0.0.1:${port}/landscape?sslmode=disable`;
+    const userDataDir = tempDir('ld-e2e-pg-silent-');
+    fileRecentStore(userDataDir).addConnection?.(connection);
+    fileLastViewStore(userDataDir).save({ dbPath: url, runId: null, tab: null, recordType: null, connection });
+    const again = await launchApp({ PGCONNECT_TIMEOUT: '300' }, { userDataDir });
+    try {
+      await again.page.getByTestId('connect-reconnecting').waitFor();
+      assert.match(await again.page.getByTestId('connect-reconnecting').innerText(), new RegExp(`Reconnecting to 127\\.0\\.0\\.1:${port}`));
+      // The start screen behind it got its recent list from main while the connect waits.
+      assert.ok((await new StartPage(again.page).recentPaths()).includes(url));
+      while (sockets.length === 0) await again.page.waitForTimeout(20);
+      assert.equal(events.length, 0, 'the connect still waits for the server');
+      await again.shot('48-postgres-reconnecting');
+      await new ConnectPromptPage(again.page).cancel();
+      await again.page.getByTestId('open-database').waitFor();
+      while (!events.includes('socket closed')) await again.page.waitForTimeout(20);
+      assert.deepEqual(events, ['socket closed'], 'the abandoned connection was closed');
+      assert.match(await again.page.getByTestId('statusbar').innerText(), /No database open/);
+      assert.deepEqual(again.errors, []);
+    } finally {
+      await again.close();
+      for (const s of sockets) s.destroy();
+      silent.close();
     }
   });
 

@@ -3,10 +3,12 @@
  * test/app/db/snapshot.test.ts): while the copy runs, db:openProgress shows its bytes, and
  * db:openCancel stops it with CANCELLED, leaving no snapshot and nothing in flight. The real core
  * opens the file; the copy waits in its progress callback (the seam the CLI's test pause uses) so
- * the test can look at it mid-way.
+ * the test can look at it mid-way. A connect to a PostgreSQL server that never answers waits
+ * without holding the handlers' thread, shows in db:openProgress and is abandoned by db:openCancel.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -86,4 +88,36 @@ test('an open that is let run to the end opens, and nothing stays in flight', as
   assert.equal(info.sizeBytes, fs.statSync(dbPath).size);
   assert.equal(value(await h['db:openCancel']({})).cancelled, 0);
   value(await h['db:close']({ handle: info.handle }));
+});
+
+test('a connect to a server that never answers leaves the handlers free; db:openCancel abandons it at once, its socket closed', async () => {
+  // Accepts the TCP connection and then says nothing: only the connect timeout would end the wait.
+  const sockets: net.Socket[] = [];
+  let closed = 0;
+  const silent = net.createServer((s) => {
+    sockets.push(s);
+    // Read (and drop) what the client sends, so the end of its connection is seen.
+    s.resume();
+    s.on('close', () => void closed++);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as net.AddressInfo).port;
+    let settled = false;
+    const pending = h['db:connect']({ connection: { host: '127.0.0.1', port, database: 'db', user: 'x', sslmode: 'disable' }, password: 'pw' }).finally(() => (settled = true));
+    while (sockets.length === 0) await new Promise((r) => setImmediate(r));
+    // Another request is answered while the connect waits (a blocking connect would have held this thread).
+    value(await h['recent:list']({}));
+    assert.equal(settled, false, 'the connect still waits for the server');
+    assert.equal(value(await h['db:openProgress']({})).opening[0]?.path, `postgresql://x@127.0.0.1:${port}/db?sslmode=disable`, 'tracked without its password');
+    assert.equal(value(await h['db:openCancel']({})).cancelled, 1);
+    const r = await pending;
+    assert.equal(r.ok ? 'ok' : r.code, 'CANCELLED');
+    while (closed < sockets.length) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(closed, 1, 'the abandoned connection is closed');
+    assert.deepEqual(value(await h['db:openProgress']({})).opening, []);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
 });

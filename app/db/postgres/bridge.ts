@@ -91,19 +91,51 @@ export class PgBridge {
 
   /** Sends one request and blocks until its reply; failures come back as coded errors. */
   call(req: PgRequest): Extract<PgReply, { ok: true }> {
+    this.send(req);
+    for (;;) {
+      Atomics.wait(this.state, 0, 0, WAIT_SLICE_MS);
+      const reply = this.received();
+      if (reply) return reply;
+    }
+  }
+
+  /**
+   * {@link call} without blocking this thread, for a request that may wait long on the network
+   * (the desktop's connect to a server that does not answer, up to its connect timeout).
+   * `signal` cancels it through the cancel word: the worker drops a connect in flight (its socket
+   * closed) or stops the statement on the server, and the reply is CANCELLED.
+   */
+  async callAsync(req: PgRequest, signal?: AbortSignal): Promise<Extract<PgReply, { ok: true }>> {
+    const onAbort = () => cancelNow(this.cancel);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.send(req);
+      for (;;) {
+        const w = Atomics.waitAsync(this.state, 0, 0, WAIT_SLICE_MS);
+        if (w.async) await w.value;
+        const reply = this.received();
+        if (reply) return reply;
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private send(req: PgRequest): void {
     if (this.closed) throw new LandscapeError('INTERNAL', 'the PostgreSQL connection has been closed');
     Atomics.store(this.state, 0, 0);
     this.port.postMessage(req);
-    let reply: PgReply | undefined;
-    for (;;) {
-      Atomics.wait(this.state, 0, 0, WAIT_SLICE_MS);
-      const m = receiveMessageOnPort(this.port);
-      if (m) {
-        reply = m.message as PgReply;
-        break;
-      }
+  }
+
+  /** The reply to the request sent, if it is there (a failure thrown as its coded error). */
+  private received(): Extract<PgReply, { ok: true }> | null {
+    const m = receiveMessageOnPort(this.port);
+    if (!m) {
       if (this.exited) throw new LandscapeError('INTERNAL', 'the PostgreSQL worker stopped unexpectedly');
+      return null;
     }
+    const reply = m.message as PgReply;
     if (reply.ok) return reply;
     const code = (ERROR_CODES as readonly string[]).includes(reply.code) ? (reply.code as ErrorCode) : 'INTERNAL';
     throw new LandscapeError(code, reply.message, reply.details);

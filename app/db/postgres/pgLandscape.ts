@@ -60,21 +60,40 @@ export class PgLandscape implements Landscape {
     const target = typeof url === 'string' ? parsePgTarget(url, opts.env) : url;
     const bridge = new PgBridge(target.url, opts.cancel);
     try {
-      const info = bridge.call({ op: 'connect', config: target.config }).info!;
-      checkServerVersion(info, target.url);
-      const query = (sql: string, params: Record<string, unknown>) => {
-        const b = bindNamed(sql, [params]);
-        const r = bridge.call({ op: 'query', sql: b.sql, params: b.values });
-        return rowsOf(r.fields!, r.rows!, 'bigint');
-      };
-      const cat = readCatalog(query, info, target.url);
-      const db = new PgLandscape(target, bridge, info, cat.schema, cat.tables, cat.writer, cat.warnings);
-      db.imported = opts.snapshot ?? null;
-      return db;
+      return PgLandscape.described(target, bridge, bridge.call({ op: 'connect', config: target.config }).info!, opts);
     } catch (e) {
       bridge.close();
       throw e;
     }
+  }
+
+  /**
+   * {@link open} for the desktop, whose main thread must not stop while a server that does not
+   * answer is waited for (up to the connect timeout): the connect runs without blocking the
+   * thread, and `signal` abandons it at once (CANCELLED). The catalogs are then read as usual.
+   */
+  static async openAsync(target: PgTarget, opts: PgOpenOptions & { signal?: AbortSignal } = {}): Promise<PgLandscape> {
+    const bridge = new PgBridge(target.url, opts.cancel);
+    try {
+      return PgLandscape.described(target, bridge, (await bridge.callAsync({ op: 'connect', config: target.config }, opts.signal)).info!, opts);
+    } catch (e) {
+      bridge.close();
+      throw e;
+    }
+  }
+
+  /** The Landscape on a connected bridge: the server version checked, the shape read from the catalogs. */
+  private static described(target: PgTarget, bridge: PgBridge, info: PgServerInfo, opts: PgOpenOptions): PgLandscape {
+    checkServerVersion(info, target.url);
+    const query = (sql: string, params: Record<string, unknown>) => {
+      const b = bindNamed(sql, [params]);
+      const r = bridge.call({ op: 'query', sql: b.sql, params: b.values });
+      return rowsOf(r.fields!, r.rows!, 'bigint');
+    };
+    const cat = readCatalog(query, info, target.url);
+    const db = new PgLandscape(target, bridge, info, cat.schema, cat.tables, cat.writer, cat.warnings);
+    db.imported = opts.snapshot ?? null;
+    return db;
   }
 
   /** The redacted URL (no password): what messages and receipts show. */

@@ -122,10 +122,16 @@ function read(c: OpenCursor, batch: number): Promise<{ rows: Rows; fields: PgFie
   });
 }
 
-/** Stops the running statement on the server: a CancelRequest on a fresh socket (protocol §CancelRequest). */
+/**
+ * Stops the running statement on the server: a CancelRequest on a fresh socket (protocol
+ * §CancelRequest). A connect still in flight (a server that does not answer) is dropped instead:
+ * its socket is closed, and the connect fails at once.
+ */
 function cancelRunning(): void {
-  const cl = client as (pg.Client & { processID?: number; secretKey?: number; host: string; port: number }) | null;
-  if (!cl || cl.processID === undefined || cl.secretKey === undefined) return;
+  const cl = client as (pg.Client & { processID?: number | null; secretKey?: number | null; host: string; port: number; connection?: { stream?: { destroy(): void } } }) | null;
+  if (!cl) return;
+  // The backend's key arrives at the end of the connect: without it the connect is still in flight.
+  if (cl.processID == null || cl.secretKey == null) return void cl.connection?.stream?.destroy();
   const packet = Buffer.alloc(16);
   packet.writeInt32BE(16, 0);
   packet.writeInt32BE(80877102, 4);

@@ -205,7 +205,7 @@ export default function App() {
         {locked?.locked.kind === 'connection' && (
           <ConnectDialog
             initial={locked.locked.connection}
-            restoring={{ failure: locked.locked.failure }}
+            restoring
             onConnected={(next) => (setLocked(null), opened(next, locked.runId))}
             onCancel={unlockEnded}
           />

@@ -2,9 +2,11 @@
  * "Connect to PostgreSQL…": host, port, database, user, TLS mode and a masked password. The
  * password goes to the main process once, for this connection, and is never stored: the recent
  * list and the last view keep the other fields only. An empty password lets the main process use
- * PGPASSWORD or ~/.pgpass, as libpq does. At start, restoring a last view on a server database
- * that could not be reconnected without a typed password, it opens over the start screen with the
- * remembered fields and why the first try failed (nothing when the server just asked for a password).
+ * PGPASSWORD or ~/.pgpass, as libpq does. At start, restoring a last view on a server database,
+ * it opens at once over the start screen with the remembered fields and reconnects without a
+ * typed password; if that fails it says why (nothing when the server just asked for a password)
+ * and asks for one. Cancel works while a connect waits: main stops waiting for the server
+ * (db:openCancel), which may otherwise take the whole connect timeout when it does not answer.
  */
 import { useEffect, useRef, useState } from 'react';
 import { SSL_MODE_NAMES, type DbInfo, type PgConnection, type SslModeName } from '../../../app/contract/operations.js';
@@ -15,43 +17,67 @@ const EMPTY: PgConnection = { host: 'localhost', port: 5432, database: '', user:
 
 export default function ConnectDialog(props: {
   initial?: PgConnection;
-  /** Asked at start, to reopen the view the app was left on; `failure` is why reconnecting without a typed password failed. */
-  restoring?: { failure: Failure | null };
+  /** Opened at start to reopen the view the app was left on: it first reconnects without a typed password. */
+  restoring?: boolean;
   onConnected: (db: DbInfo) => void;
   onCancel: () => void;
 }) {
+  const restoring = props.restoring === true;
   const [c, setC] = useState<PgConnection>(props.initial ?? EMPTY);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Failure | null>(props.restoring?.failure ?? null);
+  const [busy, setBusy] = useState(restoring);
+  /** The reconnect without a typed password is under way. */
+  const [reconnecting, setReconnecting] = useState(restoring);
+  const [error, setError] = useState<Failure | null>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
-  const restoring = props.restoring !== undefined;
+  /** Set by Cancel: an answer still on its way is not wanted any more. */
+  const left = useRef(false);
+  const firstTry = useRef(false);
 
   // Restoring, the remembered fields are filled in: the password is what is asked for.
   useEffect(() => {
     if (restoring && !busy) passwordInput.current?.focus();
   }, [restoring, busy]);
+  useEffect(() => {
+    if (!restoring || firstTry.current) return;
+    firstTry.current = true;
+    void attempt('', true);
+  }, [restoring]);
   const set = <K extends keyof PgConnection>(k: K, v: PgConnection[K]) => setC((old) => ({ ...old, [k]: v }));
 
-  async function connect(e: React.FormEvent) {
-    e.preventDefault();
+  /** One connect; `first` is the reconnect at start, where the server asking for a password is no error. */
+  async function attempt(typed: string, first: boolean) {
     setBusy(true);
     setError(null);
     try {
-      props.onConnected(await call(bridge().dbConnect({ connection: c, password })));
+      const db = await call(bridge().dbConnect({ connection: c, password: typed }));
+      // Connected just as Cancel was pressed: the connection nobody waits for is closed again.
+      if (left.current) void bridge().dbClose({ handle: db.handle });
+      else props.onConnected(db);
     } catch (err) {
-      setError(failureOf(err));
+      const f = failureOf(err);
+      if (!left.current && !(first && f.code === 'PG_AUTH_FAILED')) setError(f);
     } finally {
-      setBusy(false);
-      setPassword('');
+      if (!left.current) {
+        setBusy(false);
+        setReconnecting(false);
+        // A typed password is used once; one typed while reconnecting stays for the user to send.
+        if (!first) setPassword('');
+      }
     }
+  }
+
+  function cancel() {
+    left.current = true;
+    if (busy) void bridge().dbOpenCancel({});
+    props.onCancel();
   }
 
   const form = (
     <form
       className={restoring ? 'card connect modal' : 'card connect'}
       aria-labelledby="connect-title"
-      onSubmit={(e) => void connect(e)}
+      onSubmit={(e) => (e.preventDefault(), void attempt(password, false))}
       data-testid="connect-dialog"
       {...(restoring ? { role: 'dialog', 'aria-modal': true } : {})}
     >
@@ -60,6 +86,11 @@ export default function ConnectDialog(props: {
       {restoring && (
         <p className="muted" data-testid="connect-restoring">
           Landscape Desk was left on this database; it reopens there once connected. Cancel goes to the start screen.
+        </p>
+      )}
+      {reconnecting && (
+        <p role="status" data-testid="connect-reconnecting">
+          Reconnecting to <span className="mono">{c.host}:{c.port}</span>…
         </p>
       )}
       <div className="connect-grid">
@@ -80,7 +111,7 @@ export default function ConnectDialog(props: {
       {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
       <div className="actions">
         <button type="submit" className="btn primary" disabled={busy} data-testid="pg-connect">{busy ? 'Connecting…' : 'Connect'}</button>
-        <button type="button" className="btn" onClick={props.onCancel} disabled={busy} data-testid="pg-cancel">Cancel</button>
+        <button type="button" className="btn" onClick={cancel} data-testid="pg-cancel">Cancel</button>
       </div>
     </form>
   );
