@@ -113,15 +113,7 @@ export function openJournal(userDataDir: string): Journal {
 }
 
 /** What an export was asked to do, as the journal records it beside its outcome. */
-export interface ExportAsked {
-  dbPath: string;
-  dbSha256: string;
-  runId: string;
-  format: ExportFormatName;
-  profile: ProfileName;
-  signed: boolean;
-  destination: string;
-}
+export type ExportAsked = Pick<NewJournalEntry, 'dbPath' | 'dbSha256' | 'runId' | 'format' | 'profile' | 'signed' | 'destination'>;
 
 /** The journal entry of a finished export at `at`: what was asked, how it ended, and its receipt's SHA-256. */
 export function exportEntry(at: string, asked: ExportAsked, final: ExportStatus): NewJournalEntry {
