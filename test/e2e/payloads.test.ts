@@ -15,6 +15,7 @@ import { buildLandscape, type BuildSummary } from '../fixtures/builder.js';
 import { cellKey, copyStore, distinct, refCellsByRun, storeFile, treeSnapshot, type RefCell } from '../helpers/payloadRefs.js';
 import { tempDir } from '../helpers/paths.js';
 import { AuditPanel, PayloadPanels } from './payloadPages.js';
+import { RecordsGridPage } from './recordsPage.js';
 import { openDatabase } from './overviewPages.js';
 import type { RunPage } from './pages.js';
 import { buildRenderer, launchApp, type App } from './support.js';
@@ -45,7 +46,12 @@ describe('payloads end to end', { timeout: 240_000 }, () => {
    * the grid's active row and the record pane agree in the screenshots; `search` narrows the grid first.
    */
   async function openFromGrid(column: string, value: string, search?: string): Promise<void> {
-    if (search !== undefined) await app.page.getByTestId('records-search').fill(search);
+    if (search !== undefined) {
+      await app.page.getByTestId('records-search').fill(search);
+      // The search applies once typing pauses; the grid is then reloaded: click only the narrowed list.
+      await app.page.getByTestId('records-loaded').filter({ hasText: /^1 of / }).waitFor();
+      await new RecordsGridPage(app.page).waitForRows();
+    }
     const cells = app.page.locator(`[data-testid="records-grid"] [role="row"][aria-rowindex] [data-column="${column}"]`);
     await cells.filter({ hasText: new RegExp(`^${value}$`) }).first().click();
     await app.page.keyboard.press('Enter');

@@ -54,7 +54,20 @@ export class RecordsGridPage {
 
   /** The values of one column in the rows rendered now (loaded ones), top to bottom. */
   async columnValues(column: string): Promise<string[]> {
+    await this.waitForRows();
     return this.grid().locator(`[role="row"][aria-rowindex] [data-column="${column}"]`).evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  }
+
+  /**
+   * Waits until the list is counted and every row the grid shows has its record (the grid is
+   * aria-busy while a page is on its way: its cells are empty meanwhile).
+   */
+  async waitForRows(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const loaded = document.querySelector('[data-testid="records-loaded"]')?.textContent ?? '';
+      const grid = document.querySelector('[data-testid="records-grid"]');
+      return !loaded.startsWith('Counting') && grid !== null && grid.getAttribute('aria-busy') !== 'true';
+    });
   }
 
   /** Active cell as the grid reports it: [record position, column]. */

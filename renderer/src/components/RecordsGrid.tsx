@@ -202,8 +202,11 @@ export default function RecordsGrid(props: GridProps) {
   const width = columns.reduce((n, c) => n + c.width, 0);
   const activeShown = active.row < 0 || (active.row >= first && active.row <= last && props.get(active.row) !== undefined);
   const rows = [];
+  // Rows whose page has not arrived yet: the grid says it is busy until they are filled in.
+  let loading = false;
   for (let i = first; i <= last && total > 0; i++) {
     const rec = props.get(i);
+    if (!rec) loading = true;
     const top = scrollTop + (i * ROW_H - offset);
     rows.push(
       <div key={i} role="row" aria-rowindex={i + 2} className={`vrow${i % 2 ? ' odd' : ''}${i === active.row ? ' current' : ''}`} style={{ top, height: ROW_H, gridTemplateColumns: template, width }}>
@@ -238,6 +241,7 @@ export default function RecordsGrid(props: GridProps) {
       ref={scrollRef}
       role="grid"
       aria-label={props.label}
+      aria-busy={loading || undefined}
       aria-rowcount={total + 1}
       aria-colcount={columns.length}
       aria-multiselectable="true"
