@@ -24,6 +24,7 @@ import { schemaView } from './schemaViews.js';
 import { inProcessVerify, type VerifyFn } from './workerVerify.js';
 import { inProcessAudit, type AuditFn } from './workerAudit.js';
 import type { IndexThreads } from './workerIndex.js';
+import type { RunQueryFn } from './workerRuns.js';
 
 /** The core functions the handlers call (replaceable in unit tests). */
 export interface Core {
@@ -47,6 +48,8 @@ export interface Core {
   audit: AuditFn;
   /** Builds records lists' position indexes off this thread (the app and harness); null: in the page call. */
   indexThreads: IndexThreads | null;
+  /** Computes the run list with counts and run details off this thread (the app and harness); null: on it. */
+  runQueries: RunQueryFn | null;
 }
 
 export interface HandlerDeps {
@@ -109,5 +112,6 @@ export function defaultCore(): Core {
     verify: inProcessVerify,
     audit: inProcessAudit,
     indexThreads: null,
+    runQueries: null,
   };
 }

@@ -28,6 +28,7 @@ import { isSafeExternalUrl, isShowableExport } from './security.js';
 import { Session } from './session.js';
 import type { JobControl } from './shutdown.js';
 import { RecordIndexes } from './recordIndexes.js';
+import { RunQueries } from './runQueries.js';
 import { VerifyJobs } from './verifyJobs.js';
 
 export type Handlers = { [K in OpName]: (input: unknown) => Promise<Result<OpResult<K>>> };
@@ -47,6 +48,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const verifications = new VerifyJobs({ newId, now, log: deps.log, verify: core.verify });
   const payloads = new PayloadDesk({ recent: deps.recent, audit: core.audit, newId, now, log: deps.log });
   const indexes = new RecordIndexes({ threads: core.indexThreads, log: deps.log });
+  const runQueries = new RunQueries({ worker: core.runQueries, core });
   const shown = () => [...session.shownPaths(), ...payloads.storePaths()];
 
   type Impl = { [K in OpName]: (input: ReturnType<typeof validateInput<K>>) => Promise<OpResult<K>> | OpResult<K> };
@@ -91,23 +93,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       verifications.cancelUsing(handle);
       payloads.close(handle);
       indexes.close(e.db);
+      runQueries.close(e.db);
       return { closed: session.close(handle) };
     },
-    'runs:list': ({ handle }) => {
+    'runs:list': async ({ handle }) => {
       const { db } = session.get(handle);
       // Right after opening, the newest run's big lists are built ahead for the Records tab: they
-      // start while the runs are counted, and are chosen again once they are.
+      // start while the runs are counted (in a worker: runQueries.ts), and are chosen again once they are.
       const newest = core.listRuns(db)[0];
       if (newest) indexes.prebuild(db, newest.run_id, null);
-      const runs = core.listRuns(db, { counts: true });
+      const runs = await whileOpen(handle, runQueries.list(db));
       if (runs[0]) indexes.prebuild(db, runs[0].run_id, runs[0].record_counts);
       return { runs };
     },
-    'runs:detail': ({ handle, runId }) => {
+    'runs:detail': async ({ handle, runId }) => {
       const { db } = session.get(handle);
       // The run the user looks at has its big lists built ahead first, starting while it is counted.
       indexes.prebuild(db, runId, null, true);
-      const detail = core.runDetail(db, runId);
+      const detail = await whileOpen(handle, runQueries.detail(db, runId));
       indexes.prebuild(db, runId, detail.record_counts, true);
       return detail;
     },
@@ -244,6 +247,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return dbInfo(db, path.basename(db.path));
   }
 
+  /** Waits for a computation on `handle`'s database; closing it meanwhile answers as a closed handle does. */
+  async function whileOpen<T>(handle: string, computation: Promise<T>): Promise<T> {
+    try {
+      return await computation;
+    } catch (e) {
+      session.get(handle);
+      throw e;
+    }
+  }
+
   /** Updates the recent list; a failure there never fails the open. */
   function remember(update: () => void): void {
     try {
@@ -327,13 +340,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     verifications.cancelAll();
     payloads.cancelAll();
     indexes.cancelAll();
+    runQueries.cancelAll();
   };
   controls.set(result, {
     running: () => ({ exports: jobs.runningCount(), verifications: verifications.runningCount() }),
     // A payload audit only reads: quitting cancels it without asking, and waits for it to end.
     cancelAll,
     whenIdle: async () => {
-      await Promise.all([jobs.whenIdle(), verifications.whenIdle(), payloads.whenIdle(), indexes.whenIdle()]);
+      await Promise.all([jobs.whenIdle(), verifications.whenIdle(), payloads.whenIdle(), indexes.whenIdle(), runQueries.whenIdle()]);
     },
   });
   disposers.set(result, () => {

@@ -23,6 +23,7 @@ import { workerExport } from './workerExport.js';
 import { workerVerify } from './workerVerify.js';
 import { workerAudit } from './workerAudit.js';
 import { workerIndex } from './workerIndex.js';
+import { workerRuns } from './workerRuns.js';
 import type { Logger } from './results.js';
 import { contentSecurityPolicy, isAllowedNavigation, isSafeExternalUrl, isTrustedSender, mainWindowOptions } from './security.js';
 import { Shutdown } from './shutdown.js';
@@ -189,6 +190,7 @@ function createWindow(): void {
       verify: workerVerify(path.join(__dirname, 'verifyWorker.cjs'), log),
       audit: workerAudit(path.join(__dirname, 'auditWorker.cjs'), log),
       indexThreads: workerIndex(path.join(__dirname, 'indexWorker.cjs'), log),
+      runQueries: workerRuns(path.join(__dirname, 'runsWorker.cjs'), log),
     },
     ...(journal ? { journal } : {}),
     samplePath: samplePath(),

@@ -28,6 +28,13 @@ export interface WorkerJob<R> {
   wipe?: () => void;
   /** Runs on cancel besides the cancel message (a worker blocked in a statement cannot read messages). */
   onCancel?: () => void;
+  /**
+   * Cancel by terminating the worker instead of messaging it: for a job of a few long statements
+   * and nothing to keep, which could read no message before it is done. The job then settles
+   * CANCELLED once the thread has exited (a SQLite statement under way ends first), so `release`
+   * never comes before the thread is gone.
+   */
+  stopOnCancel?: boolean;
   log: Logger;
   /** Words for messages: "export", "verification", "payload audit". */
   what: string;
@@ -53,7 +60,8 @@ export function runWorkerJob<R>(job: WorkerJob<R>): Promise<R> {
     };
     const onAbort = () => {
       job.onCancel?.();
-      worker.postMessage({ type: 'cancel' });
+      if (job.stopOnCancel) void worker.terminate();
+      else worker.postMessage({ type: 'cancel' });
     };
     job.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: Message) => {
@@ -68,7 +76,7 @@ export function runWorkerJob<R>(job: WorkerJob<R>): Promise<R> {
     worker.on('error', (e) => finish(() => reject(e)));
     worker.on('exit', () => {
       job.signal?.removeEventListener('abort', onAbort);
-      finish(() => reject(new LandscapeError('INTERNAL', `the ${job.what} worker stopped unexpectedly`)));
+      finish(() => reject(job.signal?.aborted ? new LandscapeError('CANCELLED', `the ${job.what} was cancelled`) : new LandscapeError('INTERNAL', `the ${job.what} worker stopped unexpectedly`)));
     });
     try {
       worker.postMessage({ type: 'start', ...job.start });

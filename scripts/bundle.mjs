@@ -18,6 +18,7 @@ if (only !== 'renderer') {
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'verifyWorker.ts')], outfile: join(root, 'dist', 'main', 'verifyWorker.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'auditWorker.ts')], outfile: join(root, 'dist', 'main', 'auditWorker.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'main', 'indexWorker.ts')], outfile: join(root, 'dist', 'main', 'indexWorker.cjs') });
+  await esbuild({ ...common, entryPoints: [join(root, 'main', 'runsWorker.ts')], outfile: join(root, 'dist', 'main', 'runsWorker.cjs') });
   await esbuild({ ...common, entryPoints: [join(root, 'app', 'export', 'chunkWorker.ts')], outfile: join(root, 'dist', 'main', 'chunkWorker.cjs') });
   // The PostgreSQL connection's own thread (app/db/postgres/bridge.ts finds it beside the bundles).
   await esbuild({ ...common, entryPoints: [join(root, 'app', 'db', 'postgres', 'pgWorker.ts')], outfile: join(root, 'dist', 'main', 'pgWorker.cjs') });

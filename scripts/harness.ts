@@ -21,6 +21,7 @@ import { workerExport } from '../main/workerExport.js';
 import { workerVerify } from '../main/workerVerify.js';
 import { workerAudit } from '../main/workerAudit.js';
 import { workerIndex } from '../main/workerIndex.js';
+import { workerRuns } from '../main/workerRuns.js';
 import { contentSecurityPolicy } from '../main/security.js';
 import { Shutdown, type JobControl } from '../main/shutdown.js';
 import { fileLastViewStore } from '../main/windowState.js';
@@ -103,6 +104,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       verify: workerVerify(path.join(ROOT, 'main', 'verifyWorker.ts'), log),
       audit: workerAudit(path.join(ROOT, 'main', 'auditWorker.ts'), log),
       indexThreads: workerIndex(path.join(ROOT, 'main', 'indexWorker.ts'), log),
+      runQueries: workerRuns(path.join(ROOT, 'main', 'runsWorker.ts'), log),
     },
     dialogs: {
       openDatabase: async () => (dialogQueue.length > 0 ? next() : (fb?.database ?? null)),

@@ -122,8 +122,11 @@ export function runDetail(db: Landscape, runId: string): RunDetail {
     );
     const nsRun = db.schema.hasColumn('node_states', 'run_id') ? 'node_states.run_id = :run' : 'node_states.token_id IN (SELECT tokens.token_id FROM tokens JOIN rows ON tokens.row_id = rows.row_id WHERE rows.run_id = :run)';
     const stateCounts: Record<string, Record<string, number>> = {};
+    // Not grouped along the node_id index: SQLite would walk every run's states through it, a
+    // table lookup each (0.5 s at 50,000 rows, even for a run of 67 states); one pass over the
+    // table and a small sort take a tenth of that for a small run, half for the large one.
     for (const s of db.all<{ node_id: string; status: string; n: bigint }>(
-      `SELECT node_states.node_id AS node_id, node_states.status AS status, count(*) AS n FROM node_states WHERE ${nsRun} GROUP BY node_states.node_id, node_states.status`,
+      `SELECT node_states.node_id AS node_id, node_states.status AS status, count(*) AS n FROM node_states WHERE ${nsRun} GROUP BY ${db.schema.dialect.noIndex('node_states.node_id')}, node_states.status`,
       { run: runId },
     )) {
       (stateCounts[s.node_id] ??= {})[s.status] = Number(s.n);
