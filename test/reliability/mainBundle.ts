@@ -21,13 +21,13 @@ export async function bundleText(entry: string): Promise<string> {
 
 /**
  * The worker bundles the main process starts from its own folder (exportWorker.cjs,
- * chunkWorker.cjs, verifyWorker.cjs, indexWorker.cjs), written into a folder inside the repository so they resolve
+ * chunkWorker.cjs, verifyWorker.cjs, indexWorker.cjs, runsWorker.cjs), written into a folder inside the repository so they resolve
  * better-sqlite3 from node_modules as the app does. Returns the folder.
  */
-export async function bundleWorkers(tag: string, which: Array<'export' | 'chunk' | 'verify' | 'index'> = ['export', 'chunk', 'verify']): Promise<string> {
+export async function bundleWorkers(tag: string, which: Array<'export' | 'chunk' | 'verify' | 'index' | 'runs'> = ['export', 'chunk', 'verify']): Promise<string> {
   const dir = path.join(REPO_ROOT, 'test-results', `${tag}-${process.pid}`);
   fs.mkdirSync(dir, { recursive: true });
-  const entries = { export: 'main/exportWorker.ts', chunk: 'app/export/chunkWorker.ts', verify: 'main/verifyWorker.ts', index: 'main/indexWorker.ts' };
+  const entries = { export: 'main/exportWorker.ts', chunk: 'app/export/chunkWorker.ts', verify: 'main/verifyWorker.ts', index: 'main/indexWorker.ts', runs: 'main/runsWorker.ts' };
   for (const w of which) await build({ ...common, entryPoints: [path.join(REPO_ROOT, entries[w])], outfile: path.join(dir, `${w}Worker.cjs`) });
   return dir;
 }
