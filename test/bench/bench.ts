@@ -11,12 +11,14 @@
  *   build accepts URI filenames);
  * - record paging (first, middle and last page of each large record type) on each run, by the core
  *   alone and as the desktop app pages (lists built ahead in a worker after opening);
+ * - the run list with record counts and a run's detail, by the core (with their costliest
+ *   statements) and as the desktop app computes them in a worker (with the main thread's longest wait);
  * - when PostgreSQL's server binaries are installed, the same run loaded into a throwaway cluster
  *   and exported from there with the default threads (the `pg` columns: seconds, peak RSS);
  * - for the smallest size, the payload audit and an evidence bundle (copying every payload) of a
  *   payload store written with it.
  * Options: --sizes 5000,50000  --threads 1,2,4  --rounds N (interleaved; medians and ranges)
- *          --clone-dir DIR (a folder on a file system with reflinks)  --only export|open|paging|payloads
+ *          --clone-dir DIR (a folder on a file system with reflinks)  --only export|open|paging|runs|payloads
  *          --quick (only the targets table's cases, no PostgreSQL)
  *          --work DIR (where the fixtures are built and kept; default <temp>/landscape-desk-bench)
  * Figures only: no thresholds, machines are noisy.
@@ -31,6 +33,7 @@ import { loadIntoPostgres, makePostgresFaithful } from '../fixtures/pgLoad.js';
 import { findPgBin, PgCluster, READER } from '../helpers/pgCluster.js';
 import { measure, mid, row, sqliteFloor, stat } from './benchLib.js';
 import { benchRecords, type PagingFigures } from './records.js';
+import { benchRuns } from './runs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string) => {
@@ -219,6 +222,7 @@ for (const rows of sizes) {
   if (!only || only === 'export') m.exports = exports(rows, dbPath, encPath, run.run_id, floor, await pgCopy(rows, dbPath));
   if (!only || only === 'open') m.open = opens(dbPath);
   if (!only || only === 'paging') m.paging = await benchRecords(dbPath, run.run_id);
+  if (!only || only === 'runs') await benchRuns(dbPath, run.run_id);
   if (storePath !== undefined) payloadFigures(dbPath, run.run_id, storePath);
   measured.push(m);
 }

@@ -15,7 +15,7 @@ if (parentPort) {
     const channel = new BroadcastChannel(HELD_CHANNEL);
     return new Promise<void>((resolve) => {
       channel.onmessage = (ev) => {
-        if ((ev as MessageEvent).data !== 'go') return;
+        if ((ev as { data: unknown }).data !== 'go') return;
         channel.close();
         resolve();
       };

@@ -134,7 +134,7 @@ describe('a run detail held in its worker', () => {
   const held: string[] = [];
   let waiting: (() => void) | null = null;
   channel.onmessage = (ev) => {
-    held.push(String((ev as MessageEvent).data));
+    held.push(String((ev as { data: unknown }).data));
     waiting?.();
   };
   /** Resolves once `n` workers in all have said they are held. */
