@@ -5,7 +5,10 @@
  * each query of a SQLite database runs in a worker thread (workerRuns.ts) reading the session's
  * snapshot, and the main thread answers other requests in the meantime. Two identical queries of
  * one database in flight share one computation; closing the database cancels its computations (the
- * worker is terminated, its snapshot lease released once it has exited).
+ * worker is terminated, its snapshot lease released once it has exited). A SQLite session reads a
+ * snapshot that never changes, so the record counts of a run, once taken (by the run list, or a
+ * detail), are kept and not counted again by the run's detail: right after the run list, the
+ * detail of a large run only groups its node states.
  *
  * Without a worker (the CLI, unit tests of the handlers) and for PostgreSQL the core answers on the
  * calling thread, as before: a PostgreSQL session's counts run on the server, and a worker would
@@ -24,6 +27,8 @@ interface Computation {
 export class RunQueries {
   /** By database, by query key: the computations in flight. */
   private readonly dbs = new Map<Landscape, Map<string, Computation>>();
+  /** By SQLite database (a snapshot), by run: the record counts taken so far (a PostgreSQL database changes). */
+  private readonly counted = new WeakMap<Landscape, Map<string, Record<string, number>>>();
 
   constructor(private readonly deps: { worker: RunQueryFn | null; core: Pick<Core, 'listRuns' | 'runDetail'> }) {}
 
@@ -34,7 +39,8 @@ export class RunQueries {
 
   /** Everything the run overview shows of `runId`. */
   detail(db: Landscape, runId: string): Promise<RunAnswer<{ kind: 'detail'; runId: string }>> {
-    return this.answer(db, { kind: 'detail', runId });
+    const known = this.counted.get(db)?.get(runId);
+    return this.answer(db, { kind: 'detail', runId, ...(known ? { known } : {}) });
   }
 
   /** Cancels the computations on `db` (it is being closed): they reject with CANCELLED once their threads have exited. */
@@ -63,9 +69,23 @@ export class RunQueries {
   private readonly live = new Set<Promise<void>>();
 
   private answer<Q extends RunQuery>(db: Landscape, query: Q): Promise<RunAnswer<Q>> {
+    return this.compute(db, query).then((got) => {
+      if (db.kind === 'sqlite') this.keepCounts(db, Array.isArray(got) ? got : [got]);
+      return got;
+    });
+  }
+
+  /** Keeps the record counts of these runs of `db`, merged with those kept before (both of the same snapshot). */
+  private keepCounts(db: Landscape, runs: ReadonlyArray<{ run_id: string; record_counts?: Record<string, number> }>): void {
+    let kept = this.counted.get(db);
+    if (!kept) this.counted.set(db, (kept = new Map()));
+    for (const r of runs) if (r.record_counts) kept.set(r.run_id, { ...kept.get(r.run_id), ...r.record_counts });
+  }
+
+  private compute<Q extends RunQuery>(db: Landscape, query: Q): Promise<RunAnswer<Q>> {
     const { worker, core } = this.deps;
     if (!worker || db.kind !== 'sqlite' || !db.share) {
-      return Promise.resolve().then(() => (query.kind === 'list' ? core.listRuns(db, { counts: true }) : core.runDetail(db, query.runId)) as RunAnswer<Q>);
+      return Promise.resolve().then(() => (query.kind === 'list' ? core.listRuns(db, { counts: true }) : core.runDetail(db, query.runId, query.known)) as RunAnswer<Q>);
     }
     const key = query.kind === 'list' ? 'list' : `detail\u0000${query.runId}`;
     let running = this.dbs.get(db);

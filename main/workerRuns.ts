@@ -12,8 +12,11 @@ import { listRuns, runDetail, type RunDetail, type RunSummary } from '../app/que
 import type { Logger } from './results.js';
 import { errorMessage, runWorkerJob, sharedState } from './workerJob.js';
 
-/** What a worker computes: the run list with counts (elspeth profile) or one run's detail. */
-export type RunQuery = { kind: 'list' } | { kind: 'detail'; runId: string };
+/**
+ * What a worker computes: the run list with counts (elspeth profile) or one run's detail (with the
+ * record counts of the run already `known` of the same snapshot, which it does not count again).
+ */
+export type RunQuery = { kind: 'list' } | { kind: 'detail'; runId: string; known?: Record<string, number> };
 
 /** The answer to each query. */
 export type RunAnswer<Q extends RunQuery> = Q extends { kind: 'list' } ? RunSummary[] : RunDetail;
@@ -42,7 +45,7 @@ export function workerRuns(entry: string, log: Logger): RunQueryFn {
 
 /** The core's answer to a query, on the calling thread. */
 export function answerRunQuery<Q extends RunQuery>(db: Landscape, query: Q): RunAnswer<Q> {
-  return (query.kind === 'list' ? listRuns(db, { counts: true }) : runDetail(db, query.runId)) as RunAnswer<Q>;
+  return (query.kind === 'list' ? listRuns(db, { counts: true }) : runDetail(db, query.runId, query.known)) as RunAnswer<Q>;
 }
 
 /**

@@ -84,11 +84,20 @@ function countSql(db: Landscape, type: DataRecordType, line: ElspethLine = db.wr
   }
 }
 
-/** Record counts per type for a run (types with none are included as 0), as `line`'s exporter would emit them. */
-export function recordCounts(db: Landscape, runId: string, profile: Profile = 'elspeth', line: ElspethLine = db.writer.line): Record<string, number> {
+/**
+ * Record counts per type for a run (types with none are included as 0), as `line`'s exporter would
+ * emit them. `known`: counts of some types already taken of this same state and line (a snapshot
+ * does not change), which are not counted again.
+ */
+export function recordCounts(db: Landscape, runId: string, profile: Profile = 'elspeth', line: ElspethLine = db.writer.line, known: Readonly<Record<string, number>> = {}): Record<string, number> {
   return db.read(() => {
     const out: Record<string, number> = {};
     for (const type of profileRecordTypes(profile)) {
+      const had = known[type];
+      if (had !== undefined) {
+        out[type] = had;
+        continue;
+      }
       const sql = countSql(db, type, line);
       const row = sql ? db.value(sql, { run: runId }) : 0;
       out[type] = Number(row ?? 0);

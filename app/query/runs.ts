@@ -106,12 +106,15 @@ export interface RunDetail extends RunSummary {
 
 const DETAIL_COLUMNS = [...SUMMARY_COLUMNS, 'config_hash', 'canonical_version', 'settings_json', 'source_schema_json', 'schema_contract_json', 'schema_contract_hash'] as const;
 
-/** Everything the run overview shows, read in one snapshot. */
-export function runDetail(db: Landscape, runId: string): RunDetail {
+/**
+ * Everything the run overview shows, read in one snapshot. `known`: record counts of this run
+ * already taken of the same snapshot (the run list's), which are not counted again.
+ */
+export function runDetail(db: Landscape, runId: string, known: Readonly<Record<string, number>> = {}): RunDetail {
   return db.read(() => {
     const r = db.get<Record<string, unknown>>(`SELECT ${db.schema.cols('runs', DETAIL_COLUMNS)} FROM runs WHERE runs.run_id = :run`, { run: runId });
     if (!r) throw new LandscapeError('RUN_NOT_FOUND', `run ${runId} not found in ${db.path}`, { runId });
-    const counts = recordCounts(db, runId, 'complete');
+    const counts = recordCounts(db, runId, 'complete', db.writer.line, known);
     const nodes = db.all<Record<string, unknown>>(
       `SELECT ${db.schema.cols('nodes', ['node_id', 'plugin_name', 'node_type', 'plugin_version', 'determinism', 'schema_mode', 'registered_at'])} FROM nodes WHERE nodes.run_id = :run ORDER BY nodes.registered_at, nodes.node_id`,
       { run: runId },

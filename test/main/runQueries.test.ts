@@ -99,11 +99,13 @@ test("a run's node-state counts are those of its node-state records, grouped by 
   }
 });
 
-test('identical queries of one database in flight share one worker; other queries get their own', async () => {
+test('identical queries of one database in flight share one worker; other queries get their own; counts taken are not taken again', async () => {
   const real = workerRuns(path.join(bundles, 'runsWorker.cjs'), log);
   const started: string[] = [];
+  const known: Array<Record<string, number> | undefined> = [];
   const counted: RunQueryFn = (db, query, signal) => {
     started.push(query.kind === 'list' ? 'list' : query.runId);
+    if (query.kind === 'detail') known.push(query.known);
     return real(db, query, signal);
   };
   const queries = new RunQueries({ worker: counted, core: { listRuns, runDetail } });
@@ -119,9 +121,18 @@ test('identical queries of one database in flight share one worker; other querie
     assert.deepEqual(d1, runDetail(db, a));
     assert.deepEqual(d3, runDetail(db, b));
     assert.equal(queries.inFlight(db), 0);
-    // Once settled, the same query computes afresh.
-    await queries.detail(db, a);
+    // Once settled, the same query computes afresh, handed the run's counts taken meanwhile.
+    assert.deepEqual(known, [undefined, undefined]);
+    const again = await queries.detail(db, a);
     assert.deepEqual(started, [a, 'list', b, a]);
+    assert.deepEqual(known[2], d1.record_counts);
+    assert.deepEqual(again, d1);
+    // Handed only the run list's counts (the elspeth profile), a detail counts the other types itself.
+    const fresh = new RunQueries({ worker: counted, core: { listRuns, runDetail } });
+    const listed = (await fresh.list(db)).find((r) => r.run_id === b)!;
+    assert.deepEqual(await fresh.detail(db, b), d3);
+    assert.deepEqual(known[3], listed.record_counts);
+    assert.ok(Object.keys(d3.record_counts).length > Object.keys(listed.record_counts!).length);
   } finally {
     queries.close(db);
     db.close();
