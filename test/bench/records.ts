@@ -9,7 +9,7 @@
  * - as the desktop app pages (main/recordIndexes.ts, the bundled index worker): the run's big
  *   default lists built ahead in a worker, the time from opening until each list is ready and
  *   until all are, with the main thread idle and as the app does it (right after opening the run
- *   list is read, which starts building the newest run's lists while the runs are counted, then
+ *   list is read, which starts building the newest run's lists while the runs are counted in a worker, then
  *   the run's detail); then, once everything is built, the
  *   count and the first, last, middle and next pages of each type, each the median of three; and
  *   a first page asked at once after the run list (it waits for its own list's build only).
@@ -24,7 +24,9 @@ import { recordList } from '../../app/query/recordLists.js';
 import { recordCount, recordPage, type PageOptions } from '../../app/query/records.js';
 import { listRuns, runDetail } from '../../app/query/runs.js';
 import { RecordIndexes } from '../../main/recordIndexes.js';
+import { RunQueries } from '../../main/runQueries.js';
 import { workerIndex } from '../../main/workerIndex.js';
+import { workerRuns } from '../../main/workerRuns.js';
 import { bundleWorkers } from '../reliability/mainBundle.js';
 
 function time(fn: () => unknown): number {
@@ -56,9 +58,9 @@ export interface PagingFigures {
 /** Prints the records rows for one run of one database. */
 export async function benchRecords(dbPath: string, runId: string): Promise<PagingFigures> {
   const got = { ...coreOnly(dbPath, runId), prebuilt: 0, afterPrebuild: 0 };
-  const bundles = await bundleWorkers('bench-index', ['index']);
+  const bundles = await bundleWorkers('bench-index', ['index', 'runs']);
   try {
-    Object.assign(got, await desktop(dbPath, runId, `${bundles}/indexWorker.cjs`));
+    Object.assign(got, await desktop(dbPath, runId, bundles));
   } finally {
     fs.rmSync(bundles, { recursive: true, force: true });
   }
@@ -110,9 +112,10 @@ function coreOnly(dbPath: string, runId: string): Pick<PagingFigures, 'worst' | 
 /** Milliseconds since `t0`. */
 const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-async function desktop(dbPath: string, runId: string, entry: string): Promise<Pick<PagingFigures, 'prebuilt' | 'afterPrebuild'>> {
+async function desktop(dbPath: string, runId: string, bundles: string): Promise<Pick<PagingFigures, 'prebuilt' | 'afterPrebuild'>> {
   const log = { error: (m: string, e?: unknown) => console.error(m, e), info: () => undefined };
-  const indexes = new RecordIndexes({ threads: workerIndex(entry, log), log });
+  const indexes = new RecordIndexes({ threads: workerIndex(`${bundles}/indexWorker.cjs`, log), log });
+  const queries = new RunQueries({ worker: workerRuns(`${bundles}/runsWorker.cjs`, log), core: { listRuns, runDetail } });
   const page = async (db: LandscapeDb, type: DataRecordType, opts: PageOptions) => {
     await indexes.beforePage(db, runId, type, opts);
     return recordPage(db, runId, type, opts);
@@ -146,22 +149,21 @@ async function desktop(dbPath: string, runId: string, entry: string): Promise<Pi
   db.close();
 
   // 2. What the app does: the run list read right after opening (the newest run's lists handed
-  // over first, while the runs are counted), then the user picks the run (its lists go first,
-  // while its detail counts it again). A list is ready when the main thread has installed it,
-  // which it can do only between its own tasks.
+  // over first, while the runs are counted in a worker), then the user picks the run (its lists go
+  // first, while its detail is computed in a worker, reusing the list's counts).
   db = LandscapeDb.open(dbPath);
   t0 = process.hrtime.bigint();
   indexes.prebuild(db, listRuns(db)[0]!.run_id, null);
-  const runs = listRuns(db, { counts: true });
+  const runs = await queries.list(db);
   const listed = since(t0);
   indexes.prebuild(db, runs[0]!.run_id, runs[0]!.record_counts);
   indexes.prebuild(db, runId, null, true);
-  const detail = runDetail(db, runId);
+  const detail = await queries.detail(db, runId);
   const detailed = since(t0) - listed;
   indexes.prebuild(db, runId, detail.record_counts, true);
   const app = await readiness(db, t0);
   const prebuilt = app.all;
-  console.log(`\nbuilt ahead in a worker after opening (ms from the open until the main thread has the index): with the main thread idle; as the app does it, the main thread reading the run list with counts (${listed.toFixed(0)}) and then the run's detail (${detailed.toFixed(0)}) meanwhile:`);
+  console.log(`\nbuilt ahead in a worker after opening (ms from the open until the main thread has the index): with the main thread idle; as the app does it, the run list with counts (${listed.toFixed(0)}) and then the run's detail (${detailed.toFixed(0)}) computed in workers meanwhile:`);
   const at = (r: typeof app, type: DataRecordType) => (r.ready.has(type) ? r.ready.get(type)!.toFixed(0) : 'not built ahead');
   for (const { type } of app.lists) console.log(`  ${type.padEnd(16)}${at(alone, type).padStart(16)}${at(app, type).padStart(16)}`);
   console.log(`  ${'all'.padEnd(16)}${alone.all.toFixed(0).padStart(16)}${app.all.toFixed(0).padStart(16)}   (${app.mib.toFixed(1)} MiB of indexes)`);
@@ -202,5 +204,6 @@ async function desktop(dbPath: string, runId: string, entry: string): Promise<Pi
   indexes.close(db);
   db.close();
   await indexes.whenIdle();
+  await queries.whenIdle();
   return { prebuilt, afterPrebuild };
 }
