@@ -297,9 +297,9 @@ export class HistoryPage {
     await this.page.locator('#history-title').waitFor();
   }
 
-  /** Outcome of each row, newest first. */
+  /** Outcome of each row, newest first (once the journal is read: the table is aria-busy until then). */
   async outcomes(): Promise<string[]> {
-    await this.page.getByTestId('history-table').waitFor();
+    await this.page.locator('[data-testid="history-table"]:not([aria-busy="true"])').waitFor();
     return this.page.locator('[data-testid="history-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome') ?? ''));
   }
 

@@ -85,7 +85,7 @@ export default function HistoryView(props: { onVerify: (path: string) => void; o
       {saved && <p className="muted" role="status" data-testid="journal-saved">{saved}</p>}
       {error && <ErrorPanel failure={error} onDismiss={() => setError(null)} />}
       <div className="table-wrap">
-        <table className="grid" data-testid="history-table">
+        <table className="grid" data-testid="history-table" aria-busy={entries === null || undefined}>
           <SortableHead table={table} />
           <tbody>
             {table.getRowModel().rows.map((row) => (
