@@ -47,8 +47,20 @@ export function listStatement(runId: string, type: PagedRecordType, spec: PagedT
 /** Whether SQLite sorts the rows of `list` itself (no index gives its ORDER BY), from its query plan. */
 export function sortsWholeList(db: Landscape, list: ListStatement): boolean {
   if (db.kind !== 'sqlite') return false;
-  return db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${list.sql}`, list.params).some((r) => /TEMP B-TREE FOR .*ORDER BY/.test(r.detail));
+  // A snapshot never changes, so neither does a list's plan: asked once per list (a desktop page
+  // asks before it waits for a build, and again in the page call).
+  let known = plans.get(db);
+  if (!known) plans.set(db, (known = new Map()));
+  let sorts = known.get(list.key);
+  if (sorts === undefined) {
+    sorts = db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${list.sql}`, list.params).some((r) => /TEMP B-TREE FOR .*ORDER BY/.test(r.detail));
+    known.set(list.key, sorts);
+  }
+  return sorts;
 }
+
+/** Whether SQLite sorts each list whole, by open SQLite database and list key. */
+const plans = new WeakMap<Landscape, Map<string, boolean>>();
 
 /**
  * The list of `type` records of `runId` matching `query` as `line` shows them, or null when no
